@@ -1,0 +1,60 @@
+// SpreadsheetPort over SpreadsheetApp. Every string is written as typed input that Sheets
+// keeps verbatim (see sheet/cell-text), so values from AmoCRM never become formulas or numbers.
+import { CellValue, SheetPort, SpreadsheetPort } from '../ports';
+import { toTypedInput } from '../sheet/cell-text';
+
+class GasSheet implements SheetPort {
+  constructor(private readonly sheet: GoogleAppsScript.Spreadsheet.Sheet) {}
+
+  get name(): string {
+    return this.sheet.getName();
+  }
+
+  lastRow(): number {
+    return this.sheet.getLastRow();
+  }
+
+  lastColumn(): number {
+    return this.sheet.getLastColumn();
+  }
+
+  read(row: number, column: number, rows: number, columns: number): CellValue[][] {
+    if (rows <= 0 || columns <= 0) return [];
+    return this.sheet.getRange(row, column, rows, columns).getValues() as CellValue[][];
+  }
+
+  readAll(): CellValue[][] {
+    return this.sheet.getDataRange().getValues() as CellValue[][];
+  }
+
+  write(row: number, column: number, values: CellValue[][]): void {
+    if (values.length === 0 || values[0].length === 0) return;
+    const typed = values.map(r => r.map(toTypedInput));
+    this.sheet.getRange(row, column, typed.length, typed[0].length).setValues(typed);
+  }
+
+  append(values: CellValue[]): void {
+    this.sheet.appendRow(values.map(toTypedInput));
+  }
+
+  flush(): void {
+    SpreadsheetApp.flush();
+  }
+}
+
+export class GasSpreadsheet implements SpreadsheetPort {
+  private readonly ss = SpreadsheetApp.getActiveSpreadsheet();
+
+  sheet(name?: string): SheetPort | null {
+    const sheet = name ? this.ss.getSheetByName(name) : this.ss.getSheets()[0];
+    return sheet ? new GasSheet(sheet) : null;
+  }
+
+  sheetOrCreate(name: string): SheetPort {
+    return new GasSheet(this.ss.getSheetByName(name) ?? this.ss.insertSheet(name));
+  }
+
+  toast(message: string, title?: string): void {
+    this.ss.toast(message, title ?? 'AmoCRM', 8);
+  }
+}
