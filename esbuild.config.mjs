@@ -8,6 +8,7 @@
 // `global.X =` statements but pins a second esbuild; this is the few lines it takes.)
 import { build } from 'esbuild';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import vm from 'node:vm';
 
 const GLOBAL_NAME = 'AmoSync';
 const OUT_DIR = 'dist';
@@ -18,8 +19,12 @@ const gasGlobals = {
   name: 'gas-globals',
   setup(b) {
     b.onEnd(async result => {
-      if (result.errors.length > 0 || !result.metafile) return;
-      const exports = result.metafile.outputs[OUT_FILE]?.exports ?? [];
+      if (result.errors.length > 0) return;
+      // Evaluating the bundle in an empty context lists the entry's exports, and proves
+      // that loading it needs no Node or browser global.
+      const context = vm.createContext({});
+      vm.runInContext(await readFile(OUT_FILE, 'utf8'), context);
+      const exports = Object.keys(context[GLOBAL_NAME] ?? {});
       if (exports.length === 0) throw new Error('src/main.ts exports no global functions');
       const stubs = exports
         .map(name => `function ${name}() {\n  return ${GLOBAL_NAME}.${name}.apply(this, arguments);\n}`)
@@ -44,7 +49,6 @@ await build({
   charset: 'utf8',
   legalComments: 'none',
   sourcemap: false,
-  metafile: true,
   loader: { '.html': 'text' },
   define: { SCRIPT_VERSION: JSON.stringify(process.env.npm_package_version ?? 'dev') },
   logLevel: 'warning',

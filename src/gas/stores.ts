@@ -47,14 +47,28 @@ export class ScriptCache implements CachePort {
   }
 }
 
+/**
+ * Reentrant over LockService: a flow that holds the lock may call code that takes it again
+ * (a token refresh during a webhook's pull); only the outermost release frees it.
+ */
 export class ScriptLock implements MutexPort {
   private readonly lock = LockService.getScriptLock();
+  private depth = 0;
 
   tryLock(timeoutMs: number): boolean {
-    return this.lock.tryLock(timeoutMs);
+    if (this.depth > 0 || this.lock.tryLock(timeoutMs)) {
+      this.depth++;
+      return true;
+    }
+    return false;
   }
 
   release(): void {
-    this.lock.releaseLock();
+    if (this.depth === 0) return;
+    this.depth--;
+    if (this.depth === 0) {
+      SpreadsheetApp.flush();
+      this.lock.releaseLock();
+    }
   }
 }

@@ -1,0 +1,71 @@
+// Who is creating which rows' leads right now. A claim is written under the script lock
+// before an execution sends any create, and removed once the results are in the sheet; an
+// execution that dies leaves its claim behind, and the next run treats the claimed rows as
+// "maybe created" and asks AmoCRM before creating again. One Script Property per execution,
+// so concurrent executions never read-modify-write the same key.
+import type { KeyValueStore } from '../ports';
+import { STATE } from './config';
+import { EXECUTION_LIMIT_MS } from './context';
+
+/** Larger id lists become a claim on every row without a lead (fits the 9 KB value limit). */
+const MAX_CLAIM_CHARS = 8000;
+/** A claim older than one execution's life (plus slack) belongs to a dead execution. */
+const STALE_AFTER_MS = EXECUTION_LIMIT_MS + 30 * 1000;
+
+export interface Claim {
+  key: string;
+  /** Epoch ms when the creates began. */
+  at: number;
+  /** External ids claimed; null means every row without a lead. */
+  ids: string[] | null;
+  /** Set by a live execution that gave up on these rows (outcome unknown). */
+  orphaned: boolean;
+}
+
+export interface ClaimView {
+  live: Claim[];
+  stale: Claim[];
+}
+
+export function readClaims(props: Record<string, string>, now: number): ClaimView {
+  const view: ClaimView = { live: [], stale: [] };
+  for (const key of Object.keys(props)) {
+    if (!key.startsWith(STATE.claimPrefix)) continue;
+    const claim = parseClaim(key, props[key]);
+    if (claim.orphaned || now - claim.at > STALE_AFTER_MS) view.stale.push(claim);
+    else view.live.push(claim);
+  }
+  return view;
+}
+
+/** True when a live claim of another execution covers this row. */
+export function isClaimed(view: ClaimView, externalId: string): boolean {
+  return view.live.some(c => c.ids === null || c.ids.includes(externalId));
+}
+
+export function writeClaim(store: KeyValueStore, execId: string, at: number, ids: string[]): string {
+  const key = STATE.claimPrefix + execId;
+  const body = JSON.stringify({ at, ids });
+  store.set(key, body.length <= MAX_CLAIM_CHARS ? body : JSON.stringify({ at, ids: null }));
+  return key;
+}
+
+/** Leaves the claim for rows whose create may or may not have happened, for recovery. */
+export function orphanClaim(store: KeyValueStore, key: string, at: number, ids: string[]): void {
+  const body = JSON.stringify({ at, ids, orphaned: true });
+  store.set(key, body.length <= MAX_CLAIM_CHARS ? body : JSON.stringify({ at, ids: null, orphaned: true }));
+}
+
+export function removeClaims(store: KeyValueStore, keys: string[]): void {
+  for (const key of keys) store.delete(key);
+}
+
+function parseClaim(key: string, text: string): Claim {
+  try {
+    const raw = JSON.parse(text) as { at?: unknown; ids?: unknown; orphaned?: unknown };
+    const ids = Array.isArray(raw.ids) ? raw.ids.map(String) : null;
+    return { key, at: Number(raw.at) || 0, ids, orphaned: raw.orphaned === true };
+  } catch {
+    return { key, at: 0, ids: null, orphaned: true };
+  }
+}

@@ -1,0 +1,46 @@
+// What every flow gets: the ports, the settings, and lazily the AmoCRM client. Built once per
+// execution by src/gas/entrypoints.ts (or by a unit test with in-memory ports).
+import type { AmoClient } from '../amo/client';
+import type { StatusDirectory } from '../amo/pipelines';
+import type {
+  CachePort,
+  ClockPort,
+  HttpPort,
+  KeyValueStore,
+  LoggerPort,
+  MutexPort,
+  SpreadsheetPort,
+  TriggerPort,
+} from '../ports';
+import type { Settings } from './config';
+
+export interface Ports {
+  spreadsheet: SpreadsheetPort;
+  props: KeyValueStore;
+  cache: CachePort;
+  lock: MutexPort;
+  clock: ClockPort;
+  logger: LoggerPort;
+  http: HttpPort;
+  triggers: TriggerPort;
+  /** A random UUID (Utilities.getUuid). */
+  uuid(): string;
+}
+
+/** Apps Script ends an execution at 6 minutes; work stops starting new steps well before. */
+export const EXECUTION_LIMIT_MS = 6 * 60 * 1000;
+export const SAFE_WORK_MS = 4.5 * 60 * 1000;
+
+export interface SyncContext extends Ports {
+  settings: Settings;
+  amo: AmoClient;
+  statuses: StatusDirectory;
+  /** Epoch ms when this execution started. */
+  startedAt: number;
+  /** Epoch ms after which no new batch of work may start. */
+  workDeadline: number;
+}
+
+export function timeLeft(ctx: SyncContext): number {
+  return ctx.workDeadline - ctx.clock.now();
+}

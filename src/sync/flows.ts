@@ -1,0 +1,119 @@
+// The script's jobs, as plain functions of the ports: what each global function does once the
+// Apps Script event has been read. Kept free of Apps Script globals so the same code runs in
+// the bundle and in a unit test.
+import { AmoError } from '../amo/errors';
+import { PERSON_COLUMNS } from '../sheet/headers';
+import { buildContext } from './build-context';
+import { PROP, readSettings, STATE } from './config';
+import type { Ports, SyncContext } from './context';
+import { readClaims } from './claims';
+import { push, PushReport, readSyncedTable } from './push';
+import { reconcile, ReconcileReport } from './reconcile';
+import { ensureTriggers, TriggerSummary } from './triggers';
+
+/** The block an edit touched, 1-based and inclusive. */
+export interface EditedRange {
+  sheetName: string;
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+export interface EditResult {
+  skipped?: string;
+  report?: PushReport;
+}
+
+/** handleEdit: syncs every data row the edit touched, on the synced sheet only. */
+export function syncEditedRows(ports: Ports, edit: EditedRange): EditResult {
+  const ctx = buildContext(ports);
+  const sheet = ctx.spreadsheet.sheet(ctx.settings.sheetName);
+  if (!sheet || sheet.name !== edit.sheetName) return { skipped: 'another sheet' };
+  if (edit.bottom < 2) return { skipped: 'the header row' };
+  const table = readSyncedTable(ctx);
+  const personColumns = PERSON_COLUMNS.map(k => table.columns[k]).filter(
+    (i): i is number => i !== undefined
+  );
+  if (!personColumns.some(i => i + 1 >= edit.left && i + 1 <= edit.right)) {
+    return { skipped: 'only script-owned or other columns' };
+  }
+  const rows: number[] = [];
+  for (let r = Math.max(2, edit.top); r <= edit.bottom; r++) rows.push(r);
+  return { report: guarded(ctx, () => push(ctx, { rows }), NO_PUSH) };
+}
+
+export interface SyncSummary {
+  push: PushReport;
+  pull?: ReconcileReport;
+  message: string;
+}
+
+/** syncNow: pushes every new or changed row, then pulls what changed in AmoCRM. */
+export function syncEverything(ports: Ports): SyncSummary {
+  const ctx = buildContext(ports);
+  const pushed = guarded(ctx, () => push(ctx, 'all'), NO_PUSH);
+  const pulled = guarded(ctx, () => reconcile(ctx, true), NO_PULL);
+  const message =
+    `Created ${pushed.created}, updated ${pushed.updated}, unchanged ${pushed.unchanged}, ` +
+    `errors ${pushed.errors}, pending ${pushed.pending}; rows updated from AmoCRM ${pulled.rowsChanged}`;
+  ctx.spreadsheet.toast(message, 'AmoCRM sync');
+  return { push: pushed, pull: pulled, message };
+}
+
+/** importExistingRows: creates leads for rows that have none; resumes on the next run. */
+export function importRows(ports: Ports): SyncSummary {
+  const ctx = buildContext(ports);
+  const pushed = guarded(ctx, () => push(ctx, 'all', true), NO_PUSH);
+  const left = pushed.pending;
+  const message =
+    `Imported ${pushed.created}, errors ${pushed.errors}, left ${left}` +
+    (left > 0 ? ' (the background run continues)' : '');
+  ctx.spreadsheet.toast(message, 'AmoCRM import');
+  ctx.logger.info(`import: ${message}`);
+  return { push: pushed, message };
+}
+
+/** The time-driven trigger: retries and continues pushes, then reconciles. */
+export function backgroundWork(ports: Ports): SyncSummary {
+  const ctx = buildContext(ports);
+  const pushed = guarded(ctx, () => push(ctx, 'all'), NO_PUSH);
+  const pulled = guarded(ctx, () => reconcile(ctx, false), NO_PULL);
+  const message = `background: created ${pushed.created}, updated ${pushed.updated}, errors ${pushed.errors}, pending ${pushed.pending}, pulled ${pulled.rowsChanged}`;
+  ctx.logger.info(message);
+  return { push: pushed, pull: pulled, message };
+}
+
+export function installAllTriggers(ports: Ports): TriggerSummary {
+  return ensureTriggers(ports.triggers);
+}
+
+/** doGet: a health answer with no secret in it. */
+export function health(ports: Ports, version: string): Record<string, unknown> {
+  const props = ports.props.getAll();
+  const claims = readClaims(props, ports.clock.now());
+  return {
+    status: 'healthy',
+    version,
+    configured: readSettings(props).ok && Boolean(props[PROP.webhookSecret]),
+    pendingWork: claims.stale.length > 0 || Boolean(props[STATE.dirty]),
+  };
+}
+
+/**
+ * Runs a step; an AmoCRM failure that stops the whole step (settings, authorization, a block)
+ * is logged and shown, and the rows keep what they had so a later run retries them.
+ */
+function guarded<T>(ctx: SyncContext, step: () => T, fallback: T): T {
+  try {
+    return step();
+  } catch (e) {
+    if (!(e instanceof AmoError)) throw e;
+    ctx.logger.error(`AmoCRM: ${e.message}`);
+    ctx.spreadsheet.toast(e.message, 'AmoCRM: error');
+    return fallback;
+  }
+}
+
+const NO_PUSH: PushReport = { created: 0, updated: 0, unchanged: 0, errors: 0, pending: 0, lockBusy: false };
+const NO_PULL: ReconcileReport = { rowsChanged: 0, rowsKept: 0, ignored: 0, leadsSeen: 0, webhook: 'skipped' };

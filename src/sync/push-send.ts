@@ -1,0 +1,372 @@
+// The AmoCRM side of a push: find each new row's contact (searches, or the whole contact list
+// when that is fewer requests), create leads — with their new contact through /leads/complex,
+// or linked to an existing contact — and patch the leads and contacts of changed rows. All
+// independent calls of a step go out in one paced fetchAll. Each row ends with an outcome.
+import {
+  AMO_LIMITS,
+  createComplexLeads,
+  createLeads,
+  searchContacts,
+  updateContacts,
+  updateLeads,
+} from '../amo/calls';
+import type { AmoCall } from '../amo/calls';
+import { AmoError, Result } from '../amo/errors';
+import type {
+  ComplexLeadCreate,
+  ContactCreate,
+  ContactUpdate,
+  LeadCreate,
+  LeadUpdate,
+} from '../amo/types';
+import { phoneSearchKey } from '../domain/phone';
+import { displayName, RowData } from '../domain/row-data';
+import { chunk as chunks } from '../amo/batching';
+import { phoneEmailFields } from '../amo/fields';
+import { allContacts, contactPagesEstimate } from './amo-reads';
+import { ContactIndex } from './contact-index';
+import type { SyncContext } from './context';
+import { contactPart, leadPart } from './row-view';
+
+export interface CreateItem {
+  externalId: string;
+  data: RowData;
+  fingerprint: string;
+}
+
+export interface UpdateItem extends CreateItem {
+  dealId: number;
+  contactId: number | null;
+  /** Fingerprint of what AmoCRM had after the last sync, if known. */
+  previous: string | null;
+}
+
+export type Outcome =
+  | { kind: 'created'; dealId: number; contactId: number | null; fingerprint: string }
+  | { kind: 'updated'; fingerprint: string }
+  | { kind: 'failed'; message: string; permanent: boolean; fingerprint: string }
+  /** A create whose answer never came: the lead may exist; recovery must look first. */
+  | { kind: 'unknown'; message: string }
+  /** Not attempted: the run ran out of time. */
+  | { kind: 'deferred' };
+
+export type Outcomes = Map<string, Outcome>;
+
+/** Calls per fetchAll step: the pacer sends 7 a second, so a step is about one second. */
+const CALLS_PER_STEP = 7;
+
+export function sendPush(
+  ctx: SyncContext,
+  creates: CreateItem[],
+  updates: UpdateItem[],
+  rowIdField: number
+): Outcomes {
+  const outcomes: Outcomes = new Map();
+  if (creates.length > 0) createAll(ctx, creates, rowIdField, outcomes);
+  if (updates.length > 0) updateAll(ctx, updates, outcomes);
+  return outcomes;
+}
+
+// ---- creates -------------------------------------------------------------------------------
+
+interface Plan {
+  /** First row of each group of rows that share a new contact: created via complex. */
+  leaders: CreateItem[];
+  /** Rows whose contact already exists. */
+  linked: Array<{ item: CreateItem; contactId: number }>;
+  /** Rows that share a new contact with a leader: created once the leader's contact exists. */
+  followers: Array<{ item: CreateItem; leader: string }>;
+  /** Existing contacts that lack the row's phone or email. */
+  contactPatches: ContactUpdate[];
+}
+
+function createAll(
+  ctx: SyncContext,
+  items: CreateItem[],
+  rowIdField: number,
+  outcomes: Outcomes
+): void {
+  let index: ContactIndex;
+  try {
+    index = findContacts(ctx, items);
+  } catch (e) {
+    for (const item of items) outcomes.set(item.externalId, failure(e, item.fingerprint));
+    return;
+  }
+  const plan = planCreates(index, items, ctx.settings.region);
+  const leadOf = (item: CreateItem, contact?: number): LeadCreate =>
+    newLead(ctx, item, rowIdField, contact);
+  const first: Step[] = [
+    ...chunks(plan.leaders, AMO_LIMITS.complex).map(part =>
+      complexStep(part, part.map(item => complexLead(leadOf(item), item.data)))
+    ),
+    ...chunks(plan.linked, AMO_LIMITS.batch).map(part =>
+      leadsStep(
+        part.map(p => p.item),
+        part.map(p => leadOf(p.item, p.contactId)),
+        part.map(p => p.contactId)
+      )
+    ),
+    ...chunks(plan.contactPatches, AMO_LIMITS.batch).map(patchContactsStep),
+  ];
+  runSteps(ctx, first, outcomes);
+  const second = chunks(
+    plan.followers.flatMap(f => {
+      const leader = outcomes.get(f.leader);
+      if (leader?.kind === 'created' && leader.contactId) return [{ ...f, contactId: leader.contactId }];
+      outcomes.set(f.item.externalId, leaderOutcome(leader, f.item.fingerprint));
+      return [];
+    }),
+    AMO_LIMITS.batch
+  ).map(part =>
+    leadsStep(
+      part.map(p => p.item),
+      part.map(p => leadOf(p.item, p.contactId)),
+      part.map(p => p.contactId)
+    )
+  );
+  runSteps(ctx, second, outcomes);
+}
+
+/**
+ * Candidates for every new row's email and phone, in one round trip of searches, or from
+ * the whole contact list when that takes fewer requests (a large paste, an import).
+ */
+function findContacts(ctx: SyncContext, items: CreateItem[]): ContactIndex {
+  const index = new ContactIndex(ctx.settings.region);
+  const emails = new Set(items.flatMap(i => (i.data.email ? [i.data.email] : [])));
+  const phones = new Set(items.flatMap(i => (i.data.phone ? [phoneSearchKey(i.data.phone)] : [])));
+  const queries = [...emails, ...phones];
+  if (queries.length === 0) return index;
+  if (queries.length <= contactPagesEstimate(ctx.props)) {
+    const pages = ctx.amo.runAll(queries.map(q => searchContacts(q, { limit: AMO_LIMITS.pageSize })));
+    for (const page of pages) {
+      if (!page.ok) throw page.error;
+      index.addAll(page.value.items);
+    }
+  } else {
+    index.addAll(allContacts(ctx.amo, ctx.props));
+  }
+  return index;
+}
+
+function planCreates(index: ContactIndex, items: CreateItem[], region: string): Plan {
+  const plan: Plan = { leaders: [], linked: [], followers: [], contactPatches: [] };
+  const newContacts = new ContactIndex(region);
+  const patched = new Set<number>();
+  for (const item of items) {
+    const { email, phone } = item.data;
+    const existing = index.match(email, phone);
+    if (existing !== null) {
+      plan.linked.push({ item, contactId: existing });
+      const patch = missingFields(existing, index, item.data);
+      if (patch && !patched.has(existing)) {
+        patched.add(existing);
+        plan.contactPatches.push(patch);
+      }
+      continue;
+    }
+    const leader = matchLeader(newContacts, plan.leaders, email, phone);
+    if (leader) {
+      plan.followers.push({ item, leader: leader.externalId });
+      continue;
+    }
+    newContacts.add(plan.leaders.length, {
+      name: '',
+      emails: email ? [email] : [],
+      phones: phone ? [phone] : [],
+    });
+    plan.leaders.push(item);
+  }
+  return plan;
+}
+
+function matchLeader(
+  newContacts: ContactIndex,
+  leaders: CreateItem[],
+  email: string | null,
+  phone: string | null
+): CreateItem | null {
+  const i = newContacts.match(email, phone);
+  return i === null ? null : leaders[i];
+}
+
+/** A patch adding the row's phone or email to an existing contact that has neither. */
+function missingFields(id: number, index: ContactIndex, data: RowData): ContactUpdate | null {
+  const values = index.valuesOf(id);
+  if (!values) return null;
+  const fields = phoneEmailFields({
+    phone: values.phones.length === 0 ? data.phone : null,
+    email: values.emails.length === 0 ? data.email : null,
+  });
+  return fields.length > 0 ? { id, custom_fields_values: fields } : null;
+}
+
+function newLead(
+  ctx: SyncContext,
+  item: CreateItem,
+  rowIdField: number,
+  contactId?: number
+): LeadCreate {
+  const lead: LeadCreate = {
+    name: displayName(item.data),
+    pipeline_id: ctx.settings.pipelineId,
+    status_id: ctx.settings.statusId,
+    request_id: item.externalId,
+    custom_fields_values: [{ field_id: rowIdField, values: [{ value: item.externalId }] }],
+  };
+  if (item.data.budget !== null) lead.price = item.data.budget;
+  if (contactId !== undefined) lead._embedded = { contacts: [{ id: contactId, is_main: true }] };
+  return lead;
+}
+
+function complexLead(lead: LeadCreate, data: RowData): ComplexLeadCreate {
+  const { _embedded: _unused, ...rest } = lead;
+  return { ...rest, _embedded: { contacts: [newContact(data)] } };
+}
+
+function newContact(data: RowData): ContactCreate {
+  return { name: displayName(data), custom_fields_values: phoneEmailFields(data) };
+}
+
+// ---- updates -------------------------------------------------------------------------------
+
+function updateAll(ctx: SyncContext, items: UpdateItem[], outcomes: Outcomes): void {
+  const leadRows = items.filter(i => !i.previous || leadPart(i.previous) !== leadPart(i.fingerprint));
+  const contactRows = items.filter(
+    i => i.contactId !== null && (!i.previous || contactPart(i.previous) !== contactPart(i.fingerprint))
+  );
+  const leadUpdates: Array<{ item: UpdateItem; body: LeadUpdate }> = leadRows.map(item => ({
+    item,
+    body: { id: item.dealId, name: displayName(item.data), price: item.data.budget ?? 0 },
+  }));
+  const contactUpdates = contactRows.map(item => ({ item, body: contactUpdate(item) }));
+  const steps: Step[] = [
+    ...chunks(leadUpdates, AMO_LIMITS.batch).map(part =>
+      patchStep(part.map(p => p.item), updateLeads(part.map(p => p.body)))
+    ),
+    ...chunks(contactUpdates, AMO_LIMITS.batch).map(part =>
+      patchStep(part.map(p => p.item), updateContacts(part.map(p => p.body)))
+    ),
+  ];
+  for (const item of items) outcomes.set(item.externalId, { kind: 'updated', fingerprint: item.fingerprint });
+  runSteps(ctx, steps, outcomes);
+}
+
+/** The row is the source of its contact's name, phone and email (AmoCRM keeps the history). */
+function contactUpdate(item: UpdateItem): ContactUpdate {
+  const fields = phoneEmailFields(item.data);
+  const update: ContactUpdate = { id: item.contactId as number, name: displayName(item.data) };
+  if (fields.length > 0) update.custom_fields_values = fields;
+  return update;
+}
+
+// ---- steps ---------------------------------------------------------------------------------
+
+/** One call and how its answer (or failure) becomes the outcomes of its rows. */
+interface Step {
+  call: AmoCall<unknown>;
+  settle(result: Result<unknown>, outcomes: Outcomes): void;
+}
+
+/** Runs the steps a fetchAll at a time, starting no new one once the work deadline passed. */
+function runSteps(ctx: SyncContext, steps: Step[], outcomes: Outcomes): void {
+  for (const group of chunks(steps, CALLS_PER_STEP)) {
+    if (ctx.clock.now() >= ctx.workDeadline) {
+      for (const step of group) step.settle({ ok: false, error: deferredError() }, outcomes);
+      continue;
+    }
+    const results = ctx.amo.runAll(group.map(s => s.call));
+    group.forEach((step, i) => step.settle(results[i], outcomes));
+  }
+}
+
+function complexStep(items: CreateItem[], leads: ComplexLeadCreate[]): Step {
+  return {
+    call: createComplexLeads(leads),
+    settle(result, outcomes) {
+      if (!result.ok) return settleCreateFailure(items, result.error, outcomes);
+      const created = result.value as Array<{ id: number; contact_id: number | null; request_id: string[] }>;
+      const byRequest = new Map(created.flatMap(c => c.request_id.map(r => [r, c] as const)));
+      for (const item of items) {
+        const lead = byRequest.get(item.externalId);
+        outcomes.set(
+          item.externalId,
+          lead
+            ? { kind: 'created', dealId: lead.id, contactId: lead.contact_id, fingerprint: item.fingerprint }
+            : { kind: 'unknown', message: 'AmoCRM did not confirm the lead' }
+        );
+      }
+    },
+  };
+}
+
+function leadsStep(items: CreateItem[], leads: LeadCreate[], contactIds: number[]): Step {
+  return {
+    call: createLeads(leads),
+    settle(result, outcomes) {
+      if (!result.ok) return settleCreateFailure(items, result.error, outcomes);
+      const created = result.value as Array<{ id: number; request_id: string }>;
+      const byRequest = new Map(created.map(c => [c.request_id, c.id]));
+      items.forEach((item, i) => {
+        const id = byRequest.get(item.externalId);
+        outcomes.set(
+          item.externalId,
+          id
+            ? { kind: 'created', dealId: id, contactId: contactIds[i], fingerprint: item.fingerprint }
+            : { kind: 'unknown', message: 'AmoCRM did not confirm the lead' }
+        );
+      });
+    },
+  };
+}
+
+/** Adding a missing phone or email to a reused contact: its failure does not fail the rows. */
+function patchContactsStep(patches: ContactUpdate[]): Step {
+  return { call: updateContacts(patches), settle: () => undefined };
+}
+
+function patchStep(items: UpdateItem[], call: AmoCall<unknown>): Step {
+  return {
+    call,
+    settle(result, outcomes) {
+      if (result.ok) return;
+      for (const item of items) outcomes.set(item.externalId, failure(result.error, item.fingerprint));
+    },
+  };
+}
+
+function settleCreateFailure(items: CreateItem[], error: AmoError, outcomes: Outcomes): void {
+  for (const item of items) {
+    if (error.kind === 'deadline' && !error.outcomeUnknown && error.operation === 'deferred') {
+      outcomes.set(item.externalId, { kind: 'deferred' });
+    } else if (error.outcomeUnknown) {
+      outcomes.set(item.externalId, { kind: 'unknown', message: error.message });
+    } else {
+      outcomes.set(item.externalId, failure(error, item.fingerprint));
+    }
+  }
+}
+
+function leaderOutcome(leader: Outcome | undefined, fingerprint: string): Outcome {
+  if (!leader || leader.kind === 'deferred') return { kind: 'deferred' };
+  if (leader.kind === 'failed') return { ...leader, fingerprint };
+  return { kind: 'failed', message: 'its contact could not be created', permanent: false, fingerprint };
+}
+
+function failure(e: unknown, fingerprint: string): Outcome {
+  if (e instanceof AmoError) {
+    const permanent = !e.retryable && e.kind === 'http' && e.status !== undefined && e.status < 500;
+    return { kind: 'failed', message: e.message, permanent, fingerprint };
+  }
+  return { kind: 'failed', message: String(e instanceof Error ? e.message : e), permanent: false, fingerprint };
+}
+
+function deferredError(): AmoError {
+  return new AmoError({
+    kind: 'deadline',
+    message: 'not sent: the run ran out of time',
+    retryable: true,
+    operation: 'deferred',
+  });
+}
