@@ -1,0 +1,186 @@
+// The typed, promise-based client of the fake's /__fake/ control endpoints, for tests and
+// the sandbox story. It speaks async HTTP (global fetch), so it never blocks the thread
+// that runs it; manager actions resolve once their webhooks were delivered.
+
+import type {
+  ActiveFault,
+  ContactRecord,
+  CreateLeadInput,
+  DeleteLeadInput,
+  EditContactInput,
+  FakeAmoConfig,
+  FakeAmoConfigPatch,
+  FakeAmoState,
+  FaultRule,
+  IntegrationConfig,
+  LeadRecord,
+  ManagerResult,
+  RateLimitStats,
+  RenameLeadInput,
+  RequestLogEntry,
+  SeedInput,
+  SeedResult,
+  SetLeadPriceInput,
+  SetLeadStatusInput,
+  WebhookDelivery,
+  WebhookRecord,
+} from './types';
+
+export class FakeAmoAdminError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown
+  ) {
+    super(`fake AmoCRM admin call failed with ${status}: ${JSON.stringify(body)}`);
+    this.name = 'FakeAmoAdminError';
+  }
+}
+
+export class FakeAmoAdmin {
+  constructor(readonly url: string) {}
+
+  async reset(): Promise<void> {
+    await this.call('POST', '/reset');
+  }
+
+  configure(patch: FakeAmoConfigPatch): Promise<FakeAmoConfig> {
+    return this.call('POST', '/configure', patch);
+  }
+
+  seed(input: SeedInput): Promise<SeedResult> {
+    return this.call('POST', '/seed', input);
+  }
+
+  /** A fresh authorization code; given values replace the integration's client settings. */
+  async issueAuthCode(
+    integration: Partial<IntegrationConfig> & { now?: number } = {}
+  ): Promise<string> {
+    return (await this.call<{ code: string }>('POST', '/oauth/auth-code', integration)).code;
+  }
+
+  async createLongLivedToken(options: { ttlS?: number; now?: number } = {}): Promise<string> {
+    return (await this.call<{ token: string }>('POST', '/oauth/long-lived-token', options)).token;
+  }
+
+  async expireAccessTokens(now?: number): Promise<void> {
+    await this.call('POST', '/oauth/expire-access-tokens', { now });
+  }
+
+  async revokeTokens(): Promise<void> {
+    await this.call('POST', '/oauth/revoke', {});
+  }
+
+  state(): Promise<FakeAmoState> {
+    return this.call('GET', '/state');
+  }
+
+  /** The stored lead (deleted ones too, with is_deleted), or null. */
+  lead(id: number): Promise<LeadRecord | null> {
+    return this.call('GET', `/leads/${id}`);
+  }
+
+  contact(id: number): Promise<ContactRecord | null> {
+    return this.call('GET', `/contacts/${id}`);
+  }
+
+  requests(): Promise<RequestLogEntry[]> {
+    return this.call('GET', '/requests');
+  }
+
+  /** Requests per `METHOD template`, e.g. `{"GET /api/v4/leads": 2}`. */
+  counts(): Promise<Record<string, number>> {
+    return this.call('GET', '/requests/counts');
+  }
+
+  async resetRequests(): Promise<void> {
+    await this.call('DELETE', '/requests');
+  }
+
+  inject(rule: FaultRule): Promise<ActiveFault> {
+    return this.call('POST', '/faults', rule);
+  }
+
+  faults(): Promise<ActiveFault[]> {
+    return this.call('GET', '/faults');
+  }
+
+  async clearFaults(): Promise<void> {
+    await this.call('DELETE', '/faults');
+  }
+
+  setLeadStatus(input: SetLeadStatusInput): Promise<ManagerResult> {
+    return this.call('POST', '/manager/set-lead-status', input);
+  }
+
+  setLeadPrice(input: SetLeadPriceInput): Promise<ManagerResult> {
+    return this.call('POST', '/manager/set-lead-price', input);
+  }
+
+  renameLead(input: RenameLeadInput): Promise<ManagerResult> {
+    return this.call('POST', '/manager/rename-lead', input);
+  }
+
+  deleteLead(input: DeleteLeadInput): Promise<ManagerResult> {
+    return this.call('POST', '/manager/delete-lead', input);
+  }
+
+  editContact(input: EditContactInput): Promise<ManagerResult> {
+    return this.call('POST', '/manager/edit-contact', input);
+  }
+
+  createLead(input: CreateLeadInput): Promise<ManagerResult> {
+    return this.call('POST', '/manager/create-lead', input);
+  }
+
+  /** Subscribes a destination as if configured in AmoCRM's settings (re-saving re-enables). */
+  addWebhook(webhook: {
+    destination: string;
+    settings: string[];
+    now?: number;
+  }): Promise<WebhookRecord> {
+    return this.call('POST', '/webhooks', webhook);
+  }
+
+  setWebhookDisabled(destination: string, disabled: boolean): Promise<WebhookRecord> {
+    return this.call('POST', '/webhooks/disabled', { destination, disabled });
+  }
+
+  /** Off: changes still happen, their webhooks are lost (a missed-webhook scenario). */
+  async setWebhookDelivery(enabled: boolean): Promise<void> {
+    await this.call('POST', '/webhooks/delivery', { enabled });
+  }
+
+  /** Posts this body to every enabled destination, whatever its settings. */
+  deliverRaw(body: string, contentType?: string, now?: number): Promise<WebhookDelivery[]> {
+    return this.call('POST', '/webhooks/raw', { body, contentType, now });
+  }
+
+  deliverDueRetries(now: number): Promise<WebhookDelivery[]> {
+    return this.call('POST', '/webhooks/retries', { now });
+  }
+
+  /** Sends the webhooks queued by API writes (config `apiChangeWebhooks`). */
+  deliverPending(now?: number): Promise<WebhookDelivery[]> {
+    return this.call('POST', '/webhooks/pending', { now });
+  }
+
+  deliveries(): Promise<WebhookDelivery[]> {
+    return this.call('GET', '/webhooks/deliveries');
+  }
+
+  rateLimitStats(): Promise<RateLimitStats> {
+    return this.call('GET', '/rate-limit');
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.url}/__fake${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const data: unknown = text === '' ? null : JSON.parse(text);
+    if (!response.ok) throw new FakeAmoAdminError(response.status, data);
+    return data as T;
+  }
+}

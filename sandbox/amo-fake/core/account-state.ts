@@ -1,0 +1,208 @@
+// The account's data: pipelines, leads, contacts, their custom-field catalogs, tags and the
+// links between leads and contacts. Plain in-memory records with AmoCRM's field names; no
+// HTTP, no validation of request bodies (lead-writes.ts and contact-writes.ts do that), so
+// the admin side and the API side change the same records the same way.
+
+import type {
+  ContactRecord,
+  CustomFieldDefinition,
+  FakeAmoConfig,
+  LeadRecord,
+  PipelineConfig,
+  StatusConfig,
+  TagRecord,
+} from '../types';
+import { FieldCatalog } from './custom-fields';
+import {
+  LOST_STATUS_ID,
+  SYSTEM_STATUSES,
+  WON_STATUS_ID,
+  defaultContactFields,
+} from './default-data';
+
+type IdKind = 'lead' | 'contact' | 'field' | 'tag' | 'enum';
+
+export interface FieldSpec {
+  name: string;
+  type: string;
+  code: string | null;
+  sort?: number;
+  enums?: string[];
+}
+
+/** Ids start at realistic, distinct magnitudes so a lead id never passes for a contact id. */
+const FIRST_IDS: Record<IdKind, number> = {
+  lead: 31000001,
+  contact: 62000001,
+  field: 970001,
+  tag: 100001,
+  enum: 800001,
+};
+
+export class AccountState {
+  readonly leads = new Map<number, LeadRecord>();
+  readonly contacts = new Map<number, ContactRecord>();
+  readonly leadFields = new FieldCatalog([]);
+  readonly contactFields = new FieldCatalog(defaultContactFields());
+  private tags: TagRecord[] = [];
+  private ids: Record<IdKind, number> = { ...FIRST_IDS };
+
+  constructor(private config: () => FakeAmoConfig) {}
+
+  nextId(kind: IdKind): number {
+    const id = this.ids[kind];
+    this.ids[kind] += 2; // AmoCRM's ids are not consecutive either
+    return id;
+  }
+
+  /** Configured pipelines, each with the system statuses 142 and 143. */
+  pipelines(): PipelineConfig[] {
+    return this.config().pipelines.map(pipeline => ({
+      ...pipeline,
+      statuses: withSystemStatuses(pipeline.statuses),
+    }));
+  }
+
+  pipeline(id: number): PipelineConfig | undefined {
+    return this.pipelines().find(p => p.id === id);
+  }
+
+  mainPipeline(): PipelineConfig {
+    const all = this.pipelines();
+    return all.find(p => p.is_main) ?? all[0];
+  }
+
+  /** A live (not deleted) lead. */
+  lead(id: number): LeadRecord | undefined {
+    const lead = this.leads.get(id);
+    return lead && !lead.is_deleted ? lead : undefined;
+  }
+
+  contact(id: number): ContactRecord | undefined {
+    const contact = this.contacts.get(id);
+    return contact && !contact.is_deleted ? contact : undefined;
+  }
+
+  newLead(nowS: number, userId: number): LeadRecord {
+    const id = this.nextId('lead');
+    const main = this.mainPipeline();
+    const lead: LeadRecord = {
+      id,
+      name: `Сделка #${id}`,
+      price: 0,
+      responsible_user_id: userId,
+      group_id: 0,
+      status_id: firstWorkingStatus(main).id,
+      pipeline_id: main.id,
+      loss_reason_id: null,
+      created_by: userId,
+      updated_by: userId,
+      created_at: nowS,
+      updated_at: nowS,
+      closed_at: null,
+      is_deleted: false,
+      custom_fields_values: null,
+      account_id: this.config().accountId,
+      tags: [],
+      contacts: [],
+    };
+    this.leads.set(id, lead);
+    return lead;
+  }
+
+  newContact(nowS: number, userId: number): ContactRecord {
+    const id = this.nextId('contact');
+    const contact: ContactRecord = {
+      id,
+      name: '',
+      first_name: '',
+      last_name: '',
+      responsible_user_id: userId,
+      group_id: 0,
+      created_by: userId,
+      updated_by: userId,
+      created_at: nowS,
+      updated_at: nowS,
+      is_deleted: false,
+      custom_fields_values: null,
+      account_id: this.config().accountId,
+      tags: [],
+    };
+    this.contacts.set(id, contact);
+    return contact;
+  }
+
+  /** Moves a lead; closing statuses stamp closed_at, reopening clears it. */
+  setStatus(lead: LeadRecord, statusId: number, pipelineId: number, nowS: number): void {
+    lead.status_id = statusId;
+    lead.pipeline_id = pipelineId;
+    const closing = statusId === WON_STATUS_ID || statusId === LOST_STATUS_ID;
+    lead.closed_at = closing ? (lead.closed_at ?? nowS) : null;
+  }
+
+  /** Links a contact; the first contact, or one linked with is_main, becomes the main one. */
+  link(lead: LeadRecord, contactId: number, isMain: boolean | undefined): void {
+    const main = isMain === true || !lead.contacts.some(c => c.is_main);
+    if (main) lead.contacts.forEach(c => (c.is_main = false));
+    const existing = lead.contacts.find(c => c.id === contactId);
+    if (existing) existing.is_main = existing.is_main || main;
+    else lead.contacts.push({ id: contactId, is_main: main });
+  }
+
+  unlink(lead: LeadRecord, contactId: number): void {
+    lead.contacts = lead.contacts.filter(c => c.id !== contactId);
+  }
+
+  leadsOfContact(contactId: number): LeadRecord[] {
+    return [...this.leads.values()].filter(
+      lead => !lead.is_deleted && lead.contacts.some(c => c.id === contactId)
+    );
+  }
+
+  tagById(id: number): TagRecord | undefined {
+    return this.tags.find(tag => tag.id === id);
+  }
+
+  /** The tag with this name, created when new (AmoCRM creates tags on first use). */
+  tagByName(name: string): TagRecord {
+    const found = this.tags.find(tag => tag.name.toLowerCase() === name.toLowerCase());
+    if (found) return found;
+    const tag = { id: this.nextId('tag'), name };
+    this.tags.push(tag);
+    return tag;
+  }
+
+  /** A new custom field; select-like fields get their enums numbered. */
+  createField(entity: 'leads' | 'contacts', spec: FieldSpec): CustomFieldDefinition {
+    const catalog = entity === 'leads' ? this.leadFields : this.contactFields;
+    const def: CustomFieldDefinition = {
+      id: this.nextId('field'),
+      name: spec.name,
+      type: spec.type,
+      code: spec.code,
+      sort: spec.sort ?? 500 + catalog.list().length * 2,
+      entity_type: entity,
+      is_api_only: false,
+      is_predefined: false,
+      is_deletable: true,
+      enums: spec.enums
+        ? spec.enums.map((value, i) => ({ id: this.nextId('enum'), value, sort: (i + 1) * 10 }))
+        : null,
+    };
+    catalog.add(def);
+    return def;
+  }
+}
+
+function withSystemStatuses(statuses: StatusConfig[]): StatusConfig[] {
+  const missing = SYSTEM_STATUSES.filter(s => !statuses.some(own => own.id === s.id));
+  return [...statuses, ...missing].sort((a, b) => a.sort - b.sort);
+}
+
+/** Where a new lead lands by default: the first status after "Неразобранное". */
+export function firstWorkingStatus(pipeline: PipelineConfig): StatusConfig {
+  const working = pipeline.statuses.filter(
+    s => s.type === 0 && s.id !== WON_STATUS_ID && s.id !== LOST_STATUS_ID
+  );
+  return working[0] ?? pipeline.statuses[0];
+}

@@ -1,0 +1,82 @@
+// AmoCRM's links API between leads and contacts: `POST /api/v4/{leads|contacts}/{id}/link`
+// (items `{to_entity_id, to_entity_type, metadata}`) and the collection form
+// `POST /api/v4/{leads|contacts}/link` (items also carry `entity_id`), plus `unlink`. Only
+// lead ⇄ contact links exist in the fake; the main contact follows `metadata.is_main`.
+
+import { isObject } from '../core/custom-fields';
+import {
+  ApiResponse,
+  ItemErrors,
+  NO_CONTENT,
+  fieldError,
+  hal,
+  throwIfInvalid,
+} from '../core/problems';
+import { batchItems } from './api-common';
+import type { FakeWorld } from './fake-world';
+import type { ApiRequest } from './route-table';
+
+type Side = 'leads' | 'contacts';
+
+interface LinkPlan {
+  leadId: number;
+  contactId: number;
+  isMain: boolean | undefined;
+  echo: Record<string, unknown>;
+}
+
+export function linkHandler(from: Side, action: 'link' | 'unlink') {
+  return (world: FakeWorld, req: ApiRequest): ApiResponse => {
+    const items = batchItems(req, 250);
+    const errors = items.map((_, i) => new ItemErrors(String(i)));
+    const plans = items.map((raw, i) => planLink(world, req, from, raw, errors[i]));
+    throwIfInvalid(errors);
+    const done = plans as LinkPlan[];
+    for (const plan of done) applyLink(world, req.now, plan, action);
+    if (action === 'unlink') return NO_CONTENT;
+    return hal({ _total_items: done.length, _embedded: { links: done.map(p => p.echo) } });
+  };
+}
+
+function planLink(
+  world: FakeWorld,
+  req: ApiRequest,
+  from: Side,
+  raw: unknown,
+  errors: ItemErrors
+): LinkPlan | null {
+  if (!isObject(raw)) {
+    errors.add(fieldError.type('', 'array'));
+    return null;
+  }
+  const other: Side = from === 'leads' ? 'contacts' : 'leads';
+  const entityId = req.params.id ?? raw.entity_id;
+  const toId = raw.to_entity_id;
+  if (raw.to_entity_type !== other) errors.add(fieldError.choice('to_entity_type'));
+  const leadId = from === 'leads' ? entityId : toId;
+  const contactId = from === 'leads' ? toId : entityId;
+  const leadOk = typeof leadId === 'number' && world.account.lead(leadId);
+  const contactOk = typeof contactId === 'number' && world.account.contact(contactId);
+  if (!leadOk) errors.add(fieldError.notFound(from === 'leads' ? 'entity_id' : 'to_entity_id'));
+  if (!contactOk) errors.add(fieldError.notFound(from === 'leads' ? 'to_entity_id' : 'entity_id'));
+  if (!errors.ok) return null;
+  const metadata = isObject(raw.metadata) ? raw.metadata : {};
+  const flag = metadata.is_main ?? metadata.main_contact;
+  const isMain = typeof flag === 'boolean' ? flag : undefined;
+  const echo = {
+    entity_id: entityId,
+    entity_type: from,
+    to_entity_id: toId,
+    to_entity_type: other,
+    metadata: isMain === undefined ? null : { main_contact: isMain },
+  };
+  return { leadId: leadId as number, contactId: contactId as number, isMain, echo };
+}
+
+function applyLink(world: FakeWorld, now: number, plan: LinkPlan, action: 'link' | 'unlink') {
+  const lead = world.account.lead(plan.leadId);
+  if (!lead) return;
+  if (action === 'link') world.account.link(lead, plan.contactId, plan.isMain);
+  else world.account.unlink(lead, plan.contactId);
+  lead.updated_at = Math.floor(now / 1000);
+}

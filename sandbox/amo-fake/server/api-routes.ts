@@ -1,0 +1,93 @@
+// The route table of the AmoCRM surface: OAuth's token endpoint and every /api/v4 path the
+// fake answers. Order matters only for readability: templates with `{id}` match digits only.
+
+import { ApiResponse, problem } from '../core/problems';
+import type { GrantParams } from '../core/oauth';
+import {
+  addFields,
+  getAccount,
+  getField,
+  getPipeline,
+  getStatus,
+  listFields,
+  listPipelines,
+  listStatuses,
+  listWebhooks,
+  subscribeWebhook,
+  unsubscribeWebhook,
+} from './api-account';
+import {
+  addContacts,
+  getContact,
+  listContacts,
+  updateContact,
+  updateContacts,
+} from './api-contacts';
+import { addComplex, addLeads, getLead, listLeads, updateLead, updateLeads } from './api-leads';
+import { linkHandler } from './api-links';
+import type { FakeWorld } from './fake-world';
+import { ApiRequest, Route, route } from './route-table';
+
+const OAUTH_PROBLEM = 'https://developers.amocrm.ru/v3/errors/OAuthProblemJson';
+
+/** POST /oauth2/access_token (JSON or form body). */
+function accessToken(world: FakeWorld, req: ApiRequest): ApiResponse {
+  const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as GrantParams;
+  const result = world.oauth.grant(body, req.now);
+  if ('access_token' in result)
+    return { status: 200, body: result, contentType: 'application/json' };
+  const answer = {
+    hint: result.hint,
+    title: 'Некорректный запрос',
+    type: OAUTH_PROBLEM,
+    status: result.status,
+    detail: 'В запросе отсутствует ряд параметров или параметры невалидны',
+  };
+  return { status: result.status, body: answer, contentType: 'application/problem+json' };
+}
+
+export const API_ROUTES: Route[] = [
+  route('POST', '/oauth2/access_token', accessToken),
+  route('GET', '/api/v4/account', getAccount),
+  route('GET', '/api/v4/leads/pipelines', listPipelines),
+  route('GET', '/api/v4/leads/pipelines/{id}', getPipeline),
+  route('GET', '/api/v4/leads/pipelines/{id}/statuses', listStatuses),
+  route('GET', '/api/v4/leads/pipelines/{id}/statuses/{status_id}', getStatus),
+  route('GET', '/api/v4/leads/custom_fields', listFields('leads')),
+  route('POST', '/api/v4/leads/custom_fields', addFields('leads')),
+  route('GET', '/api/v4/leads/custom_fields/{id}', getField('leads')),
+  route('GET', '/api/v4/contacts/custom_fields', listFields('contacts')),
+  route('POST', '/api/v4/contacts/custom_fields', addFields('contacts')),
+  route('GET', '/api/v4/contacts/custom_fields/{id}', getField('contacts')),
+  route('GET', '/api/v4/leads', listLeads),
+  route('POST', '/api/v4/leads', addLeads),
+  route('PATCH', '/api/v4/leads', updateLeads),
+  route('POST', '/api/v4/leads/complex', addComplex),
+  route('POST', '/api/v4/leads/link', linkHandler('leads', 'link')),
+  route('POST', '/api/v4/leads/unlink', linkHandler('leads', 'unlink')),
+  route('GET', '/api/v4/leads/{id}', getLead),
+  route('PATCH', '/api/v4/leads/{id}', updateLead),
+  route('POST', '/api/v4/leads/{id}/link', linkHandler('leads', 'link')),
+  route('POST', '/api/v4/leads/{id}/unlink', linkHandler('leads', 'unlink')),
+  route('GET', '/api/v4/contacts', listContacts),
+  route('POST', '/api/v4/contacts', addContacts),
+  route('PATCH', '/api/v4/contacts', updateContacts),
+  route('POST', '/api/v4/contacts/link', linkHandler('contacts', 'link')),
+  route('POST', '/api/v4/contacts/unlink', linkHandler('contacts', 'unlink')),
+  route('GET', '/api/v4/contacts/{id}', getContact),
+  route('PATCH', '/api/v4/contacts/{id}', updateContact),
+  route('POST', '/api/v4/contacts/{id}/link', linkHandler('contacts', 'link')),
+  route('POST', '/api/v4/contacts/{id}/unlink', linkHandler('contacts', 'unlink')),
+  route('GET', '/api/v4/webhooks', listWebhooks),
+  route('POST', '/api/v4/webhooks', subscribeWebhook),
+  route('DELETE', '/api/v4/webhooks', unsubscribeWebhook),
+];
+
+/** 401 unless the bearer token is good at the request clock. */
+export function checkBearer(world: FakeWorld, req: ApiRequest): ApiResponse | null {
+  const header = req.headers.authorization;
+  const value = Array.isArray(header) ? header[0] : header;
+  const token = /^Bearer\s+(\S+)$/i.exec(value ?? '')?.[1];
+  if (token && world.oauth.authenticate(token, req.now)) return null;
+  return problem(401, 'Invalid user name or password');
+}
