@@ -6,4 +6,5 @@ module.exports = {
   transform: { '^.+\\.tsx?$': '<rootDir>/test/support/esbuild-transform.js' },
   testTimeout: 120000,
   maxWorkers: 2,
+  globalSetup: '<rootDir>/test/support/global-setup.js',
 };

@@ -1,7 +1,15 @@
 // The global functions' bodies: read the Apps Script event, build the ports from the real
 // services, call the plain-TypeScript flow, and turn its answer into what Apps Script
 // expects (a menu, a toast, ContentService JSON). No sync logic lives here.
-import { EditedRange, backgroundWork, health, importRows, installAllTriggers, syncEditedRows, syncEverything } from '../sync/flows';
+import {
+  EditedRange,
+  backgroundWork,
+  health,
+  importRows,
+  installAllTriggers,
+  syncEditedRows,
+  syncEverything,
+} from '../sync/flows';
 import type { Ports } from '../sync/context';
 import { receiveWebhook } from '../sync/webhook';
 import { dialogHtml } from '../ui/dialog-html';
@@ -60,7 +68,10 @@ export function doPost(e: GoogleAppsScript.Events.DoPost): GoogleAppsScript.Cont
     answer = receiveWebhook(ports(), { secret, body: e?.postData?.contents ?? '' });
   } catch (err) {
     appsScriptLogger.error(`doPost: ${err instanceof Error ? err.message : String(err)}`);
-    answer = { ok: false, error: 'the webhook could not be processed; it will be reconciled later' };
+    answer = {
+      ok: false,
+      error: 'the webhook could not be processed; it will be reconciled later',
+    };
   }
   return json(answer);
 }
@@ -83,7 +94,7 @@ export function runBackgroundWork(): string {
 
 export function installTriggers(): string {
   const summary = installAllTriggers(ports());
-  const message = `Triggers ready (created ${summary.created.length}, removed ${summary.removed})`;
+  const message = `Triggers ready (created ${summary.created.length}, removed ${summary.removed}); ${summary.prepared}`;
   toastIfOpen(message);
   return message;
 }

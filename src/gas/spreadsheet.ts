@@ -3,6 +3,16 @@
 import { CellValue, SheetPort, SpreadsheetPort } from '../ports';
 import { toTypedInput } from '../sheet/cell-text';
 
+/** Whether this execution wrote since the last flush (a flush with nothing pending is wasted). */
+let unflushed = false;
+
+/** Applies pending writes; Lock docs: flush before releasing the lock. */
+export function flushPendingWrites(): void {
+  if (!unflushed) return;
+  SpreadsheetApp.flush();
+  unflushed = false;
+}
+
 class GasSheet implements SheetPort {
   constructor(private readonly sheet: GoogleAppsScript.Spreadsheet.Sheet) {}
 
@@ -31,14 +41,16 @@ class GasSheet implements SheetPort {
     if (values.length === 0 || values[0].length === 0) return;
     const typed = values.map(r => r.map(toTypedInput));
     this.sheet.getRange(row, column, typed.length, typed[0].length).setValues(typed);
+    unflushed = true;
   }
 
   append(values: CellValue[]): void {
     this.sheet.appendRow(values.map(toTypedInput));
+    unflushed = true;
   }
 
   flush(): void {
-    SpreadsheetApp.flush();
+    flushPendingWrites();
   }
 }
 

@@ -2,6 +2,7 @@
 // LockService. Script-wide stores on purpose: the web app, the triggers and the menu may run
 // as different users, and tokens and pending work must be shared by all of them.
 import { CachePort, KeyValueStore, MutexPort } from '../ports';
+import { flushPendingWrites } from './spreadsheet';
 
 export class ScriptPropertiesStore implements KeyValueStore {
   private readonly props = PropertiesService.getScriptProperties();
@@ -67,7 +68,7 @@ export class ScriptLock implements MutexPort {
     if (this.depth === 0) return;
     this.depth--;
     if (this.depth === 0) {
-      SpreadsheetApp.flush();
+      flushPendingWrites();
       this.lock.releaseLock();
     }
   }

@@ -43,7 +43,11 @@ export type ColumnMap = Partial<Record<ColumnKey, number>>;
 export function mapHeaders(headerRow: unknown[]): ColumnMap {
   const map: ColumnMap = {};
   headerRow.forEach((cell, index) => {
-    const key = BY_ALIAS.get(String(cell ?? '').trim().toLowerCase());
+    const key = BY_ALIAS.get(
+      String(cell ?? '')
+        .trim()
+        .toLowerCase()
+    );
     if (key !== undefined && map[key] === undefined) map[key] = index;
   });
   return map;

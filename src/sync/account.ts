@@ -22,7 +22,10 @@ export function storedAccount(props: KeyValueStore): AccountIdentity | null {
 }
 
 /** Asks AmoCRM and remembers the answer; returns the account's name for the settings dialog. */
-export function learnAccount(amo: AmoRunner, props: KeyValueStore): AccountIdentity & { name: string } {
+export function learnAccount(
+  amo: AmoRunner,
+  props: KeyValueStore
+): AccountIdentity & { name: string } {
   const account = amo.run(getAccount());
   const identity = { subdomain: account.subdomain.toLowerCase(), id: String(account.id) };
   props.set(STATE.account, JSON.stringify(identity));

@@ -1,7 +1,12 @@
 // Reads the sync makes of AmoCRM, shaped for as few round trips as possible: id lists become
 // filter[id][] pages (src/amo/batching), and the account's contact list, when it is read
 // whole, asks for its first pages together by the last known count.
-import { AMO_LIMITS, createLeadCustomFields, listContacts, listLeadCustomFields } from '../amo/calls';
+import {
+  AMO_LIMITS,
+  createLeadCustomFields,
+  listContacts,
+  listLeadCustomFields,
+} from '../amo/calls';
 import {
   contactsByIds as contactPages,
   fetchAllPages,
@@ -15,7 +20,9 @@ import { STATE } from './config';
 
 /** The leads with these ids, with their contacts; ids AmoCRM does not return are gone. */
 export function leadsByIds(amo: AmoRunner, ids: number[]): Lead[] {
-  return unwrap(fetchPages(amo, leadPages(ids, { with: ['contacts'], limit: AMO_LIMITS.pageSize })));
+  return unwrap(
+    fetchPages(amo, leadPages(ids, { with: ['contacts'], limit: AMO_LIMITS.pageSize }))
+  );
 }
 
 export function contactsByIds(amo: AmoRunner, ids: number[]): Contact[] {
@@ -65,7 +72,9 @@ export const ROW_ID_FIELD_NAME = 'Sheet row ID';
 export function rowIdFieldId(amo: AmoRunner, props: KeyValueStore): number {
   const known = Number(props.get(STATE.rowIdField) ?? '');
   if (known > 0) return known;
-  const fields = fetchAllPages(amo, page => listLeadCustomFields({ page, limit: AMO_LIMITS.pageSize }));
+  const fields = fetchAllPages(amo, page =>
+    listLeadCustomFields({ page, limit: AMO_LIMITS.pageSize })
+  );
   const existing = fields.find(f => f.name === ROW_ID_FIELD_NAME);
   const id =
     existing?.id ??

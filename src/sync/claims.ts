@@ -43,7 +43,12 @@ export function isClaimed(view: ClaimView, externalId: string): boolean {
   return view.live.some(c => c.ids === null || c.ids.includes(externalId));
 }
 
-export function writeClaim(store: KeyValueStore, execId: string, at: number, ids: string[]): string {
+export function writeClaim(
+  store: KeyValueStore,
+  execId: string,
+  at: number,
+  ids: string[]
+): string {
   const key = STATE.claimPrefix + execId;
   const body = JSON.stringify({ at, ids });
   store.set(key, body.length <= MAX_CLAIM_CHARS ? body : JSON.stringify({ at, ids: null }));
@@ -53,7 +58,10 @@ export function writeClaim(store: KeyValueStore, execId: string, at: number, ids
 /** Leaves the claim for rows whose create may or may not have happened, for recovery. */
 export function orphanClaim(store: KeyValueStore, key: string, at: number, ids: string[]): void {
   const body = JSON.stringify({ at, ids, orphaned: true });
-  store.set(key, body.length <= MAX_CLAIM_CHARS ? body : JSON.stringify({ at, ids: null, orphaned: true }));
+  store.set(
+    key,
+    body.length <= MAX_CLAIM_CHARS ? body : JSON.stringify({ at, ids: null, orphaned: true })
+  );
 }
 
 export function removeClaims(store: KeyValueStore, keys: string[]): void {

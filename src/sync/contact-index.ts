@@ -26,7 +26,6 @@ export function contactValues(contact: Contact, region: string): ContactValues {
   };
 }
 
-
 export class ContactIndex {
   private readonly byEmail = new Map<string, number>();
   private readonly byPhone = new Map<string, number>();

@@ -2,12 +2,13 @@
 // Apps Script event has been read. Kept free of Apps Script globals so the same code runs in
 // the bundle and in a unit test.
 import { AmoError } from '../amo/errors';
-import { PERSON_COLUMNS } from '../sheet/headers';
+import { learnAccount } from './account';
+import { rowIdFieldId } from './amo-reads';
 import { buildContext } from './build-context';
 import { PROP, readSettings, STATE } from './config';
 import type { Ports, SyncContext } from './context';
 import { readClaims } from './claims';
-import { push, PushReport, readSyncedTable } from './push';
+import { push, PushReport } from './push';
 import { reconcile, ReconcileReport } from './reconcile';
 import { ensureTriggers, TriggerSummary } from './triggers';
 
@@ -31,16 +32,11 @@ export function syncEditedRows(ports: Ports, edit: EditedRange): EditResult {
   const sheet = ctx.spreadsheet.sheet(ctx.settings.sheetName);
   if (!sheet || sheet.name !== edit.sheetName) return { skipped: 'another sheet' };
   if (edit.bottom < 2) return { skipped: 'the header row' };
-  const table = readSyncedTable(ctx);
-  const personColumns = PERSON_COLUMNS.map(k => table.columns[k]).filter(
-    (i): i is number => i !== undefined
-  );
-  if (!personColumns.some(i => i + 1 >= edit.left && i + 1 <= edit.right)) {
-    return { skipped: 'only script-owned or other columns' };
-  }
   const rows: number[] = [];
   for (let r = Math.max(2, edit.top); r <= edit.bottom; r++) rows.push(r);
-  return { report: guarded(ctx, () => push(ctx, { rows }), NO_PUSH) };
+  return {
+    report: guarded(ctx, () => push(ctx, { rows, columns: [edit.left, edit.right] }), NO_PUSH),
+  };
 }
 
 export interface SyncSummary {
@@ -84,8 +80,25 @@ export function backgroundWork(ports: Ports): SyncSummary {
   return { push: pushed, pull: pulled, message };
 }
 
-export function installAllTriggers(ports: Ports): TriggerSummary {
-  return ensureTriggers(ports.triggers);
+/**
+ * installTriggers: the two triggers, and — when AmoCRM is configured — what the first sync
+ * would otherwise fetch: the account (to check webhooks), the lead field that carries each
+ * row's id, and the pipelines' status names. Setup failures do not stop the triggers.
+ */
+export function installAllTriggers(ports: Ports): TriggerSummary & { prepared: string } {
+  const summary = ensureTriggers(ports.triggers);
+  let prepared = 'AmoCRM not prepared';
+  try {
+    const ctx = buildContext(ports);
+    learnAccount(ctx.amo, ctx.props);
+    rowIdFieldId(ctx.amo, ctx.props);
+    ctx.statuses.pipelines();
+    prepared = 'AmoCRM prepared';
+  } catch (e) {
+    prepared = `AmoCRM not prepared: ${e instanceof Error ? e.message : String(e)}`;
+    ports.logger.warn(`installTriggers: ${prepared}`);
+  }
+  return { ...summary, prepared };
 }
 
 /** doGet: a health answer with no secret in it. */
@@ -115,5 +128,18 @@ function guarded<T>(ctx: SyncContext, step: () => T, fallback: T): T {
   }
 }
 
-const NO_PUSH: PushReport = { created: 0, updated: 0, unchanged: 0, errors: 0, pending: 0, lockBusy: false };
-const NO_PULL: ReconcileReport = { rowsChanged: 0, rowsKept: 0, ignored: 0, leadsSeen: 0, webhook: 'skipped' };
+const NO_PUSH: PushReport = {
+  created: 0,
+  updated: 0,
+  unchanged: 0,
+  errors: 0,
+  pending: 0,
+  lockBusy: false,
+};
+const NO_PULL: ReconcileReport = {
+  rowsChanged: 0,
+  rowsKept: 0,
+  ignored: 0,
+  leadsSeen: 0,
+  webhook: 'skipped',
+};

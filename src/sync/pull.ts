@@ -31,7 +31,10 @@ export interface PullReport {
 }
 
 /** Row indexes of the linked rows, by lead id and by contact id. */
-function linkedRows(table: SheetTable): { byLead: Map<number, TableRow[]>; byContact: Map<number, TableRow[]> } {
+function linkedRows(table: SheetTable): {
+  byLead: Map<number, TableRow[]>;
+  byContact: Map<number, TableRow[]>;
+} {
   const byLead = new Map<number, TableRow[]>();
   const byContact = new Map<number, TableRow[]>();
   for (const row of table.rows) {
@@ -53,8 +56,11 @@ export function pullInto(ctx: SyncContext, table: SheetTable, req: PullRequest):
   const deleted = unique(req.deletedLeadIds).filter(id => byLead.has(id));
   const contactIds = unique(req.contactIds).filter(id => byContact.has(id));
   report.ignored =
-    unique([...req.leadIds, ...req.deletedLeadIds]).length + unique(req.contactIds).length -
-    leadIds.length - deleted.length - contactIds.length;
+    unique([...req.leadIds, ...req.deletedLeadIds]).length +
+    unique(req.contactIds).length -
+    leadIds.length -
+    deleted.length -
+    contactIds.length;
   const known = new Map((req.known ?? []).map(l => [l.id, l]));
   const toRead = leadIds.filter(id => !known.has(id));
   const leads = [
@@ -140,7 +146,8 @@ function writeRow(
   const view = viewRow(table, row, ctx.settings.region);
   const state = view.state;
   const unpushed =
-    view.check?.ok === true && !(state.kind === 'synced' && state.fingerprint === view.check.fingerprint);
+    view.check?.ok === true &&
+    !(state.kind === 'synced' && state.fingerprint === view.check.fingerprint);
   const keys = Object.keys(values).filter(
     k => !(unpushed && (PERSON_KEYS as readonly string[]).includes(k))
   );
@@ -150,7 +157,8 @@ function writeRow(
   for (const k of changed) table.set(row, k as never, values[k]);
   report.rowsChanged++;
   if (unpushed) return;
-  const after = (k: (typeof PERSON_KEYS)[number]) => (k in values ? values[k] : table.value(row, k));
+  const after = (k: (typeof PERSON_KEYS)[number]) =>
+    k in values ? values[k] : table.value(row, k);
   const check = validateRow(
     { name: after('name'), phone: after('phone'), email: after('email'), budget: after('budget') },
     ctx.settings.region
@@ -170,7 +178,10 @@ function markDeleted(table: SheetTable, row: TableRow, report: PullReport): void
 }
 
 function sameCell(current: CellValue | undefined, next: CellValue): boolean {
-  if (typeof next === 'number') return typeof current === 'number' ? current === next : String(current ?? '').trim() === String(next);
+  if (typeof next === 'number')
+    return typeof current === 'number'
+      ? current === next
+      : String(current ?? '').trim() === String(next);
   return String(current ?? '') === String(next);
 }
 

@@ -98,7 +98,10 @@ function createAll(
     newLead(ctx, item, rowIdField, contact);
   const first: Step[] = [
     ...chunks(plan.leaders, AMO_LIMITS.complex).map(part =>
-      complexStep(part, part.map(item => complexLead(leadOf(item), item.data)))
+      complexStep(
+        part,
+        part.map(item => complexLead(leadOf(item), item.data))
+      )
     ),
     ...chunks(plan.linked, AMO_LIMITS.batch).map(part =>
       leadsStep(
@@ -113,7 +116,8 @@ function createAll(
   const second = chunks(
     plan.followers.flatMap(f => {
       const leader = outcomes.get(f.leader);
-      if (leader?.kind === 'created' && leader.contactId) return [{ ...f, contactId: leader.contactId }];
+      if (leader?.kind === 'created' && leader.contactId)
+        return [{ ...f, contactId: leader.contactId }];
       outcomes.set(f.item.externalId, leaderOutcome(leader, f.item.fingerprint));
       return [];
     }),
@@ -139,7 +143,9 @@ function findContacts(ctx: SyncContext, items: CreateItem[]): ContactIndex {
   const queries = [...emails, ...phones];
   if (queries.length === 0) return index;
   if (queries.length <= contactPagesEstimate(ctx.props)) {
-    const pages = ctx.amo.runAll(queries.map(q => searchContacts(q, { limit: AMO_LIMITS.pageSize })));
+    const pages = ctx.amo.runAll(
+      queries.map(q => searchContacts(q, { limit: AMO_LIMITS.pageSize }))
+    );
     for (const page of pages) {
       if (!page.ok) throw page.error;
       index.addAll(page.value.items);
@@ -220,9 +226,9 @@ function newLead(
   return lead;
 }
 
+/** The lead with a new contact embedded (a complex lead links no existing contact). */
 function complexLead(lead: LeadCreate, data: RowData): ComplexLeadCreate {
-  const { _embedded: _unused, ...rest } = lead;
-  return { ...rest, _embedded: { contacts: [newContact(data)] } };
+  return { ...lead, _embedded: { contacts: [newContact(data)] } };
 }
 
 function newContact(data: RowData): ContactCreate {
@@ -232,9 +238,13 @@ function newContact(data: RowData): ContactCreate {
 // ---- updates -------------------------------------------------------------------------------
 
 function updateAll(ctx: SyncContext, items: UpdateItem[], outcomes: Outcomes): void {
-  const leadRows = items.filter(i => !i.previous || leadPart(i.previous) !== leadPart(i.fingerprint));
+  const leadRows = items.filter(
+    i => !i.previous || leadPart(i.previous) !== leadPart(i.fingerprint)
+  );
   const contactRows = items.filter(
-    i => i.contactId !== null && (!i.previous || contactPart(i.previous) !== contactPart(i.fingerprint))
+    i =>
+      i.contactId !== null &&
+      (!i.previous || contactPart(i.previous) !== contactPart(i.fingerprint))
   );
   const leadUpdates: Array<{ item: UpdateItem; body: LeadUpdate }> = leadRows.map(item => ({
     item,
@@ -243,13 +253,20 @@ function updateAll(ctx: SyncContext, items: UpdateItem[], outcomes: Outcomes): v
   const contactUpdates = contactRows.map(item => ({ item, body: contactUpdate(item) }));
   const steps: Step[] = [
     ...chunks(leadUpdates, AMO_LIMITS.batch).map(part =>
-      patchStep(part.map(p => p.item), updateLeads(part.map(p => p.body)))
+      patchStep(
+        part.map(p => p.item),
+        updateLeads(part.map(p => p.body))
+      )
     ),
     ...chunks(contactUpdates, AMO_LIMITS.batch).map(part =>
-      patchStep(part.map(p => p.item), updateContacts(part.map(p => p.body)))
+      patchStep(
+        part.map(p => p.item),
+        updateContacts(part.map(p => p.body))
+      )
     ),
   ];
-  for (const item of items) outcomes.set(item.externalId, { kind: 'updated', fingerprint: item.fingerprint });
+  for (const item of items)
+    outcomes.set(item.externalId, { kind: 'updated', fingerprint: item.fingerprint });
   runSteps(ctx, steps, outcomes);
 }
 
@@ -286,14 +303,23 @@ function complexStep(items: CreateItem[], leads: ComplexLeadCreate[]): Step {
     call: createComplexLeads(leads),
     settle(result, outcomes) {
       if (!result.ok) return settleCreateFailure(items, result.error, outcomes);
-      const created = result.value as Array<{ id: number; contact_id: number | null; request_id: string[] }>;
+      const created = result.value as Array<{
+        id: number;
+        contact_id: number | null;
+        request_id: string[];
+      }>;
       const byRequest = new Map(created.flatMap(c => c.request_id.map(r => [r, c] as const)));
       for (const item of items) {
         const lead = byRequest.get(item.externalId);
         outcomes.set(
           item.externalId,
           lead
-            ? { kind: 'created', dealId: lead.id, contactId: lead.contact_id, fingerprint: item.fingerprint }
+            ? {
+                kind: 'created',
+                dealId: lead.id,
+                contactId: lead.contact_id,
+                fingerprint: item.fingerprint,
+              }
             : { kind: 'unknown', message: 'AmoCRM did not confirm the lead' }
         );
       }
@@ -313,7 +339,12 @@ function leadsStep(items: CreateItem[], leads: LeadCreate[], contactIds: number[
         outcomes.set(
           item.externalId,
           id
-            ? { kind: 'created', dealId: id, contactId: contactIds[i], fingerprint: item.fingerprint }
+            ? {
+                kind: 'created',
+                dealId: id,
+                contactId: contactIds[i],
+                fingerprint: item.fingerprint,
+              }
             : { kind: 'unknown', message: 'AmoCRM did not confirm the lead' }
         );
       });
@@ -331,7 +362,8 @@ function patchStep(items: UpdateItem[], call: AmoCall<unknown>): Step {
     call,
     settle(result, outcomes) {
       if (result.ok) return;
-      for (const item of items) outcomes.set(item.externalId, failure(result.error, item.fingerprint));
+      for (const item of items)
+        outcomes.set(item.externalId, failure(result.error, item.fingerprint));
     },
   };
 }
@@ -351,7 +383,12 @@ function settleCreateFailure(items: CreateItem[], error: AmoError, outcomes: Out
 function leaderOutcome(leader: Outcome | undefined, fingerprint: string): Outcome {
   if (!leader || leader.kind === 'deferred') return { kind: 'deferred' };
   if (leader.kind === 'failed') return { ...leader, fingerprint };
-  return { kind: 'failed', message: 'its contact could not be created', permanent: false, fingerprint };
+  return {
+    kind: 'failed',
+    message: 'its contact could not be created',
+    permanent: false,
+    fingerprint,
+  };
 }
 
 function failure(e: unknown, fingerprint: string): Outcome {
@@ -359,7 +396,12 @@ function failure(e: unknown, fingerprint: string): Outcome {
     const permanent = !e.retryable && e.kind === 'http' && e.status !== undefined && e.status < 500;
     return { kind: 'failed', message: e.message, permanent, fingerprint };
   }
-  return { kind: 'failed', message: String(e instanceof Error ? e.message : e), permanent: false, fingerprint };
+  return {
+    kind: 'failed',
+    message: String(e instanceof Error ? e.message : e),
+    permanent: false,
+    fingerprint,
+  };
 }
 
 function deferredError(): AmoError {

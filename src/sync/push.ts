@@ -10,7 +10,7 @@ import { AmoError } from '../amo/errors';
 import { listLeads } from '../amo/calls';
 import type { Lead } from '../amo/types';
 import { newExternalId } from '../domain/ids';
-import { missingColumns } from '../sheet/headers';
+import { missingColumns, PERSON_COLUMNS } from '../sheet/headers';
 import { SheetTable } from '../sheet/table';
 import { fetchAllPages } from '../amo/batching';
 import { mainContactId } from '../amo/fields';
@@ -29,8 +29,11 @@ import {
   transientError,
 } from './sync-status';
 
-/** Which rows a push looks at: the rows an edit touched, or the whole sheet. */
-export type PushScope = { rows: number[] } | 'all';
+/**
+ * Which rows a push looks at: the rows an edit touched (and, when given, the 1-based columns
+ * it touched: an edit of script-owned or foreign columns alone is no sync), or the whole sheet.
+ */
+export type PushScope = { rows: number[]; columns?: [number, number] } | 'all';
 
 export interface PushReport {
   created: number;
@@ -86,9 +89,14 @@ function decide(
     const at = ctx.clock.now();
     const claimKey =
       plan.creates.length > 0
-        ? writeClaim(ctx.props, ctx.uuid(), at, plan.creates.map(c => c.externalId))
+        ? writeClaim(
+            ctx.props,
+            ctx.uuid(),
+            at,
+            plan.creates.map(c => c.externalId)
+          )
         : null;
-    if (table.commit() > 0) table.sheet.flush();
+    table.commit();
     if (scope === 'all') ctx.props.delete(STATE.dirty);
     return { plan, claimKey, claimAt: at };
   } finally {
@@ -116,6 +124,7 @@ function planRows(
   onlyNew: boolean
 ): Plan {
   const plan: Plan = { creates: [], updates: [], recoverFrom: stale, report: emptyReport() };
+  if (scope !== 'all' && scope.columns && !touchesPersonColumn(table, scope.columns)) return plan;
   const inScope = scope === 'all' ? null : new Set(scope.rows);
   const seenIds = new Set<string>();
   const liveView = { live, stale: [] };
@@ -128,6 +137,13 @@ function planRows(
     planRow(ctx, table, view, liveView, onlyNew, plan);
   }
   return plan;
+}
+
+function touchesPersonColumn(table: SheetTable, [left, right]: [number, number]): boolean {
+  return PERSON_COLUMNS.some(key => {
+    const index = table.columns[key];
+    return index !== undefined && index + 1 >= left && index + 1 <= right;
+  });
 }
 
 /** A row pasted from another row shares its ids: it is a new row with its own lead. */
@@ -193,7 +209,9 @@ function talkToAmo(ctx: SyncContext, plan: Plan): Outcomes {
   try {
     if (plan.creates.length > 0) {
       rowIdField = rowIdFieldId(ctx.amo, ctx.props);
-      const covered = plan.recoverFrom.filter(c => c.ids === null || plan.creates.some(i => c.ids?.includes(i.externalId)));
+      const covered = plan.recoverFrom.filter(
+        c => c.ids === null || plan.creates.some(i => c.ids?.includes(i.externalId))
+      );
       if (covered.length > 0) adoptCreated(ctx, plan, covered, rowIdField, adopted);
     }
   } catch (e) {
@@ -230,10 +248,17 @@ function adoptCreated(
     if (!lead) return true;
     // The lead was made from the row as it was then: no fingerprint, so the next push
     // compares nothing and patches it with the row's current values.
-    adopted.set(item.externalId, { kind: 'created', dealId: lead.id, contactId: mainContactId(lead), fingerprint: '' });
+    adopted.set(item.externalId, {
+      kind: 'created',
+      dealId: lead.id,
+      contactId: mainContactId(lead),
+      fingerprint: '',
+    });
     return false;
   });
-  ctx.logger.info(`push: adopted ${adopted.size} lead(s) created by an execution that did not finish`);
+  ctx.logger.info(
+    `push: adopted ${adopted.size} lead(s) created by an execution that did not finish`
+  );
 }
 
 function failAll(plan: Plan, e: unknown): Outcomes {
@@ -241,7 +266,12 @@ function failAll(plan: Plan, e: unknown): Outcomes {
   const permanent = e instanceof AmoError && !e.retryable && e.kind !== 'network';
   const outcomes: Outcomes = new Map();
   for (const item of [...plan.creates, ...plan.updates]) {
-    outcomes.set(item.externalId, { kind: 'failed', message, permanent, fingerprint: item.fingerprint });
+    outcomes.set(item.externalId, {
+      kind: 'failed',
+      message,
+      permanent,
+      fingerprint: item.fingerprint,
+    });
   }
   return outcomes;
 }
@@ -259,7 +289,13 @@ function writeBack(
   const unrecorded = [...outcomes].filter(([, o]) => o.kind === 'created' || o.kind === 'unknown');
   if (!ctx.lock.tryLock(LOCK_WAIT_MS * 3)) {
     // The results cannot be written now; the claim makes the next run adopt these leads.
-    if (claimKey) orphanClaim(ctx.props, claimKey, claimAt, unrecorded.map(([id]) => id));
+    if (claimKey)
+      orphanClaim(
+        ctx.props,
+        claimKey,
+        claimAt,
+        unrecorded.map(([id]) => id)
+      );
     ctx.props.set(STATE.dirty, String(ctx.clock.now()));
     return;
   }
@@ -275,10 +311,12 @@ function writeBack(
       const row = rows.get(externalId);
       if (row) applyOutcome(ctx, table, row, outcome, statusName, plan.report);
       else if (outcome.kind === 'created') {
-        ctx.logger.warn(`push: lead ${outcome.dealId} was created but its row is gone from the sheet`);
+        ctx.logger.warn(
+          `push: lead ${outcome.dealId} was created but its row is gone from the sheet`
+        );
       }
     }
-    if (table.commit() > 0) table.sheet.flush();
+    table.commit();
     const unknown = [...outcomes].filter(([, o]) => o.kind === 'unknown').map(([id]) => id);
     if (claimKey && unknown.length > 0) orphanClaim(ctx.props, claimKey, claimAt, unknown);
     else if (claimKey) removeClaims(ctx.props, [claimKey]);
@@ -303,7 +341,11 @@ function applyOutcome(
       if (outcome.contactId) table.set(row, 'amo_contact_id', String(outcome.contactId));
       table.set(row, 'amo_link', `${ctx.settings.baseUrl}/leads/detail/${outcome.dealId}`);
       if (statusName) table.set(row, 'status', statusName);
-      table.set(row, 'sync_status', outcome.fingerprint ? syncedStatus(outcome.fingerprint, when) : `synced ${when}`);
+      table.set(
+        row,
+        'sync_status',
+        outcome.fingerprint ? syncedStatus(outcome.fingerprint, when) : `synced ${when}`
+      );
       report.created++;
       return;
     case 'updated':
@@ -314,12 +356,18 @@ function applyOutcome(
       table.set(
         row,
         'sync_status',
-        outcome.permanent ? permanentError(outcome.message, outcome.fingerprint) : transientError(outcome.message)
+        outcome.permanent
+          ? permanentError(outcome.message, outcome.fingerprint)
+          : transientError(outcome.message)
       );
       report.errors++;
       return;
     case 'unknown':
-      table.set(row, 'sync_status', pendingStatus(`${outcome.message}; the next run checks AmoCRM before retrying`));
+      table.set(
+        row,
+        'sync_status',
+        pendingStatus(`${outcome.message}; the next run checks AmoCRM before retrying`)
+      );
       report.pending++;
       return;
     case 'deferred':
@@ -337,7 +385,11 @@ function safeStatusName(ctx: SyncContext): string {
 }
 
 function dropStaleClaims(ctx: SyncContext, stale: Claim[]): void {
-  if (stale.length > 0) removeClaims(ctx.props, stale.map(c => c.key));
+  if (stale.length > 0)
+    removeClaims(
+      ctx.props,
+      stale.map(c => c.key)
+    );
 }
 
 function stamp(ctx: SyncContext): string {

@@ -13,7 +13,14 @@ import { LOCK_WAIT_MS, readSyncedTable } from './push';
 
 /** Webhook subscription and contact changes are checked at most this often. */
 const HOURLY_MS = 60 * 60 * 1000;
-export const WEBHOOK_EVENTS = ['add_lead', 'update_lead', 'status_lead', 'delete_lead', 'restore_lead', 'update_contact'];
+export const WEBHOOK_EVENTS = [
+  'add_lead',
+  'update_lead',
+  'status_lead',
+  'delete_lead',
+  'restore_lead',
+  'update_contact',
+];
 
 export interface ReconcileReport extends PullReport {
   leadsSeen: number;
@@ -26,10 +33,17 @@ export function reconcile(ctx: SyncContext, full: boolean): ReconcileReport {
   const queued = readQueuedPulls(ctx.props.getAll());
   const leadCursor = cursor(ctx, STATE.pullCursor, now);
   const leads = changedLeads(ctx, leadCursor);
-  const contactsDue = full || now - Number(ctx.props.get(STATE.contactsCursor + '_AT') ?? 0) >= HOURLY_MS;
+  const contactsDue =
+    full || now - Number(ctx.props.get(STATE.contactsCursor + '_AT') ?? 0) >= HOURLY_MS;
   const contactCursor = cursor(ctx, STATE.contactsCursor, now);
   const contacts = contactsDue ? changedContacts(ctx, contactCursor) : [];
-  const report: ReconcileReport = { rowsChanged: 0, rowsKept: 0, ignored: 0, leadsSeen: leads.length, webhook: 'skipped' };
+  const report: ReconcileReport = {
+    rowsChanged: 0,
+    rowsKept: 0,
+    ignored: 0,
+    leadsSeen: leads.length,
+    webhook: 'skipped',
+  };
   const req = {
     leadIds: [...queued.request.leadIds, ...leads.map(l => l.id)],
     contactIds: [...queued.request.contactIds, ...contacts.map(c => c.id)],
@@ -41,7 +55,7 @@ export function reconcile(ctx: SyncContext, full: boolean): ReconcileReport {
       const table = readSyncedTable(ctx);
       if (queued.all) req.leadIds.push(...linkedLeadIds(table));
       Object.assign(report, pullInto(ctx, table, { ...req, known: leads }));
-      if (table.commit() > 0) table.sheet.flush();
+      table.commit();
     } finally {
       ctx.lock.release();
     }
@@ -72,10 +86,16 @@ function cursor(ctx: SyncContext, key: string, now: number): number {
  * The next cursor: one second past the newest change seen, but never past the second the
  * read was made in (a change later in that same second must be read next time).
  */
-function saveCursor(ctx: SyncContext, key: string, items: Array<Lead | Contact>, now: number): void {
+function saveCursor(
+  ctx: SyncContext,
+  key: string,
+  items: Array<Lead | Contact>,
+  now: number
+): void {
   const readAt = Math.floor(now / 1000);
   const newest = Math.max(0, ...items.map(i => i.updated_at));
-  const next = items.length > 0 ? Math.min(newest + 1, readAt) : Math.max(cursor(ctx, key, now), readAt - 1);
+  const next =
+    items.length > 0 ? Math.min(newest + 1, readAt) : Math.max(cursor(ctx, key, now), readAt - 1);
   ctx.props.set(key, String(next));
 }
 
@@ -93,14 +113,20 @@ function changedLeads(ctx: SyncContext, from: number): Lead[] {
 
 function changedContacts(ctx: SyncContext, from: number): Contact[] {
   return fetchAllPages(ctx.amo, page =>
-    listContacts({ updatedFrom: from, page, limit: 250, order: { field: 'updated_at', direction: 'asc' } })
+    listContacts({
+      updatedFrom: from,
+      page,
+      limit: 250,
+      order: { field: 'updated_at', direction: 'asc' },
+    })
   );
 }
 
 /** Restores AmoCRM's subscription when it is gone or switched off (at most hourly). */
 function checkWebhook(ctx: SyncContext, force: boolean): ReconcileReport['webhook'] {
   const now = ctx.clock.now();
-  if (!force && now - Number(ctx.props.get(STATE.webhookCheckedAt) ?? 0) < HOURLY_MS) return 'skipped';
+  if (!force && now - Number(ctx.props.get(STATE.webhookCheckedAt) ?? 0) < HOURLY_MS)
+    return 'skipped';
   const destination = webhookUrl(ctx);
   if (!destination) return 'unavailable';
   ctx.props.set(STATE.webhookCheckedAt, String(now));

@@ -41,4 +41,5 @@ export function pendingStatus(reason: string): string {
 
 export const SYNCING_STATUS = 'syncing…';
 
-export const DELETED_STATUS = 'deleted: the lead was deleted in AmoCRM (clear amo_deal_id to create a new one)';
+export const DELETED_STATUS =
+  'deleted: the lead was deleted in AmoCRM (clear amo_deal_id to create a new one)';

@@ -19,8 +19,7 @@ export interface WebhookRequest {
 }
 
 export type WebhookAnswer =
-  | { ok: true; rows: number; queued: boolean; ignored: number }
-  | { ok: false; error: string };
+  { ok: true; rows: number; queued: boolean; ignored: number } | { ok: false; error: string };
 
 /** AmoCRM gives up after 2 s; the script answers within about one. */
 const AMO_BUDGET_MS = 1200;
@@ -52,7 +51,8 @@ function checkAccount(ctx: SyncContext, payload: WebhookPayload): string | null 
       return 'the account could not be checked: AmoCRM did not answer';
     }
   }
-  if (payload.account.subdomain !== expected.subdomain) return 'the webhook is from another account';
+  if (payload.account.subdomain !== expected.subdomain)
+    return 'the webhook is from another account';
   if (payload.account.id && expected.id && payload.account.id !== expected.id) {
     return 'the webhook is from another account';
   }
@@ -63,7 +63,9 @@ function toPullRequest(payload: WebhookPayload): PullRequest {
   const deleted = payload.leads.filter(l => l.action === 'delete').map(l => l.id);
   return {
     leadIds: payload.leads.filter(l => l.action !== 'delete').map(l => l.id),
-    contactIds: payload.contacts.filter(c => c.action !== 'delete' && c.type !== 'company').map(c => c.id),
+    contactIds: payload.contacts
+      .filter(c => c.action !== 'delete' && c.type !== 'company')
+      .map(c => c.id),
     deletedLeadIds: deleted,
   };
 }
@@ -75,7 +77,7 @@ function apply(ctx: SyncContext, req: PullRequest): WebhookAnswer {
   try {
     const table = readSyncedTable(ctx);
     const report = pullInto(ctx, table, req);
-    if (table.commit() > 0) table.sheet.flush();
+    table.commit();
     if (report.rowsKept > 0) ctx.props.set(STATE.dirty, String(ctx.clock.now()));
     return { ok: true, rows: report.rowsChanged, queued: false, ignored: report.ignored };
   } catch (e) {

@@ -11,12 +11,16 @@ class MemorySheet implements SheetPort {
   lastRow = () => this.cells.length;
   lastColumn = () => Math.max(0, ...this.cells.map(r => r.length));
   read(row: number, column: number, rows: number, columns: number): CellValue[][] {
-    return this.cells.slice(row - 1, row - 1 + rows).map(r => r.slice(column - 1, column - 1 + columns));
+    return this.cells
+      .slice(row - 1, row - 1 + rows)
+      .map(r => r.slice(column - 1, column - 1 + columns));
   }
   readAll = () => this.cells.map(r => [...r]);
   write(row: number, column: number, values: CellValue[][]): void {
     this.writes.push({ row, column, values });
-    values.forEach((line, i) => line.forEach((v, j) => (this.cells[row - 1 + i][column - 1 + j] = v)));
+    values.forEach((line, i) =>
+      line.forEach((v, j) => (this.cells[row - 1 + i][column - 1 + j] = v))
+    );
   }
   append(values: CellValue[]): void {
     this.cells.push(values);
@@ -67,7 +71,15 @@ describe('SheetTable.commit', () => {
     table.set(table.rows[2], 'sync_status', 'synced');
     expect(table.commit()).toBe(1);
     expect(sheet.writes).toEqual([
-      { row: 2, column: 3, values: [['11', '', ''], ['7', 'Old', 'x'], ['', '', 'synced']] },
+      {
+        row: 2,
+        column: 3,
+        values: [
+          ['11', '', ''],
+          ['7', 'Old', 'x'],
+          ['', '', 'synced'],
+        ],
+      },
     ]);
     expect(sheet.cells.map(r => r[1])).toEqual(['notes', 'n1', 'n2', 'n3']);
     expect(sheet.cells.map(r => r[5])).toEqual(['comment', 'c1', 'c2', 'c3']);

@@ -7,7 +7,8 @@ class MapStore implements KeyValueStore {
   get = (k: string) => this.map.get(k) ?? null;
   getAll = () => Object.fromEntries(this.map);
   set = (k: string, v: string) => void this.map.set(k, v);
-  setAll = (values: Record<string, string>) => Object.entries(values).forEach(([k, v]) => this.set(k, v));
+  setAll = (values: Record<string, string>) =>
+    Object.entries(values).forEach(([k, v]) => this.set(k, v));
   delete = (k: string) => void this.map.delete(k);
 }
 
@@ -45,8 +46,10 @@ class MemoryTriggers implements TriggerPort {
   list_: TriggerInfo[] = [];
   private next = 1;
   list = () => [...this.list_];
-  createEdit = (handler: string) => void this.list_.push({ id: `t${this.next++}`, handler, kind: 'edit' });
-  createClock = (handler: string) => void this.list_.push({ id: `t${this.next++}`, handler, kind: 'clock' });
+  createEdit = (handler: string) =>
+    void this.list_.push({ id: `t${this.next++}`, handler, kind: 'edit' });
+  createClock = (handler: string) =>
+    void this.list_.push({ id: `t${this.next++}`, handler, kind: 'clock' });
   remove = (id: string) => void (this.list_ = this.list_.filter(t => t.id !== id));
   webAppUrl = () => null;
 }
@@ -56,10 +59,12 @@ describe('ensureTriggers', () => {
     const triggers = new MemoryTriggers();
     ensureTriggers(triggers);
     ensureTriggers(triggers);
-    expect(triggers.list().map(t => `${t.kind}:${t.handler}`).sort()).toEqual([
-      'clock:runBackgroundWork',
-      'edit:handleEdit',
-    ]);
+    expect(
+      triggers
+        .list()
+        .map(t => `${t.kind}:${t.handler}`)
+        .sort()
+    ).toEqual(['clock:runBackgroundWork', 'edit:handleEdit']);
   });
 
   it('replaces duplicates and stale handlers of older versions', () => {

@@ -1,0 +1,95 @@
+// AmoCRM as the Settings… dialog talks to it: a client built from the values in the form (not
+// yet saved) with a short time budget, errors turned into one sentence with every secret
+// scrubbed, and the one write the dialog cannot hold back: an authorization code AmoCRM has
+// accepted is spent, so it is stored at once next to the tokens it bought.
+import { AMO_TOKENS_KEY, AmoClient, AmoError, createTokenSource, redact } from '../amo';
+import { sha256Hex } from '../amo/sha256';
+import { NetworkError } from '../ports';
+import { PROP, SECRET_PROPS } from '../sync/config';
+import type { Ports } from '../sync/context';
+
+/** A dialog waits for its answer: a few quick tries, then the person hears why. */
+const DIALOG_BUDGET_MS = 90_000;
+const DIALOG_RETRY = { attempts: 2, maxWaitMs: 5_000 };
+
+/** A problem the dialog found itself; its message is already a sentence for the person. */
+export class SettingsProblem extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsProblem';
+  }
+}
+
+/**
+ * A client for the form's values. The token store is the real Script Properties: tokens an
+ * authorization code buys are kept even when the settings are not saved.
+ */
+export function dialogClient(ports: Ports, values: Record<string, string>): AmoClient {
+  const tokens = createTokenSource(values, {
+    store: ports.props,
+    cache: ports.cache,
+    mutex: ports.lock,
+    http: ports.http,
+    clock: ports.clock,
+    logger: ports.logger,
+  });
+  return new AmoClient({
+    baseUrl: values[PROP.baseUrl] ?? '',
+    http: ports.http,
+    clock: ports.clock,
+    tokens,
+    logger: ports.logger,
+    deadlineMs: ports.clock.now() + DIALOG_BUDGET_MS,
+    retry: DIALOG_RETRY,
+  });
+}
+
+/** One sentence for the dialog's status line. */
+export function describeFailure(error: unknown, baseUrl: string): string {
+  if (error instanceof SettingsProblem) return error.message;
+  const network =
+    error instanceof NetworkError || (error instanceof AmoError && error.kind === 'network');
+  if (network) {
+    return `Could not reach ${baseUrl}: check the AmoCRM address (AMO_BASE_URL) and the network (${reason(error)}).`;
+  }
+  if (!(error instanceof AmoError)) return `Something went wrong: ${reason(error)}`;
+  if (error.kind === 'deadline') return `${baseUrl} did not answer in time; try again in a minute.`;
+  if (error.status === 404) {
+    return `${error.message}. Is ${baseUrl} the address of an AmoCRM account (AMO_BASE_URL)?`;
+  }
+  return error.message;
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Every secret value the dialog knows, to scrub from whatever it says. */
+export function secretValues(...sources: Array<Record<string, string>>): string[] {
+  return sources.flatMap(source => SECRET_PROPS.map(key => source[key] ?? '')).filter(Boolean);
+}
+
+/** `text` with every secret replaced by [redacted]. */
+export function scrub(text: string, secrets: string[]): string {
+  return redact(text, secrets);
+}
+
+/**
+ * After a connection attempt with a new AMO_AUTH_CODE: when the stored tokens now come from it,
+ * the code is spent and the tokens are tied to it, so it is stored at once. Otherwise the next
+ * run would see the old code, take it for a new one and try to exchange it again.
+ */
+export function keepSpentAuthCode(ports: Ports, values: Record<string, string>): void {
+  const code = values[PROP.authCode] ?? '';
+  if (!code || values[PROP.longLivedToken] || ports.props.get(PROP.authCode) === code) return;
+  if (storedCodeHash(ports) === sha256Hex(code)) ports.props.set(PROP.authCode, code);
+}
+
+function storedCodeHash(ports: Ports): string {
+  try {
+    const tokens = JSON.parse(ports.props.get(AMO_TOKENS_KEY) ?? '{}') as { code_hash?: unknown };
+    return typeof tokens.code_hash === 'string' ? tokens.code_hash : '';
+  } catch {
+    return '';
+  }
+}
