@@ -1,0 +1,276 @@
+// One run of one global function: its realm, counters, log lines and kill state, and the
+// membrane through which every service object is handed to the script. Each service method is
+// wrapped so that it first checks the execution may go on (not killed, within the time limit),
+// then returns realm values, and turns any host error into an error of the script's realm.
+// Unknown members of a service object throw `<Class>.<member> is not implemented in the local
+// runtime` instead of being `undefined`.
+
+import { GasException, KillSignal, NotImplementedError } from './errors';
+import { Realm, type MemberInfo } from './realm';
+import type { RuntimeState } from './state';
+
+export type ExecutionKind = 'manual' | 'edit' | 'change' | 'open' | 'time' | 'web';
+export type AuthMode = 'FULL' | 'LIMITED';
+
+export interface Counters {
+  httpRequests: number;
+  /** Requests by `METHOD /path` (no query string). */
+  httpByEndpoint: Record<string, number>;
+  fetchAllBatches: number;
+  /** Calls that reach the Sheets backend (see README, "Counting rules"). */
+  spreadsheetCalls: number;
+  spreadsheetWrites: number;
+  propertiesCalls: number;
+  cacheCalls: number;
+  /** Virtual time the execution took, nested executions included (it is wall time). */
+  virtualMs: number;
+  sleepMs: number;
+}
+
+export interface LogEntry {
+  level: 'log' | 'info' | 'warn' | 'error' | 'debug';
+  source: 'Logger' | 'console';
+  message: string;
+  /** Virtual time of the call. */
+  at: number;
+}
+
+/** What a test hook sees of a running execution. */
+export interface ExecutionView {
+  readonly id: string;
+  readonly fnName: string;
+  readonly kind: ExecutionKind;
+  readonly startedAt: number;
+  readonly counters: Counters;
+  readonly logs: readonly LogEntry[];
+  elapsedMs(): number;
+  /** Kills the execution once the current service call returns control to it. */
+  kill(reason: string): void;
+}
+
+export type Method = (...args: unknown[]) => unknown;
+
+export interface ObjectExtras {
+  /** The host record behind the object, readable with `hostOf`. */
+  host?: unknown;
+  /** Constant members (enums such as `ContentService.MimeType`), returned as they are. */
+  props?: Record<string, unknown>;
+  /** Where properties the script assigns are kept (HtmlTemplate reads its variables here). */
+  assigned?: Map<string, unknown>;
+}
+export type MethodTable = Record<string, Method>;
+
+/** Names probed by JS machinery (await, JSON, jest) that must not throw "not implemented". */
+const SILENT_MEMBERS = new Set(['then', 'toJSON', 'asymmetricMatch', '$$typeof', 'nodeType']);
+const OBJECT_PROTO_MEMBERS = new Set(['valueOf', 'hasOwnProperty', 'isPrototypeOf', 'constructor']);
+
+export function emptyCounters(): Counters {
+  return {
+    httpRequests: 0,
+    httpByEndpoint: {},
+    fetchAllBatches: 0,
+    spreadsheetCalls: 0,
+    spreadsheetWrites: 0,
+    propertiesCalls: 0,
+    cacheCalls: 0,
+    virtualMs: 0,
+    sleepMs: 0,
+  };
+}
+
+export interface ExecutionInit {
+  id: string;
+  fnName: string;
+  kind: ExecutionKind;
+  authMode: AuthMode;
+}
+
+export class Execution implements ExecutionView {
+  readonly id: string;
+  readonly fnName: string;
+  readonly kind: ExecutionKind;
+  readonly authMode: AuthMode;
+  readonly startedAt: number;
+  readonly realm: Realm;
+  readonly counters = emptyCounters();
+  readonly logs: LogEntry[] = [];
+  killReason: string | null = null;
+  /** An error a test hook threw during this execution; run() rethrows it to the test. */
+  hookFailure: { error: unknown } | null = null;
+  /** A kill requested from outside (a hook); applied at the next check. */
+  private pendingKill: string | null = null;
+  private readonly memo = new Map<string, unknown>();
+
+  constructor(
+    readonly state: RuntimeState,
+    init: ExecutionInit
+  ) {
+    this.id = init.id;
+    this.fnName = init.fnName;
+    this.kind = init.kind;
+    this.authMode = init.authMode;
+    this.startedAt = state.clock.now();
+    this.realm = new Realm(() => state.clock.now());
+  }
+
+  get isWebApp(): boolean {
+    return this.kind === 'web';
+  }
+
+  elapsedMs(): number {
+    return this.state.clock.now() - this.startedAt;
+  }
+
+  /** Runs before every service call: a killed or overdue execution may do nothing more. */
+  enterCall(): void {
+    if (this.killReason !== null) throw new KillSignal(this.killReason);
+    if (this.pendingKill !== null) this.killNow(this.pendingKill);
+    if (this.elapsedMs() > this.state.options.maxExecutionMs) {
+      this.killNow('Exceeded maximum execution time');
+    }
+  }
+
+  /** Marks the execution killed and throws the kill error at the current call. */
+  killNow(reason: string): never {
+    if (this.killReason === null) this.killReason = reason;
+    throw new KillSignal(this.killReason);
+  }
+
+  kill(reason: string): void {
+    if (this.killReason === null && this.pendingKill === null) this.pendingKill = reason;
+  }
+
+  /** Applies a kill a hook asked for during the current call. */
+  applyPendingKill(): void {
+    if (this.pendingKill !== null) this.killNow(this.pendingKill);
+  }
+
+  /** Counts one call that reaches the Sheets backend and charges its virtual cost. */
+  sheetCall(write: boolean): void {
+    this.counters.spreadsheetCalls += 1;
+    if (write) this.counters.spreadsheetWrites += 1;
+    this.state.clock.advance(this.state.options.sheetCallMs);
+  }
+
+  log(level: LogEntry['level'], source: LogEntry['source'], message: string): void {
+    this.logs.push({ level, source, message, at: this.state.clock.now() });
+    if (this.state.options.echoLogs) process.stdout.write(`[${this.fnName}] ${message}\n`);
+  }
+
+  /** One value per execution and key (service singletons, enums, per-sheet objects). */
+  memoize<T>(key: string, make: () => T): T {
+    if (!this.memo.has(key)) this.memo.set(key, make());
+    return this.memo.get(key) as T;
+  }
+
+  /**
+   * A service object for the script: a Proxy whose known members are guarded methods and whose
+   * unknown members throw "not implemented". Properties the script assigns are kept (HtmlTemplate
+   * relies on that).
+   */
+  object(className: string, methods: MethodTable, extra: ObjectExtras = {}): object {
+    const wrapped = new Map<string, Method>();
+    const assigned = extra.assigned ?? new Map<string, unknown>();
+    const target = this.realm.newObject();
+    const proto = this.realm.intrinsics.Object.prototype as unknown as Record<string, unknown>;
+    const toString = (): string => className;
+    const proxy = new Proxy(target, {
+      get: (_t, prop) => {
+        if (typeof prop === 'symbol') return prop === Symbol.toStringTag ? className : undefined;
+        if (assigned.has(prop)) return assigned.get(prop);
+        if (extra.props && Object.prototype.hasOwnProperty.call(extra.props, prop)) {
+          return extra.props[prop];
+        }
+        if (Object.prototype.hasOwnProperty.call(methods, prop)) {
+          return wrapped.get(prop) ?? this.wrapMethod(wrapped, prop, methods[prop]);
+        }
+        if (prop === 'toString') return toString;
+        if (OBJECT_PROTO_MEMBERS.has(prop)) return proto[prop];
+        if (SILENT_MEMBERS.has(prop)) return undefined;
+        throw this.toRealmError(new NotImplementedError(className, prop));
+      },
+      set: (_t, prop, value) => {
+        if (typeof prop === 'string') assigned.set(prop, value);
+        return true;
+      },
+      has: (_t, prop) =>
+        typeof prop === 'string' &&
+        (Object.prototype.hasOwnProperty.call(methods, prop) ||
+          assigned.has(prop) ||
+          (extra.props !== undefined && Object.prototype.hasOwnProperty.call(extra.props, prop))),
+    });
+    const info: MemberInfo = { className, host: extra.host };
+    this.realm.register(proxy, info);
+    return proxy;
+  }
+
+  /** The host record a service object was made from (undefined for foreign values). */
+  hostOf<T>(value: unknown, className?: string): T | undefined {
+    const info = this.realm.infoOf(value);
+    if (!info || (className !== undefined && info.className !== className)) return undefined;
+    return info.host as T;
+  }
+
+  /** Converts any error into one of the script's realm, keeping Apps Script's name. */
+  toRealmError(err: unknown): unknown {
+    if (this.realm.isRealmError(err)) return err;
+    if (err instanceof KillSignal) return this.realm.makeError('Error', err.reason);
+    if (err instanceof GasException) return this.realm.makeError('Exception', err.message);
+    if (err instanceof Error) {
+      const ctor = ['TypeError', 'RangeError', 'SyntaxError'].includes(err.name)
+        ? err.name
+        : 'Error';
+      return this.realm.makeError(err.name, err.message, ctor);
+    }
+    return err;
+  }
+
+  /**
+   * An Apps Script enum for this realm: each value is a frozen object whose `toString()` and
+   * `name()` give its name, compared by identity as on the platform.
+   */
+  enumType(typeName: string, names: readonly string[]): Record<string, object> {
+    return this.memoize(`enum:${typeName}`, () => {
+      const out = this.realm.newObject();
+      names.forEach((name, ordinal) => {
+        const value = this.realm.newObject();
+        const describe = (): string => name;
+        for (const [key, fn] of Object.entries({
+          toString: describe,
+          name: describe,
+          toJSON: describe,
+          ordinal: () => ordinal,
+        })) {
+          Object.defineProperty(value, key, { value: fn, enumerable: false });
+        }
+        out[name] = Object.freeze(value);
+      });
+      return Object.freeze(out) as Record<string, object>;
+    });
+  }
+
+  private wrapMethod(cache: Map<string, Method>, name: string, impl: Method): Method {
+    const fn = (...args: unknown[]): unknown => {
+      try {
+        this.enterCall();
+        const result = this.realm.toRealm(impl(...args));
+        this.applyPendingKill();
+        return result;
+      } catch (err) {
+        throw this.toRealmError(err);
+      }
+    };
+    Object.defineProperty(fn, 'name', { value: name });
+    cache.set(name, fn);
+    return fn;
+  }
+}
+
+/** Throws Apps Script's permission error for a service a simple trigger may not use. */
+export function requireFullAuth(exec: Execution, method: string, scope: string): void {
+  if (exec.authMode === 'LIMITED') {
+    throw new GasException(
+      `You do not have permission to call ${method}. Required permissions: ${scope}`
+    );
+  }
+}

@@ -1,0 +1,78 @@
+// Construction options of the LocalRuntime and their defaults. Every number that shapes virtual
+// time or a platform limit lives here so a test can tighten it (a short fetch timeout, a lower
+// execution limit) without touching service code.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface LocalRuntimeOptions {
+  /** Directory whose `*.js` files form the script project; default `<cwd>/dist`. */
+  bundleDir?: string;
+  /** Virtual clock start; default: the real time when the runtime is created. */
+  startTime?: number | Date;
+  /** Virtual cost of one HTTP round trip (a whole fetchAll batch costs one); default 250. */
+  httpLatencyMs?: number;
+  /** Virtual cost of one counted Spreadsheet call; default 20. */
+  sheetCallMs?: number;
+  /** Execution time limit on the virtual clock; default 6 minutes. */
+  maxExecutionMs?: number;
+  /** Real time a request may take before it fails with `Timeout`; default 10 s. */
+  fetchTimeoutMs?: number;
+  /** Virtual time charged for a request that timed out; default 60 s. */
+  virtualTimeoutMs?: number;
+  /** Real-time watchdog for one execution (guards against endless loops); 0 = none; default 120 s. */
+  cpuTimeoutMs?: number;
+  /** Session.getScriptTimeZone(); default: `timeZone` of the bundle's appsscript.json, else UTC. */
+  scriptTimeZone?: string;
+  /** Spreadsheet time zone (typed dates, display values); default: the script time zone. */
+  spreadsheetTimeZone?: string;
+  spreadsheetName?: string;
+  spreadsheetId?: string;
+  scriptId?: string;
+  /** The owner: the effective user of every execution and the active user outside web apps. */
+  userEmail?: string;
+  /** Names of the sheets the spreadsheet starts with; default `['Sheet1']`. */
+  sheets?: string[];
+  /** Also print every script log line to the host console. */
+  echoLogs?: boolean;
+}
+
+export type ResolvedOptions = Required<Omit<LocalRuntimeOptions, 'startTime'>> & {
+  startTime: number;
+};
+
+export function resolveOptions(options: LocalRuntimeOptions = {}): ResolvedOptions {
+  const bundleDir = resolve(options.bundleDir ?? join(process.cwd(), 'dist'));
+  const scriptTimeZone = options.scriptTimeZone ?? manifestTimeZone(bundleDir) ?? 'UTC';
+  const start = options.startTime ?? Date.now();
+  return {
+    bundleDir,
+    startTime: typeof start === 'number' ? start : start.getTime(),
+    httpLatencyMs: options.httpLatencyMs ?? 250,
+    sheetCallMs: options.sheetCallMs ?? 20,
+    maxExecutionMs: options.maxExecutionMs ?? 6 * 60 * 1000,
+    fetchTimeoutMs: options.fetchTimeoutMs ?? 10_000,
+    virtualTimeoutMs: options.virtualTimeoutMs ?? 60_000,
+    cpuTimeoutMs: options.cpuTimeoutMs ?? 120_000,
+    scriptTimeZone,
+    spreadsheetTimeZone: options.spreadsheetTimeZone ?? scriptTimeZone,
+    spreadsheetName: options.spreadsheetName ?? 'Local Spreadsheet',
+    spreadsheetId: options.spreadsheetId ?? 'LOCAL_SPREADSHEET_ID',
+    scriptId: options.scriptId ?? 'LOCAL_SCRIPT_ID',
+    userEmail: options.userEmail ?? 'owner@example.com',
+    sheets: options.sheets ?? ['Sheet1'],
+    echoLogs: options.echoLogs ?? false,
+  };
+}
+
+/** The manifest's time zone, as Apps Script takes the script time zone from it. */
+function manifestTimeZone(bundleDir: string): string | undefined {
+  const path = join(bundleDir, 'appsscript.json');
+  if (!existsSync(path)) return undefined;
+  try {
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as { timeZone?: unknown };
+    return typeof manifest.timeZone === 'string' ? manifest.timeZone : undefined;
+  } catch {
+    return undefined;
+  }
+}
