@@ -58,6 +58,13 @@ export class World {
     });
     const headers = options.headers ?? HEADERS;
     rt.spreadsheet.setValues(SHEET, 1, 1, [headers]);
+    // As a person setting up such a sheet would: phones are text, or Sheets turns
+    // '+7 912 …' into a formula error and '79123456789' into a number.
+    const phone = headers.indexOf('phone');
+    if (phone >= 0) {
+      const col = String.fromCharCode(65 + phone);
+      rt.spreadsheet.setNumberFormat(SHEET, `${col}2:${col}`, '@');
+    }
     const props: Record<string, string> = {
       AMO_BASE_URL: fake.url,
       AMO_PIPELINE_ID: String(MAIN_PIPELINE.id),

@@ -1,7 +1,7 @@
 // SpreadsheetPort over SpreadsheetApp. Every string is written as typed input that Sheets
 // keeps verbatim (see sheet/cell-text), so values from AmoCRM never become formulas or numbers.
 import { CellValue, SheetPort, SpreadsheetPort } from '../ports';
-import { toTypedInput } from '../sheet/cell-text';
+import { needsApostrophe, toTypedInput } from '../sheet/cell-text';
 
 /** Whether this execution wrote since the last flush (a flush with nothing pending is wasted). */
 let unflushed = false;
@@ -39,13 +39,17 @@ class GasSheet implements SheetPort {
 
   write(row: number, column: number, values: CellValue[][]): void {
     if (values.length === 0 || values[0].length === 0) return;
-    const typed = values.map(r => r.map(toTypedInput));
-    this.sheet.getRange(row, column, typed.length, typed[0].length).setValues(typed);
+    const range = this.sheet.getRange(row, column, values.length, values[0].length);
+    // A cell formatted as plain text keeps an apostrophe as part of its text, so the formats
+    // are read (one call) only when some string would otherwise need one.
+    const needsFormats = values.some(r => r.some(v => typeof v === 'string' && needsApostrophe(v)));
+    const formats = needsFormats ? range.getNumberFormats() : null;
+    range.setValues(values.map((r, i) => r.map((v, j) => toTypedInput(v, formats?.[i][j]))));
     unflushed = true;
   }
 
   append(values: CellValue[]): void {
-    this.sheet.appendRow(values.map(toTypedInput));
+    this.sheet.appendRow(values.map(v => toTypedInput(v)));
     unflushed = true;
   }
 

@@ -15,9 +15,15 @@ export function needsApostrophe(text: string): boolean {
   return !STARTS_WITH_LETTER.test(text) || BOOLEAN_WORD.test(text);
 }
 
-/** The value to pass to setValues so the cell ends up holding exactly `value`. */
-export function toTypedInput(value: CellValue): CellValue {
-  if (typeof value !== 'string') return value;
+/** Sheets' number format for plain text: such cells store typed strings as they are. */
+export const PLAIN_TEXT_FORMAT = '@';
+
+/**
+ * The value to pass to setValues so the cell ends up holding exactly `value`. In a cell
+ * formatted as plain text nothing is parsed, and an apostrophe would become part of the text.
+ */
+export function toTypedInput(value: CellValue, numberFormat?: string): CellValue {
+  if (typeof value !== 'string' || numberFormat === PLAIN_TEXT_FORMAT) return value;
   return needsApostrophe(value) ? `'${value}` : value;
 }
 

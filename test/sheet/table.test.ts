@@ -103,3 +103,10 @@ describe('SheetTable.commit', () => {
     expect(sheet.writes).toHaveLength(0);
   });
 });
+
+describe('plain-text cells', () => {
+  it('get the exact string, since an apostrophe would stay in the text', () => {
+    expect(toTypedInput('+79123456789', '@')).toBe('+79123456789');
+    expect(toTypedInput('+79123456789', '0.00')).toBe("'+79123456789");
+  });
+});
