@@ -27,7 +27,9 @@ const gasGlobals = {
       const exports = Object.keys(context[GLOBAL_NAME] ?? {});
       if (exports.length === 0) throw new Error('src/main.ts exports no global functions');
       const stubs = exports
-        .map(name => `function ${name}() {\n  return ${GLOBAL_NAME}.${name}.apply(this, arguments);\n}`)
+        .map(
+          name => `function ${name}() {\n  return ${GLOBAL_NAME}.${name}.apply(this, arguments);\n}`
+        )
         .join('\n');
       const code = await readFile(OUT_FILE, 'utf8');
       await writeFile(OUT_FILE, `${code}\n${stubs}\n`);

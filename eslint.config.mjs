@@ -20,7 +20,7 @@ const GAS_GLOBALS = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.sandbox/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '.sandbox/', 'tmp-*'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -49,7 +49,10 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly', process: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
