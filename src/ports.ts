@@ -92,6 +92,10 @@ export interface SheetPort {
   write(row: number, column: number, values: CellValue[][]): void;
   /** Adds a row after the last one with content (strings kept as exact text). */
   append(values: CellValue[]): void;
+  /** Inserts `count` empty rows before row `before`. */
+  insertRows(before: number, count: number): void;
+  /** Deletes `count` rows starting at row `from`. */
+  deleteRows(from: number, count: number): void;
   /** Commits pending writes (before a lock is released). */
   flush(): void;
 }

@@ -53,6 +53,16 @@ class GasSheet implements SheetPort {
     unflushed = true;
   }
 
+  insertRows(before: number, count: number): void {
+    this.sheet.insertRowsBefore(before, count);
+    unflushed = true;
+  }
+
+  deleteRows(from: number, count: number): void {
+    this.sheet.deleteRows(from, count);
+    unflushed = true;
+  }
+
   flush(): void {
     flushPendingWrites();
   }

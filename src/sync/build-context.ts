@@ -5,8 +5,10 @@ import { AmoClient } from '../amo/client';
 import { StatusDirectory } from '../amo/pipelines';
 import { readSettings } from './config';
 import { Ports, SAFE_WORK_MS, SyncContext } from './context';
+import { LogEntry, SyncLog } from './sync-log';
 
 export interface ContextOptions {
+  flow: LogEntry['flow'];
   /** How long this execution may talk to AmoCRM (webhooks must answer in ~2 s). */
   amoBudgetMs?: number;
   /** How long it may keep starting new batches of work. */
@@ -14,7 +16,7 @@ export interface ContextOptions {
 }
 
 /** Throws an Error whose message tells the person which setting to fix. */
-export function buildContext(ports: Ports, options: ContextOptions = {}): SyncContext {
+export function buildContext(ports: Ports, options: ContextOptions): SyncContext {
   const props = ports.props.getAll();
   const result = readSettings(props);
   if (!result.ok) throw new Error(result.error);
@@ -42,5 +44,7 @@ export function buildContext(ports: Ports, options: ContextOptions = {}): SyncCo
     statuses: new StatusDirectory({ runner: amo, cache: ports.cache, logger: ports.logger }),
     startedAt,
     workDeadline: startedAt + (options.workBudgetMs ?? SAFE_WORK_MS),
+    flow: options.flow,
+    log: new SyncLog(ports.spreadsheet, ports.clock),
   };
 }

@@ -13,6 +13,7 @@ import type {
   TriggerPort,
 } from '../ports';
 import type { Settings } from './config';
+import type { LogEntry, SyncLog } from './sync-log';
 
 export interface Ports {
   spreadsheet: SpreadsheetPort;
@@ -39,6 +40,9 @@ export interface SyncContext extends Ports {
   startedAt: number;
   /** Epoch ms after which no new batch of work may start. */
   workDeadline: number;
+  /** Which job this execution runs (for the sync log). */
+  flow: LogEntry['flow'];
+  log: SyncLog;
 }
 
 export function timeLeft(ctx: SyncContext): number {

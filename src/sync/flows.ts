@@ -28,7 +28,7 @@ export interface EditResult {
 
 /** handleEdit: syncs every data row the edit touched, on the synced sheet only. */
 export function syncEditedRows(ports: Ports, edit: EditedRange): EditResult {
-  const ctx = buildContext(ports);
+  const ctx = buildContext(ports, { flow: 'edit' });
   const sheet = ctx.spreadsheet.sheet(ctx.settings.sheetName);
   if (!sheet || sheet.name !== edit.sheetName) return { skipped: 'another sheet' };
   if (edit.bottom < 2) return { skipped: 'the header row' };
@@ -47,7 +47,11 @@ export interface SyncSummary {
 
 /** syncNow: pushes every new or changed row, then pulls what changed in AmoCRM. */
 export function syncEverything(ports: Ports): SyncSummary {
-  const ctx = buildContext(ports);
+  const ctx = buildContext(ports, { flow: 'sync' });
+  return logged(ctx, () => syncAll(ctx));
+}
+
+function syncAll(ctx: SyncContext): SyncSummary {
   const pushed = guarded(ctx, () => push(ctx, 'all'), NO_PUSH);
   const pulled = guarded(ctx, () => reconcile(ctx, true), NO_PULL);
   const message =
@@ -59,7 +63,11 @@ export function syncEverything(ports: Ports): SyncSummary {
 
 /** importExistingRows: creates leads for rows that have none; resumes on the next run. */
 export function importRows(ports: Ports): SyncSummary {
-  const ctx = buildContext(ports);
+  const ctx = buildContext(ports, { flow: 'import' });
+  return logged(ctx, () => importAll(ctx));
+}
+
+function importAll(ctx: SyncContext): SyncSummary {
   const pushed = guarded(ctx, () => push(ctx, 'all', true), NO_PUSH);
   const left = pushed.pending;
   const message =
@@ -72,7 +80,11 @@ export function importRows(ports: Ports): SyncSummary {
 
 /** The time-driven trigger: retries and continues pushes, then reconciles. */
 export function backgroundWork(ports: Ports): SyncSummary {
-  const ctx = buildContext(ports);
+  const ctx = buildContext(ports, { flow: 'background' });
+  return logged(ctx, () => background(ctx));
+}
+
+function background(ctx: SyncContext): SyncSummary {
   const pushed = guarded(ctx, () => push(ctx, 'all'), NO_PUSH);
   const pulled = guarded(ctx, () => reconcile(ctx, false), NO_PULL);
   const message = `background: created ${pushed.created}, updated ${pushed.updated}, errors ${pushed.errors}, pending ${pushed.pending}, pulled ${pulled.rowsChanged}`;
@@ -89,7 +101,7 @@ export function installAllTriggers(ports: Ports): TriggerSummary & { prepared: s
   const summary = ensureTriggers(ports.triggers);
   let prepared = 'AmoCRM not prepared';
   try {
-    const ctx = buildContext(ports);
+    const ctx = buildContext(ports, { flow: 'sync' });
     learnAccount(ctx.amo, ctx.props);
     rowIdFieldId(ctx.amo, ctx.props);
     ctx.statuses.pipelines();
@@ -113,6 +125,15 @@ export function health(ports: Ports, version: string): Record<string, unknown> {
   };
 }
 
+/** Runs a job and writes its sync-log entries at the end, whatever happened. */
+function logged<T>(ctx: SyncContext, job: () => T): T {
+  try {
+    return job();
+  } finally {
+    ctx.log.flush();
+  }
+}
+
 /**
  * Runs a step; an AmoCRM failure that stops the whole step (settings, authorization, a block)
  * is logged and shown, and the rows keep what they had so a later run retries them.
@@ -123,6 +144,7 @@ function guarded<T>(ctx: SyncContext, step: () => T, fallback: T): T {
   } catch (e) {
     if (!(e instanceof AmoError)) throw e;
     ctx.logger.error(`AmoCRM: ${e.message}`);
+    ctx.log.add({ flow: ctx.flow, target: '', outcome: 'failed', message: e.message });
     ctx.spreadsheet.toast(e.message, 'AmoCRM: error');
     return fallback;
   }

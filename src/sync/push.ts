@@ -80,6 +80,12 @@ function decide(
   if (!ctx.lock.tryLock(LOCK_WAIT_MS)) {
     ctx.props.set(STATE.dirty, String(ctx.clock.now()));
     ctx.logger.warn('push: the script lock is busy; the rows will be synced by the next run');
+    ctx.log.add({
+      flow: ctx.flow,
+      target: scopeText(scope),
+      outcome: 'deferred',
+      message: 'the script lock is busy; the next background run syncs these rows',
+    });
     return null;
   }
   try {
@@ -137,6 +143,12 @@ function planRows(
     planRow(ctx, table, view, liveView, onlyNew, plan);
   }
   return plan;
+}
+
+function scopeText(scope: PushScope): string {
+  if (scope === 'all') return 'all rows';
+  const rows = scope.rows;
+  return rows.length === 1 ? `row ${rows[0]}` : `rows ${rows[0]}–${rows[rows.length - 1]}`;
 }
 
 function touchesPersonColumn(table: SheetTable, [left, right]: [number, number]): boolean {
@@ -309,6 +321,7 @@ function writeBack(
     const statusName = plan.creates.length > 0 ? safeStatusName(ctx) : '';
     for (const [externalId, outcome] of outcomes) {
       const row = rows.get(externalId);
+      logOutcome(ctx, row ? `row ${row.rowNumber}` : externalId, outcome);
       if (row) applyOutcome(ctx, table, row, outcome, statusName, plan.report);
       else if (outcome.kind === 'created') {
         ctx.logger.warn(
@@ -373,6 +386,19 @@ function applyOutcome(
     case 'deferred':
       table.set(row, 'sync_status', pendingStatus('will continue on the next run'));
       report.pending++;
+  }
+}
+
+function logOutcome(ctx: SyncContext, target: string, outcome: Outcome): void {
+  if (outcome.kind === 'failed') {
+    ctx.log.add({ flow: ctx.flow, target, outcome: 'failed', message: outcome.message });
+  } else if (outcome.kind === 'unknown') {
+    ctx.log.add({
+      flow: ctx.flow,
+      target,
+      outcome: 'queued',
+      message: `${outcome.message}; the next run checks AmoCRM first`,
+    });
   }
 }
 

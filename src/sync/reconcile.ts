@@ -134,7 +134,9 @@ function checkWebhook(ctx: SyncContext, force: boolean): ReconcileReport['webhoo
   const ours = hooks.find(h => h.destination === destination);
   if (ours && !ours.disabled) return 'ok';
   ctx.amo.run(subscribeWebhook(destination, WEBHOOK_EVENTS));
-  ctx.logger.info('webhook: the AmoCRM subscription was missing or switched off and is restored');
+  const message = 'the AmoCRM webhook subscription was missing or switched off and is restored';
+  ctx.logger.info(`webhook: ${message}`);
+  ctx.log.add({ flow: 'reconcile', target: '', outcome: 'recovered', message });
   return 'restored';
 }
 

@@ -33,7 +33,11 @@ export function receiveWebhook(ports: Ports, req: WebhookRequest): WebhookAnswer
   if (!parsed.ok) return refuse(parsed.error);
   let ctx: SyncContext;
   try {
-    ctx = buildContext(ports, { amoBudgetMs: AMO_BUDGET_MS, workBudgetMs: AMO_BUDGET_MS });
+    ctx = buildContext(ports, {
+      flow: 'webhook',
+      amoBudgetMs: AMO_BUDGET_MS,
+      workBudgetMs: AMO_BUDGET_MS,
+    });
   } catch (e) {
     return refuse(`the integration is not configured: ${message(e)}`);
   }

@@ -202,6 +202,8 @@ describe('one row, one lead', () => {
     expect(w.row(0).amo_deal_id).toBe(String(all[0].id));
     expect(all[0].price).toBe(1600);
     expect(await contacts()).toHaveLength(1);
+    const log = w.rt.spreadsheet.records('AmoCRM log');
+    expect(log.map(l => l.outcome)).toContain('recovered');
   });
 
   it('an edit while the lock is held elsewhere is synced later, once', async () => {

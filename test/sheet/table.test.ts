@@ -1,32 +1,7 @@
-import type { CellValue, SheetPort } from '../../src/ports';
 import { needsApostrophe, toTypedInput } from '../../src/sheet/cell-text';
 import { mapHeaders } from '../../src/sheet/headers';
 import { SheetTable } from '../../src/sheet/table';
-
-/** A sheet in memory that records every block write. */
-class MemorySheet implements SheetPort {
-  readonly name = 'Leads';
-  writes: Array<{ row: number; column: number; values: CellValue[][] }> = [];
-  constructor(public cells: CellValue[][]) {}
-  lastRow = () => this.cells.length;
-  lastColumn = () => Math.max(0, ...this.cells.map(r => r.length));
-  read(row: number, column: number, rows: number, columns: number): CellValue[][] {
-    return this.cells
-      .slice(row - 1, row - 1 + rows)
-      .map(r => r.slice(column - 1, column - 1 + columns));
-  }
-  readAll = () => this.cells.map(r => [...r]);
-  write(row: number, column: number, values: CellValue[][]): void {
-    this.writes.push({ row, column, values });
-    values.forEach((line, i) =>
-      line.forEach((v, j) => (this.cells[row - 1 + i][column - 1 + j] = v))
-    );
-  }
-  append(values: CellValue[]): void {
-    this.cells.push(values);
-  }
-  flush(): void {}
-}
+import { MemorySheet } from '../support/memory-sheet';
 
 describe('headers', () => {
   it('finds columns by trimmed, case-insensitive names and Russian aliases', () => {

@@ -1,0 +1,37 @@
+// A sheet in memory implementing SheetPort, recording every block write (unit tests).
+import type { CellValue, SheetPort } from '../../src/ports';
+
+export class MemorySheet implements SheetPort {
+  writes: Array<{ row: number; column: number; values: CellValue[][] }> = [];
+
+  constructor(
+    public cells: CellValue[][],
+    readonly name = 'Leads'
+  ) {}
+
+  lastRow = () => this.cells.length;
+  lastColumn = () => Math.max(0, ...this.cells.map(r => r.length));
+  read(row: number, column: number, rows: number, columns: number): CellValue[][] {
+    return this.cells
+      .slice(row - 1, row - 1 + rows)
+      .map(r => r.slice(column - 1, column - 1 + columns));
+  }
+  readAll = () => this.cells.map(r => [...r]);
+  write(row: number, column: number, values: CellValue[][]): void {
+    this.writes.push({ row, column, values });
+    values.forEach((line, i) => {
+      while (this.cells.length < row + i) this.cells.push([]);
+      line.forEach((v, j) => (this.cells[row - 1 + i][column - 1 + j] = v));
+    });
+  }
+  append(values: CellValue[]): void {
+    this.cells.push(values);
+  }
+  insertRows(before: number, count: number): void {
+    this.cells.splice(before - 1, 0, ...Array.from({ length: count }, () => []));
+  }
+  deleteRows(from: number, count: number): void {
+    this.cells.splice(from - 1, count);
+  }
+  flush(): void {}
+}

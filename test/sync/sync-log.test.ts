@@ -1,0 +1,49 @@
+import type { SheetPort, SpreadsheetPort } from '../../src/ports';
+import { LOG_SHEET, SyncLog } from '../../src/sync/sync-log';
+import { MemorySheet } from '../support/memory-sheet';
+
+function world() {
+  const sheets = new Map<string, MemorySheet>();
+  let now = Date.UTC(2026, 10, 24, 9, 0, 0);
+  const spreadsheet: SpreadsheetPort = {
+    sheet: name => (name ? (sheets.get(name) ?? null) : null),
+    sheetOrCreate(name): SheetPort {
+      if (!sheets.has(name)) sheets.set(name, new MemorySheet([], name));
+      return sheets.get(name) as MemorySheet;
+    },
+    toast: () => undefined,
+  };
+  const clock = { now: () => (now += 1000), sleep: () => undefined };
+  return { sheets, log: new SyncLog(spreadsheet, clock) };
+}
+
+describe('SyncLog', () => {
+  it('creates its sheet on first need and writes newest first', () => {
+    const { sheets, log } = world();
+    log.add({ flow: 'edit', target: 'row 2', outcome: 'failed', message: 'AmoCRM did not answer' });
+    log.flush();
+    log.add({ flow: 'background', target: 'row 2', outcome: 'recovered', message: 'linked' });
+    log.flush();
+    const cells = (sheets.get(LOG_SHEET) as MemorySheet).cells;
+    expect(cells[0]).toEqual(['time', 'flow', 'row or lead', 'outcome', 'message']);
+    expect(cells.slice(1).map(r => r[3])).toEqual(['recovered', 'failed']);
+  });
+
+  it('writes nothing and creates no sheet when there is nothing to say', () => {
+    const { sheets, log } = world();
+    log.flush();
+    expect(sheets.size).toBe(0);
+  });
+
+  it('keeps at most 3,000 entries', () => {
+    const { sheets, log } = world();
+    for (let i = 0; i < 3005; i++)
+      log.add({ flow: 'sync', target: `row ${i}`, outcome: 'failed', message: 'x' });
+    log.flush();
+    log.add({ flow: 'sync', target: 'last', outcome: 'failed', message: 'x' });
+    log.flush();
+    const cells = (sheets.get(LOG_SHEET) as MemorySheet).cells;
+    expect(cells).toHaveLength(3001);
+    expect(cells[1][2]).toBe('last');
+  });
+});
