@@ -271,6 +271,11 @@ function adoptCreated(
   ctx.logger.info(
     `push: adopted ${adopted.size} lead(s) created by an execution that did not finish`
   );
+  for (const [id, outcome] of adopted) {
+    if (outcome.kind !== 'created') continue;
+    const message = `lead ${outcome.dealId} was created by a run that did not finish; linked instead of created again`;
+    ctx.log.add({ flow: ctx.flow, target: id, outcome: 'recovered', message });
+  }
 }
 
 function failAll(plan: Plan, e: unknown): Outcomes {
