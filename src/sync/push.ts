@@ -182,7 +182,13 @@ function planRow(
     return;
   }
   const known = state.kind === 'synced' || state.kind === 'error' ? state.fingerprint : null;
-  if (known === check.fingerprint || state.kind === 'deleted') {
+  // A row without a lead is new whatever its status says (a person may clear amo_deal_id
+  // of a deleted lead to create another); only a refused create waits for a change.
+  const unchanged =
+    view.dealId !== null
+      ? known === check.fingerprint || state.kind === 'deleted'
+      : state.kind === 'error' && known === check.fingerprint;
+  if (unchanged) {
     plan.report.unchanged++;
     return;
   }

@@ -279,3 +279,21 @@ describe('syncNow', () => {
     );
   });
 });
+
+describe('a lead deleted in AmoCRM', () => {
+  it('keeps the row; clearing amo_deal_id makes a new lead', async () => {
+    w.type([ivan]);
+    const dealId = Number(w.row(0).amo_deal_id);
+    await w.fake.admin.deleteLead({ leadId: dealId, now: w.now() });
+    expect(String(w.row(0).sync_status)).toMatch(/^deleted/);
+    expect(w.row(0).name).toBe('Иван Петров');
+    w.edit(2, 'budget', 1700);
+    expect((await leads()).length).toBe(0);
+    only(w.edit(2, 'amo_deal_id', ''));
+    w.run('syncNow');
+    const all = await leads();
+    expect(all).toHaveLength(1);
+    expect(w.row(0).amo_deal_id).toBe(String(all[0].id));
+    expect(all[0].price).toBe(1700);
+  });
+});
