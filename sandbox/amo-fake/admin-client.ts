@@ -173,14 +173,28 @@ export class FakeAmoAdmin {
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.url}/__fake${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+    const response = await this.send(method, path, body).catch(error => {
+      // A keep-alive connection the fake closed while the caller's thread was blocked in a
+      // long synchronous run: the request never reached the fake, so sending it again is safe.
+      if (!isClosedSocket(error)) throw error;
+      return this.send(method, path, body);
     });
     const text = await response.text();
     const data: unknown = text === '' ? null : JSON.parse(text);
     if (!response.ok) throw new FakeAmoAdminError(response.status, data);
     return data as T;
   }
+
+  private send(method: string, path: string, body?: unknown): Promise<Response> {
+    return fetch(`${this.url}/__fake${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+}
+
+function isClosedSocket(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } })?.cause;
+  return cause?.code === 'UND_ERR_SOCKET';
 }

@@ -109,7 +109,9 @@ export function fetchPages<T>(
       }
       s.items.push(...answer.value.items);
       s.open = answer.value.hasNext;
-      s.page = answer.value.page + 1;
+      // The next page of the caller's numbering, not AmoCRM's `_page`: a page maker may map
+      // its argument to other pages (an offset), and AmoCRM's number is in that other scheme.
+      s.page += 1;
     });
   }
   streams.forEach((s, i) => (results[i] ??= { ok: true, value: s.items }));

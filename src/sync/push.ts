@@ -279,8 +279,14 @@ function adoptCreated(
   );
   for (const [id, outcome] of adopted) {
     if (outcome.kind !== 'created') continue;
-    const message = `lead ${outcome.dealId} was created by a run that did not finish; linked instead of created again`;
-    ctx.log.add({ flow: ctx.flow, target: id, outcome: 'recovered', message });
+    const message =
+      'the lead was created by a run that did not finish; linked instead of created again';
+    ctx.log.add({
+      flow: ctx.flow,
+      target: `${id} → lead ${outcome.dealId}`,
+      outcome: 'recovered',
+      message,
+    });
   }
 }
 

@@ -9,6 +9,8 @@ export const LOG_SHEET = 'AmoCRM log';
 const HEADER = ['time', 'flow', 'row or lead', 'outcome', 'message'];
 const MAX_ROWS = 3000;
 const MAX_MESSAGE_CHARS = 500;
+/** Past this many entries of one kind in one run, they are summed up in one line. */
+const MAX_ALIKE = 20;
 
 export interface LogEntry {
   flow: 'edit' | 'sync' | 'import' | 'background' | 'webhook' | 'reconcile';
@@ -17,8 +19,30 @@ export interface LogEntry {
   message: string;
 }
 
+type Timed = LogEntry & { at: number };
+
+/** Many alike entries (an import's 1,000 failed rows) become one line with a count. */
+function summarize(entries: Timed[]): Timed[] {
+  const groups = new Map<string, Timed[]>();
+  for (const e of entries) {
+    const key = `${e.flow}|${e.outcome}|${e.message}`;
+    groups.set(key, [...(groups.get(key) ?? []), e]);
+  }
+  return entries
+    .filter(e => {
+      const group = groups.get(`${e.flow}|${e.outcome}|${e.message}`) as Timed[];
+      return group.length <= MAX_ALIKE || group[0] === e;
+    })
+    .map(e => {
+      const group = groups.get(`${e.flow}|${e.outcome}|${e.message}`) as Timed[];
+      if (group.length <= MAX_ALIKE) return e;
+      const last = group[group.length - 1];
+      return { ...last, target: `${group.length} rows (${e.target} … ${last.target})` };
+    });
+}
+
 export class SyncLog {
-  private readonly entries: Array<LogEntry & { at: number }> = [];
+  private readonly entries: Timed[] = [];
 
   constructor(
     private readonly spreadsheet: SpreadsheetPort,
@@ -32,9 +56,9 @@ export class SyncLog {
   /** Writes what was collected (newest first) and trims the sheet to its cap. */
   flush(): void {
     if (this.entries.length === 0) return;
-    const sheet = this.spreadsheet.sheetOrCreate(LOG_SHEET);
-    const lines = this.entries
+    const lines = summarize(this.entries.splice(0))
       .reverse()
+      .slice(0, MAX_ROWS)
       .map(e => [
         new Date(e.at).toISOString().replace('T', ' ').slice(0, 19),
         e.flow,
@@ -42,11 +66,11 @@ export class SyncLog {
         e.outcome,
         e.message.slice(0, MAX_MESSAGE_CHARS),
       ]);
-    this.entries.length = 0;
+    const sheet = this.spreadsheet.sheetOrCreate(LOG_SHEET);
     const last = sheet.lastRow();
-    if (last === 0) sheet.write(1, 1, [HEADER]);
-    else sheet.insertRows(2, lines.length);
-    sheet.write(2, 1, lines);
+    // Inserting makes room below the header (a new sheet has only so many rows).
+    sheet.insertRows(2, lines.length);
+    sheet.write(1, 1, [HEADER, ...lines]);
     const total = Math.max(last, 1) + lines.length;
     if (total > MAX_ROWS + 1) sheet.deleteRows(MAX_ROWS + 2, total - MAX_ROWS - 1);
   }

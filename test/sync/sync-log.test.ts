@@ -37,13 +37,33 @@ describe('SyncLog', () => {
 
   it('keeps at most 3,000 entries', () => {
     const { sheets, log } = world();
-    for (let i = 0; i < 3005; i++)
-      log.add({ flow: 'sync', target: `row ${i}`, outcome: 'failed', message: 'x' });
+    for (let i = 0; i < 3005; i++) {
+      log.add({ flow: 'sync', target: `row ${i}`, outcome: 'failed', message: `reason ${i}` });
+    }
     log.flush();
     log.add({ flow: 'sync', target: 'last', outcome: 'failed', message: 'x' });
     log.flush();
     const cells = (sheets.get(LOG_SHEET) as MemorySheet).cells;
     expect(cells).toHaveLength(3001);
     expect(cells[1][2]).toBe('last');
+  });
+});
+
+describe('SyncLog summaries', () => {
+  it('sums up many alike entries of one run in one line', () => {
+    const { sheets, log } = world();
+    for (let i = 0; i < 1050; i++) {
+      log.add({
+        flow: 'import',
+        target: `row ${i + 2}`,
+        outcome: 'failed',
+        message: 'AmoCRM did not answer',
+      });
+    }
+    log.add({ flow: 'import', target: 'row 9', outcome: 'failed', message: 'other' });
+    log.flush();
+    const cells = (sheets.get(LOG_SHEET) as MemorySheet).cells;
+    expect(cells).toHaveLength(3);
+    expect(cells.map(r => r[2])).toContain('1050 rows (row 2 … row 1051)');
   });
 });

@@ -42,12 +42,23 @@ export function selectEntities<T extends Entity>(
   text: (e: T) => string[]
 ): T[] {
   const search = typeof query.query === 'string' ? query.query.trim().toLowerCase() : '';
+  const matches = filterOf(query.filter);
   const selected = all.filter(
     entity =>
-      (search === '' || text(entity).some(v => v.toLowerCase().includes(search))) &&
-      matchesFilter(entity, query.filter)
+      (search === '' || text(entity).some(v => v.toLowerCase().includes(search))) && matches(entity)
   );
   return sortEntities(selected, query.order);
+}
+
+/** The filter's id and name lists parsed once per request, not once per entity. */
+function filterOf(filter: QueryValue | undefined): (entity: Entity) => boolean {
+  if (typeof filter !== 'object') return () => true;
+  const ids = new Set(intsOf(filter.id));
+  const names = new Set(stringsOf(filter.name));
+  return entity =>
+    (ids.size === 0 || ids.has(entity.id)) &&
+    (names.size === 0 || names.has(entity.name)) &&
+    matchesFilter(entity, filter);
 }
 
 export function leadSearchText(lead: LeadRecord): string[] {
@@ -63,12 +74,7 @@ function fieldTexts(fields: CustomFieldValues[] | null): string[] {
   return (fields ?? []).flatMap(field => field.values.map(v => String(v.value)));
 }
 
-function matchesFilter(entity: Entity, filter: QueryValue | undefined): boolean {
-  if (typeof filter !== 'object') return true;
-  const ids = intsOf(filter.id);
-  if (ids.length > 0 && !ids.includes(entity.id)) return false;
-  const names = stringsOf(filter.name);
-  if (names.length > 0 && !names.includes(entity.name)) return false;
+function matchesFilter(entity: Entity, filter: QueryObject): boolean {
   for (const key of ['created_at', 'updated_at'] as const) {
     if (!inRange(entity[key], filter[key])) return false;
   }
