@@ -30,11 +30,20 @@ export class ContactIndex {
   private readonly byEmail = new Map<string, number>();
   private readonly byPhone = new Map<string, number>();
   private readonly values = new Map<number, ContactValues>();
+  private readonly contacts = new Map<number, Contact>();
 
   constructor(private readonly region: string) {}
 
   addAll(contacts: Contact[]): void {
-    for (const c of contacts) this.add(c.id, contactValues(c, this.region));
+    for (const c of contacts) {
+      this.contacts.set(c.id, c);
+      this.add(c.id, contactValues(c, this.region));
+    }
+  }
+
+  /** The contact as AmoCRM sent it (for patches that must keep its other values). */
+  contactOf(id: number): Contact | undefined {
+    return this.contacts.get(id);
   }
 
   /** Adds a contact; the oldest (first added) contact keeps an email or phone it shares. */

@@ -16,6 +16,7 @@ import type {
   ComplexLeadCreate,
   ContactCreate,
   ContactUpdate,
+  CustomFieldValueInput,
   LeadCreate,
   LeadUpdate,
 } from '../amo/types';
@@ -197,14 +198,31 @@ function matchLeader(
   return i === null ? null : leaders[i];
 }
 
-/** A patch adding the row's phone or email to an existing contact that has neither. */
+/**
+ * A patch adding the row's phone or email to a reused contact that lacks it. AmoCRM replaces
+ * a field's whole value list, so the contact's own values are sent along, unchanged.
+ */
 function missingFields(id: number, index: ContactIndex, data: RowData): ContactUpdate | null {
   const values = index.valuesOf(id);
   if (!values) return null;
-  const fields = phoneEmailFields({
-    phone: values.phones.length === 0 ? data.phone : null,
-    email: values.emails.length === 0 ? data.email : null,
-  });
+  const fields: CustomFieldValueInput[] = [];
+  const addPhone = data.phone && !values.phones.includes(data.phone) ? data.phone : null;
+  const addEmail = data.email && !values.emails.includes(data.email) ? data.email : null;
+  for (const [code, value] of [
+    ['PHONE', addPhone],
+    ['EMAIL', addEmail],
+  ] as const) {
+    if (!value) continue;
+    const kept = (index.contactOf(id)?.custom_fields_values ?? [])
+      .filter(f => f.field_code === code)
+      .flatMap(f => f.values)
+      .filter(v => v.value !== null && v.value !== '')
+      .map(v => ({ value: String(v.value), enum_code: v.enum_code ?? 'WORK' }));
+    fields.push({
+      field_code: code,
+      values: [...kept, ...phoneEmailFields({ [code.toLowerCase()]: value })[0].values],
+    });
+  }
   return fields.length > 0 ? { id, custom_fields_values: fields } : null;
 }
 

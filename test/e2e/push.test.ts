@@ -139,6 +139,21 @@ describe('contact matching', () => {
   });
 });
 
+describe('a reused contact with another email', () => {
+  it("keeps its own email and gets the row's too", async () => {
+    const { contactIds } = await w.fake.admin.seed({
+      contacts: [{ name: 'Кирилл', phone: '89261112233', email: 'kirill@gmail.com' }],
+    });
+    w.type([{ name: 'Кирилл', phone: '79261112233', email: 'kirill@work.ru' }]);
+    expect(w.row(0).amo_contact_id).toBe(String(contactIds[0]));
+    const contact = await w.fake.admin.contact(contactIds[0]);
+    const values = (code: string) =>
+      contact?.custom_fields_values?.find(f => f.field_code === code)?.values.map(v => v.value);
+    expect(values('EMAIL')).toEqual(['kirill@gmail.com', 'kirill@work.ru']);
+    expect(values('PHONE')).toEqual(['89261112233']);
+  });
+});
+
 describe('edits of synced rows', () => {
   it('a budget edit updates the same lead and only the lead', async () => {
     w.type([ivan]);
