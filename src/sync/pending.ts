@@ -7,8 +7,8 @@ import { STATE } from './config';
 import type { PullRequest } from './pull';
 
 const MAX_KEYS = 50;
-/** Stays under the 9 KB per-value limit with room to spare. */
-const MAX_VALUE_CHARS = 8000;
+/** Well under the 9 KB per-value limit: 50 entries stay near 100 KB of the 500 KB store. */
+const MAX_VALUE_CHARS = 2000;
 
 export function queuePull(store: KeyValueStore, key: string, req: PullRequest): void {
   const keys = Object.keys(store.getAll()).filter(k => k.startsWith(STATE.pendingLeadsPrefix));

@@ -4,12 +4,17 @@
 // one block. Rows with an edit not yet pushed keep the person's values (the push goes first);
 // rows whose values are already AmoCRM's are not written at all.
 import type { Contact, Lead } from '../amo/types';
+import { parseBudget } from '../domain/budget';
+import { isBlankCell } from '../domain/cell';
+import { normalizeEmail } from '../domain/email';
+import { normalizeName } from '../domain/name';
+import type { Parsed } from '../domain/parsed';
+import { normalizePhone } from '../domain/phone';
 import { validateRow } from '../domain/row-data';
 import type { CellValue } from '../ports';
 import type { SheetTable, TableRow } from '../sheet/table';
-import { mainContactId } from '../amo/fields';
+import { contactEmails, contactPhones, mainContactId } from '../amo/fields';
 import { contactsByIds, leadsByIds } from './amo-reads';
-import { contactEmails, contactPhones } from '../amo/fields';
 import type { SyncContext } from './context';
 import { rowFingerprint, viewRow } from './row-view';
 import { statusNameFor } from './statuses';
@@ -21,6 +26,8 @@ export interface PullRequest {
   deletedLeadIds: number[];
   /** Leads already read in this execution (their current state): not read again. */
   known?: Lead[];
+  /** Contacts already read in this execution: not read again. */
+  knownContacts?: Contact[];
 }
 
 export interface PullReport {
@@ -51,16 +58,13 @@ function linkedRows(table: SheetTable): {
 export function pullInto(ctx: SyncContext, table: SheetTable, req: PullRequest): PullReport {
   const report: PullReport = { rowsChanged: 0, rowsKept: 0, ignored: 0 };
   const { byLead, byContact } = linkedRows(table);
-  const deletedSet = new Set(req.deletedLeadIds);
-  const leadIds = unique(req.leadIds).filter(id => byLead.has(id) && !deletedSet.has(id));
-  const deleted = unique(req.deletedLeadIds).filter(id => byLead.has(id));
+  // A deleted lead is read like any other: a delete delivered late, after the lead was
+  // restored, must not mark a live lead (AmoCRM simply does not return a deleted one).
+  const named = unique([...req.leadIds, ...req.deletedLeadIds]);
+  const leadIds = named.filter(id => byLead.has(id));
   const contactIds = unique(req.contactIds).filter(id => byContact.has(id));
   report.ignored =
-    unique([...req.leadIds, ...req.deletedLeadIds]).length +
-    unique(req.contactIds).length -
-    leadIds.length -
-    deleted.length -
-    contactIds.length;
+    named.length + unique(req.contactIds).length - leadIds.length - contactIds.length;
   const known = new Map((req.known ?? []).map(l => [l.id, l]));
   const toRead = leadIds.filter(id => !known.has(id));
   const leads = [
@@ -68,39 +72,60 @@ export function pullInto(ctx: SyncContext, table: SheetTable, req: PullRequest):
     ...(toRead.length > 0 ? leadsByIds(ctx.amo, toRead) : []),
   ];
   const found = new Set(leads.map(l => l.id));
-  const wanted = new Set(toRead);
   const wantContacts = new Set(contactIds);
   for (const lead of leads) {
     const main = mainContactId(lead);
     if (main !== null) wantContacts.add(main);
   }
-  const contacts = new Map<number, Contact>(
-    (wantContacts.size > 0 ? contactsByIds(ctx.amo, [...wantContacts]) : []).map(c => [c.id, c])
-  );
+  const contacts = new Map<number, Contact>((req.knownContacts ?? []).map(c => [c.id, c]));
+  const contactsToRead = [...wantContacts].filter(id => !contacts.has(id));
+  if (contactsToRead.length > 0) {
+    for (const c of contactsByIds(ctx.amo, contactsToRead)) contacts.set(c.id, c);
+  }
+  // Each row is written once, with everything this pull learned about it: a body naming a
+  // lead and its contact must not stage the row twice from the same stale snapshot.
+  const gone = new Set(leadIds.filter(id => !found.has(id)).flatMap(id => byLead.get(id) ?? []));
+  const updates = new Map<TableRow, RowUpdate>();
   for (const lead of leads) {
     const contact = contacts.get(mainContactId(lead) ?? -1) ?? null;
-    for (const row of byLead.get(lead.id) ?? []) applyLead(ctx, table, row, lead, contact, report);
+    for (const row of byLead.get(lead.id) ?? []) {
+      updates.set(row, { values: leadCells(ctx, table, row, lead, contact), leadLive: true });
+    }
   }
   for (const id of contactIds) {
     const contact = contacts.get(id);
     if (!contact) continue;
-    for (const row of byContact.get(id) ?? []) applyContact(ctx, table, row, contact, report);
+    for (const row of byContact.get(id) ?? []) {
+      const update = updates.get(row);
+      // The lead's own main contact, read just now, wins over the row's remembered one.
+      if (update) update.values = { ...contactCells(contact), ...update.values };
+      // The row of a deleted lead keeps its data, whatever happens to the contact afterwards.
+      else if (!gone.has(row) && table.text(row, 'sync_status') !== DELETED_STATUS) {
+        updates.set(row, { values: contactCells(contact), leadLive: false });
+      }
+    }
   }
-  // A lead named in an update that AmoCRM no longer returns was deleted meanwhile.
-  for (const id of [...deleted, ...[...wanted].filter(id => !found.has(id))]) {
-    for (const row of byLead.get(id) ?? []) markDeleted(table, row, report);
+  for (const [row, update] of updates) {
+    writeRow(ctx, table, row, update.values, report, update.leadLive);
   }
+  // A linked lead that AmoCRM no longer returns was deleted.
+  for (const row of gone) markDeleted(table, row, report);
   return report;
 }
 
-function applyLead(
+interface RowUpdate {
+  values: Record<string, CellValue>;
+  /** The row's lead was read and exists. */
+  leadLive: boolean;
+}
+
+function leadCells(
   ctx: SyncContext,
   table: SheetTable,
   row: TableRow,
   lead: Lead,
-  contact: Contact | null,
-  report: PullReport
-): void {
+  contact: Contact | null
+): Record<string, CellValue> {
   const values: Record<string, CellValue> = {
     budget: lead.price ?? 0,
     status: statusNameFor(ctx, lead.pipeline_id, lead.status_id),
@@ -109,17 +134,7 @@ function applyLead(
   if (contact && table.text(row, 'amo_contact_id') !== String(contact.id)) {
     values.amo_contact_id = String(contact.id);
   }
-  writeRow(ctx, table, row, values, report);
-}
-
-function applyContact(
-  ctx: SyncContext,
-  table: SheetTable,
-  row: TableRow,
-  contact: Contact,
-  report: PullReport
-): void {
-  writeRow(ctx, table, row, contactCells(contact), report);
+  return values;
 }
 
 function contactCells(contact: Contact): Record<string, CellValue> {
@@ -134,34 +149,39 @@ const PERSON_KEYS = ['name', 'phone', 'email', 'budget'] as const;
 
 /**
  * Stages the cells that differ. When the person changed the row since its last sync, their
- * values stay (the next push sends them) and only script-owned cells are written.
+ * values stay (the next push sends them) and only script-owned cells are written. `leadLive`:
+ * the row's lead was just read, so a row marked deleted has its lead back.
  */
 function writeRow(
   ctx: SyncContext,
   table: SheetTable,
   row: TableRow,
   values: Record<string, CellValue>,
-  report: PullReport
+  report: PullReport,
+  leadLive: boolean
 ): void {
   const view = viewRow(table, row, ctx.settings.region);
   const state = view.state;
+  const restored = leadLive && state.kind === 'deleted';
   const unpushed =
+    !restored &&
     view.check?.ok === true &&
     !(state.kind === 'synced' && state.fingerprint === view.check.fingerprint);
   const keys = Object.keys(values).filter(
     k => !(unpushed && (PERSON_KEYS as readonly string[]).includes(k))
   );
-  const changed = keys.filter(k => !sameCell(table.value(row, k as never), values[k]));
+  const region = ctx.settings.region;
+  const changed = keys.filter(k => !sameValue(k, table.value(row, k as never), values[k], region));
   if (unpushed) report.rowsKept++;
-  if (changed.length === 0) return;
+  if (changed.length === 0 && !restored) return;
   for (const k of changed) table.set(row, k as never, values[k]);
   report.rowsChanged++;
   if (unpushed) return;
   const after = (k: (typeof PERSON_KEYS)[number]) =>
-    k in values ? values[k] : table.value(row, k);
+    changed.includes(k) ? values[k] : table.value(row, k);
   const check = validateRow(
     { name: after('name'), phone: after('phone'), email: after('email'), budget: after('budget') },
-    ctx.settings.region
+    region
   );
   const stamp = new Date(ctx.clock.now()).toISOString().slice(0, 16).replace('T', ' ');
   table.set(
@@ -177,7 +197,36 @@ function markDeleted(table: SheetTable, row: TableRow, report: PullReport): void
   report.rowsChanged++;
 }
 
+/**
+ * Whether a cell already holds AmoCRM's value. A person's way of writing the same thing is
+ * kept — `8 (912) 345-67-89` for `+79123456789`, `Ann@Example.com`, `1 500`, a blank budget
+ * for 0 — so an echo of the script's own push writes nothing. Values that do not normalize
+ * are compared as they are.
+ */
+function sameValue(key: string, current: CellValue | undefined, next: CellValue, region: string) {
+  if (sameCell(current, next)) return true;
+  switch (key) {
+    case 'name':
+      return sameParsed(normalizeName(current), normalizeName(next));
+    case 'phone':
+      return sameParsed(normalizePhone(current, region), normalizePhone(next, region));
+    case 'email':
+      return sameParsed(normalizeEmail(current), normalizeEmail(next));
+    case 'budget': {
+      const budget = parseBudget(current);
+      return budget.ok && (budget.value ?? 0) === next;
+    }
+    default:
+      return false;
+  }
+}
+
+function sameParsed(a: Parsed<string | null>, b: Parsed<string | null>): boolean {
+  return a.ok && b.ok && a.value === b.value;
+}
+
 function sameCell(current: CellValue | undefined, next: CellValue): boolean {
+  if (isBlankCell(current) && next === '') return true;
   if (typeof next === 'number')
     return typeof current === 'number'
       ? current === next

@@ -1,8 +1,11 @@
 // The safety net behind webhooks: pull every lead changed since the last pull (by
 // updated_at, paged) that a row links, apply queued webhook work, and make sure AmoCRM's
-// webhook subscription still exists and is switched on. A missed or failed webhook is
-// therefore at most one background run late, never lost.
+// webhook subscription still exists and is switched on. A missed lead change is at most one
+// background run late; a missed contact change or deletion is caught up by syncNow, and by
+// the background run once it finds that AmoCRM had switched the webhooks off.
 import { fetchAllPages } from '../amo/batching';
+import { AmoError } from '../amo/errors';
+import { PIPELINES_CACHE_KEY, StatusDirectory } from '../amo/pipelines';
 import { listContacts, listLeads, listWebhooks, subscribeWebhook } from '../amo/calls';
 import type { Contact, Lead } from '../amo/types';
 import { PROP, STATE } from './config';
@@ -11,7 +14,7 @@ import { clearQueuedPulls, readQueuedPulls } from './pending';
 import { pullInto, PullReport } from './pull';
 import { LOCK_WAIT_MS, readSyncedTable } from './push';
 
-/** Webhook subscription and contact changes are checked at most this often. */
+/** The webhook subscription is checked at most this often by the background run. */
 const HOURLY_MS = 60 * 60 * 1000;
 export const WEBHOOK_EVENTS = [
   'add_lead',
@@ -27,34 +30,47 @@ export interface ReconcileReport extends PullReport {
   webhook: 'ok' | 'restored' | 'skipped' | 'unavailable';
 }
 
-/** Pulls what changed in AmoCRM since the last pull; `full` also reads changed contacts. */
+/**
+ * Pulls what changed in AmoCRM since the last pull: the leads changed since then (one
+ * request when nothing changed) and the queued webhook work. Once an hour it checks the
+ * webhook subscription; when that finds it switched off or gone (webhooks were lost), and on
+ * every syncNow (`full`), it also catches up on what the lead list cannot show: contacts
+ * changed and leads deleted since the last catch-up.
+ */
 export function reconcile(ctx: SyncContext, full: boolean): ReconcileReport {
   const now = ctx.clock.now();
   const queued = readQueuedPulls(ctx.props.getAll());
   const leadCursor = cursor(ctx, STATE.pullCursor, now);
   const leads = changedLeads(ctx, leadCursor);
-  const contactsDue =
-    full || now - Number(ctx.props.get(STATE.contactsCursor + '_AT') ?? 0) >= HOURLY_MS;
-  const contactCursor = cursor(ctx, STATE.contactsCursor, now);
-  const contacts = contactsDue ? changedContacts(ctx, contactCursor) : [];
+  const webhookDue = full || now - Number(ctx.props.get(STATE.webhookCheckedAt) ?? 0) >= HOURLY_MS;
+  const webhook = webhookDue ? checkWebhook(ctx) : 'skipped';
+  // Remembered until done: a run that cannot take the lock leaves it to the next one.
+  if (webhook === 'restored') ctx.props.set(CATCH_UP, '1');
+  const catchUp = full || ctx.props.get(CATCH_UP) === '1';
+  const catchUpFrom = cursor(ctx, STATE.contactsCursor, now);
+  const contacts = catchUp ? changedContacts(ctx, catchUpFrom) : [];
+  const deleted = catchUp ? deletedLeads(ctx, Math.min(catchUpFrom, leadCursor)) : [];
   const report: ReconcileReport = {
     rowsChanged: 0,
     rowsKept: 0,
     ignored: 0,
     leadsSeen: leads.length,
-    webhook: 'skipped',
+    webhook,
   };
   const req = {
     leadIds: [...queued.request.leadIds, ...leads.map(l => l.id)],
     contactIds: [...queued.request.contactIds, ...contacts.map(c => c.id)],
-    deletedLeadIds: queued.request.deletedLeadIds,
+    deletedLeadIds: [...queued.request.deletedLeadIds, ...deleted.map(l => l.id)],
   };
   if (queued.all || req.leadIds.length + req.contactIds.length + req.deletedLeadIds.length > 0) {
     if (!ctx.lock.tryLock(LOCK_WAIT_MS)) return report;
     try {
       const table = readSyncedTable(ctx);
       if (queued.all) req.leadIds.push(...linkedLeadIds(table));
-      Object.assign(report, pullInto(ctx, table, { ...req, known: leads }));
+      Object.assign(
+        report,
+        pullInto(ctx, table, { ...req, known: leads, knownContacts: contacts })
+      );
       table.commit();
     } finally {
       ctx.lock.release();
@@ -62,12 +78,45 @@ export function reconcile(ctx: SyncContext, full: boolean): ReconcileReport {
   }
   clearQueuedPulls(ctx.props, queued);
   saveCursor(ctx, STATE.pullCursor, leads, now);
-  if (contactsDue) {
-    saveCursor(ctx, STATE.contactsCursor, contacts, now);
-    ctx.props.set(STATE.contactsCursor + '_AT', String(now));
+  if (catchUp) {
+    saveCursor(ctx, STATE.contactsCursor, [...contacts, ...deleted], now);
+    ctx.props.delete(CATCH_UP);
+  } else if (ctx.props.get(STATE.contactsCursor) === null) {
+    // Anchored at the first run, so a catch-up covers everything since then.
+    ctx.props.set(STATE.contactsCursor, String(catchUpFrom));
   }
-  report.webhook = checkWebhook(ctx, full);
+  keepStatusNamesWarm(ctx, now, webhookDue);
   return report;
+}
+
+/** Set when the subscription had to be restored: contacts and deletions must be caught up. */
+const CATCH_UP = 'SYNC_CATCH_UP';
+const STATUS_NAMES_AT = 'SYNC_PIPELINES_READ_AT';
+/** Under the 6 hours the status names stay in the script cache, by more than a run's gap. */
+const STATUS_NAMES_REFRESH_MS = 5 * 60 * 60 * 1000;
+
+/**
+ * Re-reads the pipelines' status names before their cached copy expires, so a webhook never
+ * pays a third request for them: one extra request every 5 hours or so, here, and — while the
+ * copy is still good — never in the run that already checks the webhook subscription.
+ */
+function keepStatusNamesWarm(ctx: SyncContext, now: number, busyRun: boolean): void {
+  const readAt = Number(ctx.props.get(STATUS_NAMES_AT) ?? 0);
+  const cached = ctx.cache.get(PIPELINES_CACHE_KEY) !== null;
+  if (cached && readAt === 0) {
+    // Cached by someone else (installTriggers, a pull): from now on this run keeps it fresh.
+    ctx.props.set(STATUS_NAMES_AT, String(now));
+    return;
+  }
+  if (cached && (busyRun || now - readAt < STATUS_NAMES_REFRESH_MS)) return;
+  try {
+    ctx.cache.remove(PIPELINES_CACHE_KEY);
+    new StatusDirectory({ runner: ctx.amo, cache: ctx.cache, logger: ctx.logger }).pipelines();
+    ctx.props.set(STATUS_NAMES_AT, String(now));
+  } catch (e) {
+    if (!(e instanceof AmoError)) throw e;
+    ctx.logger.warn(`The pipelines could not be read ahead: ${e.message}`);
+  }
 }
 
 function linkedLeadIds(table: ReturnType<typeof readSyncedTable>): number[] {
@@ -122,21 +171,32 @@ function changedContacts(ctx: SyncContext, from: number): Contact[] {
   );
 }
 
-/** Restores AmoCRM's subscription when it is gone or switched off (at most hourly). */
-function checkWebhook(ctx: SyncContext, force: boolean): ReconcileReport['webhook'] {
-  const now = ctx.clock.now();
-  if (!force && now - Number(ctx.props.get(STATE.webhookCheckedAt) ?? 0) < HOURLY_MS)
-    return 'skipped';
+/** Leads deleted since `from` (a deletion bumps updated_at); the list of changes omits them. */
+function deletedLeads(ctx: SyncContext, from: number): Lead[] {
+  return fetchAllPages(ctx.amo, page =>
+    listLeads({ updatedFrom: from, with: ['only_deleted'], page, limit: 250 })
+  );
+}
+
+/**
+ * Restores AmoCRM's subscription when it is gone or switched off. A failure here does not
+ * stop the pull; the check is tried again in an hour.
+ */
+function checkWebhook(ctx: SyncContext): ReconcileReport['webhook'] {
   const destination = webhookUrl(ctx);
   if (!destination) return 'unavailable';
-  ctx.props.set(STATE.webhookCheckedAt, String(now));
-  const hooks = ctx.amo.run(listWebhooks({ destination }));
-  const ours = hooks.find(h => h.destination === destination);
-  if (ours && !ours.disabled) return 'ok';
-  ctx.amo.run(subscribeWebhook(destination, WEBHOOK_EVENTS));
-  const message = 'the AmoCRM webhook subscription was missing or switched off and is restored';
-  ctx.logger.info(`webhook: ${message}`);
-  ctx.log.add({ flow: 'reconcile', target: '', outcome: 'recovered', message });
+  ctx.props.set(STATE.webhookCheckedAt, String(ctx.clock.now()));
+  try {
+    const hooks = ctx.amo.run(listWebhooks({ destination }));
+    const ours = hooks.find(h => h.destination === destination);
+    if (ours && !ours.disabled) return 'ok';
+    ctx.amo.run(subscribeWebhook(destination, WEBHOOK_EVENTS));
+  } catch (e) {
+    if (!(e instanceof AmoError)) throw e;
+    ctx.logger.warn(`webhook: the AmoCRM subscription could not be checked: ${e.message}`);
+    return 'unavailable';
+  }
+  ctx.logger.info('webhook: the AmoCRM subscription was missing or switched off and is restored');
   return 'restored';
 }
 

@@ -67,7 +67,8 @@ const KEY = /^([^[\]]+)((?:\[[^[\]]*\])*)$/;
 
 /**
  * Parses AmoCRM's form-encoded webhook body. Refused, with the reason: an empty body, a
- * body over 1 MB or with more than 1000 items, a JSON body, malformed form data, no
+ * body over 1 MB or with more than 1000 items, a JSON body, malformed form data, a body cut
+ * off in transit (a part without `=`, a key with unbalanced brackets), no
  * `account[subdomain]`, an item without index or field (`leads[add][x]`), and an item whose
  * id is missing or not a positive integer. A body with only events we do not read (tasks,
  * notes, …) is accepted with empty `leads` and `contacts`.
@@ -76,11 +77,21 @@ export function parseWebhook(body: string): Parsed<WebhookPayload> {
   if (body.trim() === '') return fail('empty body');
   if (body.length > MAX_WEBHOOK_BODY_CHARS) return fail('the body is larger than 1 MB');
   if (/^\s*[{[]/.test(body)) return fail("expected AmoCRM's form-encoded webhook, got JSON");
+  const cut = cutOffPart(body);
+  if (cut !== null) return fail(`${quote(cut)} is not a key=value pair: the body is cut off`);
   const pairs = parseFormBody(body);
   if (!pairs.ok) return pairs;
   const collected = collect(pairs.value);
   if (!collected.ok) return collected;
   return buildPayload(collected.value);
+}
+
+/**
+ * AmoCRM writes every pair as `key=value`, so a part without `=` (`…&leads%5Bsta`) means the
+ * body was cut off in transit; it is reported (shortened) rather than read as an odd event.
+ */
+function cutOffPart(body: string): string | null {
+  return body.split('&').find(p => p !== '' && !p.includes('=')) ?? null;
 }
 
 function collect(pairs: Array<[string, string]>): Parsed<Collected> {
@@ -94,7 +105,9 @@ function collect(pairs: Array<[string, string]>): Parsed<Collected> {
 
 function addPair(collected: Collected, key: string, value: string): Parsed<true> {
   const match = KEY.exec(key);
-  const root = match ? match[1] : key.split('[')[0];
+  // Unbalanced brackets (`leads[status][0][na`) are a key cut short, never an event we skip.
+  if (!match && /[[\]]/.test(key)) return fail(`${quote(key)} is not a valid webhook key`);
+  const root = match ? match[1] : key;
   const segments = match ? splitSegments(match[2]) : [];
   if (root === 'account') {
     if (segments.length === 1) collected.account.set(segments[0], value);
@@ -146,6 +159,8 @@ function buildPayload(collected: Collected): Parsed<WebhookPayload> {
   const subdomain = (collected.account.get('subdomain') ?? '').trim().toLowerCase();
   if (subdomain === '') return fail('the body has no account[subdomain]');
   const accountId = (collected.account.get('id') ?? '').trim();
+  // AmoCRM never sends an empty id: `…&account[id]=` is a body cut off right there.
+  if (collected.account.has('id') && accountId === '') return fail('account[id] is empty');
   const payload: WebhookPayload = {
     account: { subdomain, id: accountId === '' ? null : accountId },
     leads: [],
