@@ -45,6 +45,6 @@ export function buildContext(ports: Ports, options: ContextOptions): SyncContext
     startedAt,
     workDeadline: startedAt + (options.workBudgetMs ?? SAFE_WORK_MS),
     flow: options.flow,
-    log: new SyncLog(ports.spreadsheet, ports.clock),
+    log: new SyncLog(ports.spreadsheet, ports.clock, ports.props),
   };
 }

@@ -208,8 +208,13 @@ function planRow(
     plan.report.pending++;
     return;
   }
-  const externalId = view.externalId || assignId(ctx, table, view);
-  table.set(view.row, 'sync_status', SYNCING_STATUS);
+  // Only a new id must reach the sheet before the create (the lead carries it); the
+  // status line goes along with it, and rows that already have an id cost no write.
+  let externalId = view.externalId;
+  if (!externalId) {
+    externalId = assignId(ctx, table, view);
+    table.set(view.row, 'sync_status', SYNCING_STATUS);
+  }
   plan.creates.push({ externalId, data: check.data, fingerprint: check.fingerprint });
 }
 

@@ -57,8 +57,11 @@ export function reconcile(ctx: SyncContext, full: boolean): ReconcileReport {
     leadsSeen: leads.length,
     webhook,
   };
+  // A lead nobody changed since it was created still holds what its row sent (an import's
+  // 10,000 new leads must not be read back, with their contacts, by the next run).
+  const touched = leads.filter(l => l.updated_at > l.created_at);
   const req = {
-    leadIds: [...queued.request.leadIds, ...leads.map(l => l.id)],
+    leadIds: [...queued.request.leadIds, ...touched.map(l => l.id)],
     contactIds: [...queued.request.contactIds, ...contacts.map(c => c.id)],
     deletedLeadIds: [...queued.request.deletedLeadIds, ...deleted.map(l => l.id)],
   };
@@ -69,7 +72,7 @@ export function reconcile(ctx: SyncContext, full: boolean): ReconcileReport {
       if (queued.all) req.leadIds.push(...linkedLeadIds(table));
       Object.assign(
         report,
-        pullInto(ctx, table, { ...req, known: leads, knownContacts: contacts })
+        pullInto(ctx, table, { ...req, known: touched, knownContacts: contacts })
       );
       table.commit();
     } finally {

@@ -3,11 +3,13 @@
 // collected during an execution and written in one block at its end; the sheet is created on
 // first need and capped. Messages are the sync's own texts (AmoError messages are scrubbed of
 // tokens), never request bodies or URLs with the webhook secret.
-import type { ClockPort, SpreadsheetPort } from '../ports';
+import type { ClockPort, KeyValueStore, SpreadsheetPort } from '../ports';
 
 export const LOG_SHEET = 'AmoCRM log';
 const HEADER = ['time', 'flow', 'row or lead', 'outcome', 'message'];
 const MAX_ROWS = 3000;
+/** Lines written since the sheet was last measured (Script Properties). */
+const LOG_LINES_KEY = 'SYNC_LOG_LINES';
 const MAX_MESSAGE_CHARS = 500;
 /** Past this many entries of one kind in one run, they are summed up in one line. */
 const MAX_ALIKE = 20;
@@ -37,7 +39,7 @@ function summarize(entries: Timed[]): Timed[] {
       const group = groups.get(`${e.flow}|${e.outcome}|${e.message}`) as Timed[];
       if (group.length <= MAX_ALIKE) return e;
       const last = group[group.length - 1];
-      return { ...last, target: `${group.length} rows (${e.target} … ${last.target})` };
+      return { ...last, target: `rows ×${group.length}: ${e.target} … ${last.target}` };
     });
 }
 
@@ -46,32 +48,40 @@ export class SyncLog {
 
   constructor(
     private readonly spreadsheet: SpreadsheetPort,
-    private readonly clock: ClockPort
+    private readonly clock: ClockPort,
+    private readonly store: KeyValueStore
   ) {}
 
   add(entry: LogEntry): void {
     this.entries.push({ ...entry, at: this.clock.now() });
   }
 
-  /** Writes what was collected (newest first) and trims the sheet to its cap. */
+  /**
+   * Writes what was collected (newest first) in one block below the header, and trims the
+   * sheet to its cap. The time goes in as a date cell (text starting with a digit would cost
+   * a format read), and the sheet's length is asked only when the cap may be near.
+   */
   flush(): void {
     if (this.entries.length === 0) return;
     const lines = summarize(this.entries.splice(0))
       .reverse()
       .slice(0, MAX_ROWS)
       .map(e => [
-        new Date(e.at).toISOString().replace('T', ' ').slice(0, 19),
+        new Date(e.at),
         e.flow,
         e.target,
         e.outcome,
         e.message.slice(0, MAX_MESSAGE_CHARS),
       ]);
     const sheet = this.spreadsheet.sheetOrCreate(LOG_SHEET);
-    const last = sheet.lastRow();
     // Inserting makes room below the header (a new sheet has only so many rows).
     sheet.insertRows(2, lines.length);
     sheet.write(1, 1, [HEADER, ...lines]);
-    const total = Math.max(last, 1) + lines.length;
+    const written = Number(this.store.get(LOG_LINES_KEY) ?? '0') + lines.length;
+    this.store.set(LOG_LINES_KEY, String(written));
+    if (written <= MAX_ROWS) return;
+    const total = sheet.lastRow();
     if (total > MAX_ROWS + 1) sheet.deleteRows(MAX_ROWS + 2, total - MAX_ROWS - 1);
+    this.store.set(LOG_LINES_KEY, String(Math.min(total - 1, MAX_ROWS)));
   }
 }

@@ -14,7 +14,15 @@ function world() {
     toast: () => undefined,
   };
   const clock = { now: () => (now += 1000), sleep: () => undefined };
-  return { sheets, log: new SyncLog(spreadsheet, clock) };
+  const props = new Map<string, string>();
+  const store = {
+    get: (k: string) => props.get(k) ?? null,
+    getAll: () => Object.fromEntries(props),
+    set: (k: string, v: string) => void props.set(k, v),
+    setAll: (v: Record<string, string>) => Object.entries(v).forEach(([k, x]) => props.set(k, x)),
+    delete: (k: string) => void props.delete(k),
+  };
+  return { sheets, log: new SyncLog(spreadsheet, clock, store) };
 }
 
 describe('SyncLog', () => {
@@ -64,6 +72,6 @@ describe('SyncLog summaries', () => {
     log.flush();
     const cells = (sheets.get(LOG_SHEET) as MemorySheet).cells;
     expect(cells).toHaveLength(3);
-    expect(cells.map(r => r[2])).toContain('1050 rows (row 2 … row 1051)');
+    expect(cells.map(r => r[2])).toContain('rows ×1050: row 2 … row 1051');
   });
 });
