@@ -19,6 +19,11 @@ export interface TokenSource {
   accessToken(): string;
   /** AmoCRM refused `rejected` (401): a renewed token, or an AmoError. */
   refresh(rejected: string): string;
+  /**
+   * Every secret the source has handled (tokens, client secret, auth code), so whatever the
+   * client says about an answer that echoes one can be scrubbed.
+   */
+  secrets?(): Iterable<string>;
 }
 
 /** Renew this long before the access token expires. */
@@ -39,6 +44,10 @@ export class LongLivedTokenSource implements TokenSource {
 
   accessToken(): string {
     return this.token;
+  }
+
+  secrets(): Iterable<string> {
+    return [this.token];
   }
 
   /** A long-lived token cannot be renewed: the person has to make a new one. */
@@ -82,17 +91,18 @@ export class OAuthTokenSource implements TokenSource {
   private readonly codeHash: string;
   private readonly baseUrl: string;
   /** Scrubbed from every message. */
-  private readonly secrets = new Set<string>();
+  private readonly known = new Set<string>();
 
   constructor(private readonly options: OAuthTokenSourceOptions) {
     this.baseUrl = normalizeBaseUrl(options.baseUrl);
     this.tokens = new TokenStore(options.store, options.cache);
     this.codeHash = options.authCode ? sha256Hex(options.authCode) : '';
-    this.secrets.add(options.clientSecret).add(options.authCode);
+    this.known.add(options.clientSecret).add(options.authCode);
   }
 
   accessToken(): string {
     const stored = this.tokens.read();
+    if (stored) this.known.add(stored.access_token).add(stored.refresh_token);
     if (!stored || this.isNewCode(stored)) return this.locked(() => this.obtain(null));
     if (this.isFresh(stored)) return stored.access_token;
     return this.refresh(stored.access_token);
@@ -100,6 +110,10 @@ export class OAuthTokenSource implements TokenSource {
 
   refresh(rejected: string): string {
     return this.locked(() => this.obtain(rejected));
+  }
+
+  secrets(): Iterable<string> {
+    return this.known;
   }
 
   /**
@@ -132,7 +146,7 @@ export class OAuthTokenSource implements TokenSource {
   }
 
   private refreshWith(stored: StoredTokens): string {
-    this.secrets.add(stored.refresh_token).add(stored.access_token);
+    this.known.add(stored.refresh_token).add(stored.access_token);
     if (!stored.refresh_token) throw new AmoError({ kind: 'auth', message: REFRESH_REFUSED });
     const answer = this.post(
       { grant_type: 'refresh_token', refresh_token: stored.refresh_token },
@@ -152,17 +166,17 @@ export class OAuthTokenSource implements TokenSource {
       expires_at: this.options.clock.now() + answer.expires_in * 1000,
       code_hash: codeHash,
     };
-    this.secrets.add(tokens.access_token).add(tokens.refresh_token);
+    this.known.add(tokens.access_token).add(tokens.refresh_token);
     this.tokens.save(tokens);
     return tokens;
   }
 
   /** POST /oauth2/access_token (JSON body, as Kommo's recipe sends it). */
   private post(grant: Record<string, string>, refusedMessage: string): TokenAnswer {
-    const { clientId, clientSecret, redirectUri, http, clock } = this.options;
+    const { clientId, clientSecret, redirectUri, http, clock, cache } = this.options;
     const payload = { client_id: clientId, client_secret: clientSecret, redirect_uri: redirectUri };
     // AmoCRM counts token requests against the same 7-per-second limit as API calls.
-    const pacer = pacerFor(http);
+    const pacer = pacerFor(http, cache);
     clock.sleep(pacer.delayFor(1, clock.now()));
     let response: HttpResponse;
     try {
@@ -176,13 +190,11 @@ export class OAuthTokenSource implements TokenSource {
         },
       ]);
     } catch (e) {
-      const reason = e instanceof Error ? e.message : String(e);
+      const reason = this.scrub(e instanceof Error ? e.message : String(e));
       throw new AmoError({
         kind: 'network',
         retryable: true,
-        message: this.scrub(
-          `Could not reach AmoCRM to get an access token (${reason}); the work is retried later`
-        ),
+        message: `Could not reach AmoCRM to get an access token (${reason}); the work is retried later`,
       });
     } finally {
       pacer.record(1, clock.now());
@@ -209,12 +221,14 @@ export class OAuthTokenSource implements TokenSource {
       const message = refusedMessage + (said ? ` (AmoCRM: ${said})` : '');
       throw new AmoError({ kind: 'auth', status, hint, detail, message });
     }
+    // Anything else is AmoCRM's trouble or its block of the address (403 after too many
+    // requests), not the row's and not the grant's: the work is retried on a later run.
     throw new AmoError({
-      kind: 'http',
+      kind: status === 403 ? 'blocked' : 'http',
       status,
       hint,
       detail,
-      retryable: status === 429 || status >= 500,
+      retryable: true,
       message: `AmoCRM's token service answered ${status}${said ? ` (${said})` : ''}; the work is retried later`,
     });
   }
@@ -246,7 +260,7 @@ export class OAuthTokenSource implements TokenSource {
   }
 
   private scrub(text: string): string {
-    return redact(text, this.secrets);
+    return redact(text, this.known);
   }
 }
 
@@ -271,6 +285,9 @@ export function createTokenSource(
   deps: TokenSourceDeps
 ): TokenSource {
   const value = (key: string): string => (props[key] ?? '').trim();
+  // Every request of this execution (the client's too: same HttpPort) is paced together with
+  // the other executions' recent ones, through the script cache.
+  pacerFor(deps.http, deps.cache);
   const longLived = value('AMO_LONG_LIVED_TOKEN');
   if (longLived) return new LongLivedTokenSource(longLived);
   const missing = OAUTH_PROPERTIES.filter(key => !value(key));

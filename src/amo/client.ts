@@ -5,7 +5,14 @@
 // more requests after a 403, and nothing past the execution's deadline.
 
 import { NetworkError } from '../ports';
-import type { ClockPort, HttpPort, HttpRequest, HttpResponse, LoggerPort } from '../ports';
+import type {
+  CachePort,
+  ClockPort,
+  HttpPort,
+  HttpRequest,
+  HttpResponse,
+  LoggerPort,
+} from '../ports';
 import type { TokenSource } from './auth';
 import type { AmoCall, CallValue } from './calls';
 import { AmoError, describeProblem, parseJson, readProblem, redact } from './errors';
@@ -39,6 +46,11 @@ export interface AmoClientOptions {
    * `http` (pacerFor), token requests included.
    */
   pacer?: RequestPacer;
+  /**
+   * The script cache: the default pacer then also counts the requests other executions sent
+   * in the last second (AmoCRM's limit is per account, not per execution).
+   */
+  cache?: CachePort;
   /** Jitter source; Math.random by default. */
   random?: () => number;
 }
@@ -84,6 +96,11 @@ export class AmoClient implements AmoRunner {
   /** Rejected token → what renewing it gave, so a batch of 401s renews once. */
   private readonly renewals = new Map<string, string | AmoError>();
   private blockedBy: AmoError | null = null;
+  /**
+   * The longest a batch took that ended in a transport failure (a timeout costs a minute):
+   * what one more request may cost, so none starts that could run past the deadline.
+   */
+  private slowestFailureMs = 0;
   /** AmoCRM asked for a long pause: until then calls fail without a request. */
   private pausedBy: { until: number; error: AmoError } | null = null;
 
@@ -95,7 +112,7 @@ export class AmoClient implements AmoRunner {
     this.logger = options.logger;
     this.deadlineMs = options.deadlineMs ?? options.clock.now() + DEFAULT_RUN_BUDGET_MS;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-    this.pacer = options.pacer ?? pacerFor(options.http);
+    this.pacer = options.pacer ?? pacerFor(options.http, options.cache);
     this.random = options.random ?? Math.random;
   }
 
@@ -179,6 +196,11 @@ export class AmoClient implements AmoRunner {
     if (this.clock.now() + wait >= this.deadlineMs) {
       return this.deadlineError('the run reached its time limit');
     }
+    if (this.clock.now() + wait + this.slowestFailureMs >= this.deadlineMs) {
+      return this.deadlineError(
+        'it stopped answering, and waiting for it once more could run past the time limit'
+      );
+    }
     this.sleep(wait);
     return token;
   }
@@ -186,11 +208,17 @@ export class AmoClient implements AmoRunner {
   /** Sends one wave (≤ 7 calls) as one fetchAll. */
   private sendWave(wave: Pending[], token: string): Outcome[] {
     let responses: HttpResponse[];
+    const startedAt = this.clock.now();
     try {
       responses = this.http.fetchAll(wave.map(p => this.toRequest(p.call, token)));
       if (responses.length !== wave.length) throw new NetworkError('answers missing from a batch');
     } catch (e) {
-      return wave.map(p => this.onTransportError(p, e));
+      this.slowestFailureMs = Math.max(this.slowestFailureMs, this.clock.now() - startedAt);
+      // One backoff for the whole wave: its calls go out again together, so an AmoCRM that
+      // hangs costs one timeout per attempt, not one per call.
+      const attempt = Math.max(...wave.map(p => p.attempts)) + 1;
+      const delay = backoffMs(this.policy, attempt, this.random);
+      return wave.map(p => this.onTransportError(p, e, delay));
     } finally {
       // Logged when the batch has ended, not when it started: every request of it has then
       // reached AmoCRM, so the next window starts no earlier than AmoCRM's own count.
@@ -397,7 +425,7 @@ export class AmoClient implements AmoRunner {
   }
 
   /** fetchAll threw: no request of the wave has a known outcome. */
-  private onTransportError(p: Pending, e: unknown): Outcome {
+  private onTransportError(p: Pending, e: unknown, delay: number): Outcome {
     p.attempts++;
     const reason = this.scrub(e instanceof Error ? e.message : String(e));
     const operation = operationOf(p.call);
@@ -425,9 +453,9 @@ export class AmoClient implements AmoRunner {
         })
       );
     }
-    const delay = backoffMs(this.policy, p.attempts, this.random);
     const retryAt = this.clock.now() + delay;
-    if (retryAt >= this.deadlineMs) {
+    // The try may take as long as this one did (a timeout): it must end before the deadline.
+    if (retryAt + this.slowestFailureMs >= this.deadlineMs) {
       return fail(this.deadlineError(`it could not be reached (${reason})`));
     }
     this.logger.warn(`Could not reach AmoCRM for ${operation} (${reason}); trying again`);
@@ -465,7 +493,7 @@ export class AmoClient implements AmoRunner {
   }
 
   private scrub(text: string): string {
-    return redact(text, this.secrets);
+    return redact(text, [...this.secrets, ...(this.tokens.secrets?.() ?? [])]);
   }
 
   private sleep(ms: number): void {

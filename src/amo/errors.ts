@@ -58,14 +58,24 @@ export class AmoError extends Error {
 /** Failed-or-not answer of one call of a batch. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AmoError };
 
-/** Replaces every occurrence of a known secret with `[redacted]`. */
+/**
+ * Replaces every occurrence of a known secret with `[redacted]`, and drops the query string of
+ * every URL: UrlFetchApp's transport errors quote the whole URL, and a query may carry a
+ * secret nobody told us about (the webhook destination's `?secret=`, in a webhook listing) or
+ * a person's email or phone (a contact search).
+ */
 export function redact(text: string, secrets: Iterable<string>): string {
-  let out = text;
+  let out = withoutUrlQueries(text);
   for (const secret of secrets) {
     // Very short strings would blank out ordinary words; real secrets are long.
     if (secret && secret.length >= 6) out = out.split(secret).join('[redacted]');
   }
   return out;
+}
+
+/** `https://host/path?query` → `https://host/path` wherever a URL appears in `text`. */
+export function withoutUrlQueries(text: string): string {
+  return text.replace(/(\bhttps?:\/\/[^\s?#"'<>]*)[?#][^\s"'<>]*/gi, '$1');
 }
 
 /** The fields of an AmoCRM problem+json body (any of them may be missing). */

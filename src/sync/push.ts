@@ -297,7 +297,14 @@ function adoptCreated(
 
 function failAll(plan: Plan, e: unknown): Outcomes {
   const message = e instanceof Error ? e.message : String(e);
-  const permanent = e instanceof AmoError && !e.retryable && e.kind !== 'network';
+  // Only AmoCRM refusing the data is the row's problem; authorization, settings and
+  // transport failures heal once the person or the network fixes them, so they retry.
+  const permanent =
+    e instanceof AmoError &&
+    e.kind === 'http' &&
+    !e.retryable &&
+    e.status !== undefined &&
+    e.status < 500;
   const outcomes: Outcomes = new Map();
   for (const item of [...plan.creates, ...plan.updates]) {
     outcomes.set(item.externalId, {
