@@ -38,3 +38,11 @@ export function classifyCell(raw: unknown): Cell {
 export function isBlankCell(raw: unknown): boolean {
   return classifyCell(raw).kind === 'blank';
 }
+
+// What a cell shows when its formula failed; getValues returns the text of the error.
+const SHEETS_ERROR = /^#(N\/A|DIV\/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|ERROR!|SPILL!|CALC!)$/;
+
+/** The Sheets error a cell shows (`#N/A`, `#DIV/0!`, …), or null. */
+export function sheetsError(raw: unknown): string | null {
+  return typeof raw === 'string' && SHEETS_ERROR.test(raw.trim()) ? raw.trim() : null;
+}

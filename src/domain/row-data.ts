@@ -3,7 +3,7 @@
 // without name, phone and email is empty and skipped (a budget alone does not make a row),
 // every field error is reported at once so the person can fix the row in one go, and a row
 // without a name still syncs, its contact named after its phone or email.
-import { isBlankCell } from './cell';
+import { isBlankCell, sheetsError } from './cell';
 import { normalizeEmail } from './email';
 import { parseBudget } from './budget';
 import { normalizeName } from './name';
@@ -39,6 +39,12 @@ export function isEmptyRow(input: RowInput): boolean {
  */
 export function validateRow(input: RowInput, region: string): RowValidation {
   if (isEmptyRow(input)) return { ok: true, empty: true };
+  // A cell that shows a formula error holds no value at all: say so rather than sync it.
+  const broken = (['name', 'phone', 'email', 'budget'] as const).flatMap(field => {
+    const error = sheetsError(input[field]);
+    return error ? [`${field} shows the error ${error}: fix the cell's formula or value`] : [];
+  });
+  if (broken.length > 0) return { ok: false, error: broken.join('; ') };
   const name = normalizeName(input.name);
   const phone = normalizePhone(input.phone, region);
   const email = normalizeEmail(input.email);

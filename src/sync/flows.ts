@@ -34,9 +34,9 @@ export function syncEditedRows(ports: Ports, edit: EditedRange): EditResult {
   if (edit.bottom < 2) return { skipped: 'the header row' };
   const rows: number[] = [];
   for (let r = Math.max(2, edit.top); r <= edit.bottom; r++) rows.push(r);
-  return {
+  return logged(ctx, () => ({
     report: guarded(ctx, () => push(ctx, { rows, columns: [edit.left, edit.right] }), NO_PUSH),
-  };
+  }));
 }
 
 export interface SyncSummary {

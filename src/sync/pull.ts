@@ -171,7 +171,11 @@ function writeRow(
     k => !(unpushed && (PERSON_KEYS as readonly string[]).includes(k))
   );
   const region = ctx.settings.region;
-  const changed = keys.filter(k => !sameValue(k, table.value(row, k as never), values[k], region));
+  const changed = keys.filter(
+    k =>
+      !sameValue(k, table.value(row, k as never), values[k], region) &&
+      !(k === 'name' && isNameFallback(table, row, values[k], region))
+  );
   if (unpushed) report.rowsKept++;
   if (changed.length === 0 && !restored) return;
   for (const k of changed) table.set(row, k as never, values[k]);
@@ -195,6 +199,23 @@ function markDeleted(table: SheetTable, row: TableRow, report: PullReport): void
   if (table.text(row, 'sync_status') === DELETED_STATUS) return;
   table.set(row, 'sync_status', DELETED_STATUS);
   report.rowsChanged++;
+}
+
+/**
+ * A row without a name gave its contact its phone or email as the name (AmoCRM lists
+ * nameless contacts uselessly); that name coming back is not a name the person typed.
+ */
+function isNameFallback(
+  table: SheetTable,
+  row: TableRow,
+  next: CellValue,
+  region: string
+): boolean {
+  if (!isBlankCell(table.value(row, 'name'))) return false;
+  const phone = normalizePhone(table.value(row, 'phone'), region);
+  const email = normalizeEmail(table.value(row, 'email'));
+  const fallback = (phone.ok && phone.value) || (email.ok && email.value) || null;
+  return fallback !== null && String(next) === fallback;
 }
 
 /**
