@@ -50,18 +50,43 @@ export function writeClaim(
   ids: string[]
 ): string {
   const key = STATE.claimPrefix + execId;
-  const body = JSON.stringify({ at, ids });
-  store.set(key, body.length <= MAX_CLAIM_CHARS ? body : JSON.stringify({ at, ids: null }));
+  saveClaim(store, key, { at, ids });
   return key;
 }
 
 /** Leaves the claim for rows whose create may or may not have happened, for recovery. */
 export function orphanClaim(store: KeyValueStore, key: string, at: number, ids: string[]): void {
-  const body = JSON.stringify({ at, ids, orphaned: true });
-  store.set(
-    key,
-    body.length <= MAX_CLAIM_CHARS ? body : JSON.stringify({ at, ids: null, orphaned: true })
-  );
+  saveClaim(store, key, { at, ids, orphaned: true });
+}
+
+export class PropertiesFullError extends Error {
+  constructor() {
+    super('Script Properties are full (500 KB): remove properties the script does not use');
+    this.name = 'PropertiesFullError';
+  }
+}
+
+/**
+ * Saves a claim; a list too long for one value, or a store too full for it, falls back to
+ * the compact claim on every row without a lead (about 40 bytes). Throws PropertiesFullError
+ * when even that does not fit.
+ */
+function saveClaim(
+  store: KeyValueStore,
+  key: string,
+  claim: { at: number; ids: string[]; orphaned?: boolean }
+): void {
+  const full = JSON.stringify(claim);
+  const compact = JSON.stringify({ ...claim, ids: null });
+  for (const body of full.length <= MAX_CLAIM_CHARS ? [full, compact] : [compact]) {
+    try {
+      store.set(key, body);
+      return;
+    } catch {
+      // Quota or size: try the smaller form.
+    }
+  }
+  throw new PropertiesFullError();
 }
 
 export function removeClaims(store: KeyValueStore, keys: string[]): void {

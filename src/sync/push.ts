@@ -11,11 +11,19 @@ import { listLeads } from '../amo/calls';
 import type { Lead } from '../amo/types';
 import { newExternalId } from '../domain/ids';
 import { missingColumns, PERSON_COLUMNS } from '../sheet/headers';
-import { SheetTable } from '../sheet/table';
+import { SheetTable, TableRow } from '../sheet/table';
 import { fetchAllPages } from '../amo/batching';
 import { mainContactId } from '../amo/fields';
 import { leadExternalId, rowIdFieldId } from './amo-reads';
-import { Claim, isClaimed, orphanClaim, readClaims, removeClaims, writeClaim } from './claims';
+import {
+  Claim,
+  isClaimed,
+  orphanClaim,
+  PropertiesFullError,
+  readClaims,
+  removeClaims,
+  writeClaim,
+} from './claims';
 import { STATE } from './config';
 import type { SyncContext } from './context';
 import { CreateItem, Outcome, Outcomes, sendPush, UpdateItem } from './push-send';
@@ -54,6 +62,8 @@ interface Plan {
   updates: UpdateItem[];
   /** Stale claims covering rows to create: look in AmoCRM first. */
   recoverFrom: Claim[];
+  /** The snapshot row of each row to create. */
+  rows: Map<string, TableRow>;
   report: PushReport;
 }
 
@@ -93,15 +103,32 @@ function decide(
     const claims = readClaims(ctx.props.getAll(), ctx.clock.now());
     const plan = planRows(ctx, table, claims.live, claims.stale, scope, onlyNew);
     const at = ctx.clock.now();
-    const claimKey =
-      plan.creates.length > 0
-        ? writeClaim(
-            ctx.props,
-            ctx.uuid(),
-            at,
-            plan.creates.map(c => c.externalId)
-          )
-        : null;
+    let claimKey: string | null = null;
+    try {
+      if (plan.creates.length > 0) {
+        claimKey = writeClaim(
+          ctx.props,
+          ctx.uuid(),
+          at,
+          plan.creates.map(c => c.externalId)
+        );
+      }
+    } catch (e) {
+      if (!(e instanceof PropertiesFullError)) throw e;
+      // Without a claim no create is safe: the rows wait, saying why, and nothing is lost.
+      for (const item of plan.creates) {
+        const row = plan.rows.get(item.externalId);
+        if (row) table.set(row, 'sync_status', transientError(e.message));
+      }
+      ctx.log.add({
+        flow: ctx.flow,
+        target: `${plan.creates.length} rows`,
+        outcome: 'failed',
+        message: e.message,
+      });
+      plan.report.errors += plan.creates.length;
+      plan.creates = [];
+    }
     table.commit();
     if (scope === 'all') ctx.props.delete(STATE.dirty);
     return { plan, claimKey, claimAt: at };
@@ -129,7 +156,13 @@ function planRows(
   scope: PushScope,
   onlyNew: boolean
 ): Plan {
-  const plan: Plan = { creates: [], updates: [], recoverFrom: stale, report: emptyReport() };
+  const plan: Plan = {
+    creates: [],
+    updates: [],
+    recoverFrom: stale,
+    rows: new Map(),
+    report: emptyReport(),
+  };
   if (scope !== 'all' && scope.columns && !touchesPersonColumn(table, scope.columns)) return plan;
   const inScope = scope === 'all' ? null : new Set(scope.rows);
   const seenIds = new Set<string>();
@@ -215,6 +248,7 @@ function planRow(
     externalId = assignId(ctx, table, view);
     table.set(view.row, 'sync_status', SYNCING_STATUS);
   }
+  plan.rows.set(externalId, view.row);
   plan.creates.push({ externalId, data: check.data, fingerprint: check.fingerprint });
 }
 

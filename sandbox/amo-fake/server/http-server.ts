@@ -94,9 +94,13 @@ async function runApi(
     res.socket?.destroy();
     return;
   }
-  if (action === 'kill-after') response.headers = { ...response.headers, 'x-sandbox-kill': '1' };
-  entry.status = response.status;
-  send(res, response);
+  // A copy: answers such as the shared 204 must not keep the header for later requests.
+  const answer =
+    action === 'kill-after'
+      ? { ...response, headers: { ...response.headers, 'x-sandbox-kill': '1' } }
+      : response;
+  entry.status = answer.status;
+  send(res, answer);
 }
 
 /** Faults that replace the answer (status, hang, drop); true when one did. */
