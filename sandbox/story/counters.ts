@@ -1,20 +1,7 @@
 // The runtime's per-execution counters, added up over the executions of a step and written
 // as one line: AmoCRM requests by endpoint, Spreadsheet calls, virtual seconds.
 import type { Counters } from '../runtime';
-
-export function emptyCounters(): Counters {
-  return {
-    httpRequests: 0,
-    httpByEndpoint: {},
-    fetchAllBatches: 0,
-    spreadsheetCalls: 0,
-    spreadsheetWrites: 0,
-    propertiesCalls: 0,
-    cacheCalls: 0,
-    virtualMs: 0,
-    sleepMs: 0,
-  };
-}
+import { emptyCounters } from '../runtime/execution';
 
 /** The counters of several executions added up. */
 export function sumCounters(results: Array<{ counters: Counters }>): Counters {
