@@ -8,7 +8,7 @@ import { buildContext } from './build-context';
 import { PROP, readSettings, STATE } from './config';
 import type { Ports, SyncContext } from './context';
 import { readClaims } from './claims';
-import { push, PushReport } from './push';
+import { emptyReport, push, PushReport } from './push';
 import { reconcile, ReconcileReport } from './reconcile';
 import { ensureTriggers, TriggerSummary } from './triggers';
 
@@ -150,14 +150,7 @@ function guarded<T>(ctx: SyncContext, step: () => T, fallback: T): T {
   }
 }
 
-const NO_PUSH: PushReport = {
-  created: 0,
-  updated: 0,
-  unchanged: 0,
-  errors: 0,
-  pending: 0,
-  lockBusy: false,
-};
+const NO_PUSH: PushReport = emptyReport();
 const NO_PULL: ReconcileReport = {
   rowsChanged: 0,
   rowsKept: 0,

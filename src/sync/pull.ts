@@ -16,9 +16,9 @@ import type { SheetTable, TableRow } from '../sheet/table';
 import { contactEmails, contactPhones, mainContactId } from '../amo/fields';
 import { contactsByIds, leadsByIds } from './amo-reads';
 import type { SyncContext } from './context';
-import { rowFingerprint, viewRow } from './row-view';
+import { cellId, rowFingerprint, viewRow } from './row-view';
 import { statusNameFor } from './statuses';
-import { DELETED_STATUS, syncedStatus } from './sync-status';
+import { DELETED_STATUS, syncedStatus, syncTime } from './sync-status';
 
 export interface PullRequest {
   leadIds: number[];
@@ -45,8 +45,8 @@ function linkedRows(table: SheetTable): {
   const byLead = new Map<number, TableRow[]>();
   const byContact = new Map<number, TableRow[]>();
   for (const row of table.rows) {
-    add(byLead, idOf(table.value(row, 'amo_deal_id')), row);
-    add(byContact, idOf(table.value(row, 'amo_contact_id')), row);
+    add(byLead, cellId(table.value(row, 'amo_deal_id')), row);
+    add(byContact, cellId(table.value(row, 'amo_contact_id')), row);
   }
   return { byLead, byContact };
 }
@@ -187,7 +187,7 @@ function writeRow(
     { name: after('name'), phone: after('phone'), email: after('email'), budget: after('budget') },
     region
   );
-  const stamp = new Date(ctx.clock.now()).toISOString().slice(0, 16).replace('T', ' ');
+  const stamp = syncTime(ctx.clock.now());
   table.set(
     row,
     'sync_status',
@@ -264,9 +264,4 @@ function add(map: Map<number, TableRow[]>, id: number | null, row: TableRow): vo
   const rows = map.get(id);
   if (rows) rows.push(row);
   else map.set(id, [row]);
-}
-
-function idOf(value: CellValue | undefined): number | null {
-  const text = String(value ?? '').trim();
-  return /^\d{1,15}$/.test(text) ? Number(text) : null;
 }

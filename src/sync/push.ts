@@ -34,6 +34,7 @@ import {
   permanentError,
   SYNCING_STATUS,
   syncedStatus,
+  syncTime,
   transientError,
 } from './sync-status';
 
@@ -410,7 +411,7 @@ function applyOutcome(
   statusName: string,
   report: PushReport
 ): void {
-  const when = stamp(ctx);
+  const when = syncTime(ctx.clock.now());
   switch (outcome.kind) {
     case 'created':
       table.set(row, 'amo_deal_id', String(outcome.dealId));
@@ -481,10 +482,6 @@ function dropStaleClaims(ctx: SyncContext, stale: Claim[]): void {
     );
 }
 
-function stamp(ctx: SyncContext): string {
-  return new Date(ctx.clock.now()).toISOString().slice(0, 16).replace('T', ' ');
-}
-
-function emptyReport(over: Partial<PushReport> = {}): PushReport {
+export function emptyReport(over: Partial<PushReport> = {}): PushReport {
   return { created: 0, updated: 0, unchanged: 0, errors: 0, pending: 0, lockBusy: false, ...over };
 }

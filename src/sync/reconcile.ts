@@ -13,6 +13,7 @@ import type { SyncContext } from './context';
 import { clearQueuedPulls, readQueuedPulls } from './pending';
 import { pullInto, PullReport } from './pull';
 import { LOCK_WAIT_MS, readSyncedTable } from './push';
+import { cellId } from './row-view';
 
 /** The webhook subscription is checked at most this often by the background run. */
 const HOURLY_MS = 60 * 60 * 1000;
@@ -123,9 +124,10 @@ function keepStatusNamesWarm(ctx: SyncContext, now: number, busyRun: boolean): v
 }
 
 function linkedLeadIds(table: ReturnType<typeof readSyncedTable>): number[] {
-  return table.rows
-    .map(r => Number(table.text(r, 'amo_deal_id')))
-    .filter(n => Number.isInteger(n) && n > 0);
+  return table.rows.flatMap(r => {
+    const id = cellId(table.value(r, 'amo_deal_id'));
+    return id === null ? [] : [id];
+  });
 }
 
 /** Unix seconds to pull from: the saved cursor, or (first run) the last hour. */

@@ -31,8 +31,8 @@ export function viewRow(table: SheetTable, row: TableRow, region: string): RowVi
   return {
     row,
     externalId: table.text(row, 'external_id'),
-    dealId: idOf(table.value(row, 'amo_deal_id')),
-    contactId: idOf(table.value(row, 'amo_contact_id')),
+    dealId: cellId(table.value(row, 'amo_deal_id')),
+    contactId: cellId(table.value(row, 'amo_contact_id')),
     state: parseSyncStatus(table.text(row, 'sync_status')),
     check,
   };
@@ -56,7 +56,8 @@ export function contactPart(fp: string): string {
   return fp.slice(8, 16);
 }
 
-function idOf(value: CellValue | undefined): number | null {
+/** An AmoCRM id written in a cell (as text or as a number), or null. */
+export function cellId(value: CellValue | undefined): number | null {
   const text = String(value ?? '').trim();
   if (!/^\d{1,15}$/.test(text)) return null;
   const n = Number(text);

@@ -21,6 +21,11 @@ export function parseSyncStatus(text: string): SyncState {
   return { kind: 'new' };
 }
 
+/** The time a sync_status line shows (UTC, to the minute). */
+export function syncTime(epochMs: number): string {
+  return new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ');
+}
+
 export function syncedStatus(fingerprint: string, when: string): string {
   return `synced ${when} #${fingerprint}`;
 }
