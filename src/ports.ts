@@ -90,6 +90,12 @@ export interface SheetPort {
    * number): the adapter takes care of Sheets' typed-input parsing.
    */
   write(row: number, column: number, values: CellValue[][]): void;
+  /** The notes of a block ('' where a cell has none). */
+  readNotes(row: number, column: number, rows: number, columns: number): string[][];
+  /** Sets the notes of a block. */
+  writeNotes(row: number, column: number, notes: string[][]): void;
+  /** The formulas of a block ('' where a cell holds a plain value). */
+  readFormulas(row: number, column: number, rows: number, columns: number): string[][];
   /** Adds a row after the last one with content (strings kept as exact text). */
   append(values: CellValue[]): void;
   /** Inserts `count` empty rows before row `before`. */

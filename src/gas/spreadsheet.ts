@@ -48,6 +48,22 @@ class GasSheet implements SheetPort {
     unflushed = true;
   }
 
+  readNotes(row: number, column: number, rows: number, columns: number): string[][] {
+    if (rows <= 0 || columns <= 0) return [];
+    return this.sheet.getRange(row, column, rows, columns).getNotes() as string[][];
+  }
+
+  writeNotes(row: number, column: number, notes: string[][]): void {
+    if (notes.length === 0 || notes[0].length === 0) return;
+    this.sheet.getRange(row, column, notes.length, notes[0].length).setNotes(notes);
+    unflushed = true;
+  }
+
+  readFormulas(row: number, column: number, rows: number, columns: number): string[][] {
+    if (rows <= 0 || columns <= 0) return [];
+    return this.sheet.getRange(row, column, rows, columns).getFormulas();
+  }
+
   append(values: CellValue[]): void {
     this.sheet.appendRow(values.map(v => toTypedInput(v)));
     unflushed = true;

@@ -1,10 +1,12 @@
-// The synced sheet as one snapshot: one read of every value, rows known by their identity
-// (external_id / amo_deal_id), and staged updates written back as few rectangular blocks as
-// the layout allows. Row numbers are only valid for the snapshot they came from: a person may
-// sort, insert or delete rows at any time, so write-back re-reads and finds rows by identity.
+// The synced sheet as one snapshot: one read of every value (and of the sync's notes), rows
+// known by their identity (external_id / amo_deal_id), and staged updates written back cell by
+// cell. Row numbers are only valid for the snapshot they came from: a person may sort, insert
+// or delete rows at any time, so a flow re-reads under the script lock and writes straight
+// after. Only staged cells are written — never filler from the snapshot, which a person may
+// have changed since — and never over a formula a person keeps in a cell.
 import { CellValue, SheetPort } from '../ports';
 import { cellText } from './cell-text';
-import { COLUMN_KEYS, ColumnKey, ColumnMap, mapHeaders } from './headers';
+import { ColumnKey, ColumnMap, mapHeaders } from './headers';
 
 export interface TableRow {
   /** 1-based sheet row in this snapshot. */
@@ -12,22 +14,36 @@ export interface TableRow {
   readonly cells: CellValue[];
 }
 
+/** Where the sync keeps each row's memory: the note of this column's cell. */
+const NOTE_COLUMN: ColumnKey = 'sync_status';
+
 export class SheetTable {
   private readonly staged = new Map<number, Map<number, CellValue>>();
+  private readonly stagedNotes = new Map<number, string>();
 
   private constructor(
     readonly sheet: SheetPort,
     readonly columns: ColumnMap,
     readonly width: number,
-    readonly rows: TableRow[]
+    readonly rows: TableRow[],
+    private readonly notes: string[]
   ) {}
 
-  /** Reads the whole sheet in one call. */
-  static read(sheet: SheetPort): SheetTable {
+  /**
+   * Reads the whole sheet in one call, and (unless only identities are wanted) the notes of the
+   * memory column in one more.
+   */
+  static read(sheet: SheetPort, options: { notes?: boolean } = {}): SheetTable {
     const values = sheet.readAll();
     const header = values[0] ?? [];
     const rows = values.slice(1).map((cells, i) => ({ rowNumber: i + 2, cells }));
-    return new SheetTable(sheet, mapHeaders(header), header.length, rows);
+    const columns = mapHeaders(header);
+    const noteColumn = columns[NOTE_COLUMN];
+    const notes =
+      noteColumn !== undefined && rows.length > 0 && options.notes !== false
+        ? sheet.readNotes(2, noteColumn + 1, rows.length, 1).map(r => r[0] ?? '')
+        : [];
+    return new SheetTable(sheet, columns, header.length, rows, notes);
   }
 
   has(key: ColumnKey): boolean {
@@ -48,72 +64,138 @@ export class SheetTable {
     return this.rows[rowNumber - 2];
   }
 
+  /** The sync's note on the row ('' when none). */
+  note(row: TableRow): string {
+    return this.stagedNotes.get(row.rowNumber) ?? this.notes[row.rowNumber - 2] ?? '';
+  }
+
+  setNote(row: TableRow, note: string): void {
+    if (this.columns[NOTE_COLUMN] === undefined || this.note(row) === note) return;
+    this.stagedNotes.set(row.rowNumber, note);
+  }
+
   /** Stages a cell write; absent columns are ignored (they are never created or written). */
   set(row: TableRow, key: ColumnKey, value: CellValue): void {
     const index = this.columns[key];
     if (index === undefined) return;
-    if (sameValue(row.cells[index], value)) return;
-    let cells = this.staged.get(row.rowNumber);
-    if (!cells) this.staged.set(row.rowNumber, (cells = new Map()));
-    cells.set(index, value);
+    const staged = this.staged.get(row.rowNumber);
+    if (sameValue(row.cells[index], value)) {
+      staged?.delete(index);
+      return;
+    }
+    if (staged) staged.set(index, value);
+    else this.staged.set(row.rowNumber, new Map([[index, value]]));
   }
 
   hasChanges(): boolean {
-    return this.staged.size > 0;
+    return [...this.staged.values()].some(c => c.size > 0) || this.stagedNotes.size > 0;
   }
 
   /**
-   * Writes the staged cells: one block per run of adjacent synced columns that holds a change,
-   * spanning the changed rows. Cells inside a block that were not staged are written back with
-   * the snapshot's values, so nothing outside the synced columns is ever touched.
-   * Returns the number of blocks written.
+   * Writes the staged cells and notes: one write per rectangle of staged cells (adjacent
+   * columns of one row, stacked over consecutive rows with the same columns). A staged cell
+   * that holds a formula is left alone. Returns the number of writes.
    */
   commit(): number {
-    if (this.staged.size === 0) return 0;
-    const rowNumbers = [...this.staged.keys()];
-    const top = Math.min(...rowNumbers);
-    const bottom = Math.max(...rowNumbers);
-    const changedColumns = new Set<number>();
-    for (const cells of this.staged.values()) for (const c of cells.keys()) changedColumns.add(c);
-    const blocks = columnRuns(this.columns).filter(run => run.some(c => changedColumns.has(c)));
-    for (const run of blocks) {
-      const first = run.find(c => changedColumns.has(c)) as number;
-      const last = [...run].reverse().find(c => changedColumns.has(c)) as number;
-      this.sheet.write(top, first + 1, this.block(top, bottom, first, last));
+    const cells = this.stagedCells();
+    this.dropFormulaCells(cells);
+    let writes = 0;
+    for (const rect of rectangles(cells)) {
+      this.sheet.write(
+        rect.top,
+        rect.left + 1,
+        rect.rows.map(r => rect.columns.map(c => cells.get(r)?.get(c) as CellValue))
+      );
+      writes++;
     }
-    for (const [rowNumber, cells] of this.staged) {
-      const row = this.row(rowNumber);
-      if (row) for (const [c, v] of cells) row.cells[c] = v;
+    for (const [r, line] of cells) {
+      const row = this.row(r);
+      if (row) for (const [c, v] of line) row.cells[c] = v;
     }
+    writes += this.commitNotes();
     this.staged.clear();
-    return blocks.length;
+    return writes;
   }
 
-  private block(top: number, bottom: number, first: number, last: number): CellValue[][] {
-    const out: CellValue[][] = [];
-    for (let r = top; r <= bottom; r++) {
-      const cells = this.row(r)?.cells ?? [];
-      const staged = this.staged.get(r);
-      const line: CellValue[] = [];
-      for (let c = first; c <= last; c++) line.push(staged?.get(c) ?? cells[c] ?? '');
-      out.push(line);
+  private stagedCells(): Map<number, Map<number, CellValue>> {
+    const cells = new Map<number, Map<number, CellValue>>();
+    for (const [r, line] of this.staged) if (line.size > 0) cells.set(r, new Map(line));
+    return cells;
+  }
+
+  /** Reads the formulas under the staged cells (one call) and unstages cells that have one. */
+  private dropFormulaCells(cells: Map<number, Map<number, CellValue>>): void {
+    if (cells.size === 0) return;
+    const rowNumbers = [...cells.keys()];
+    const columns = [...cells.values()].flatMap(line => [...line.keys()]);
+    const top = Math.min(...rowNumbers);
+    const left = Math.min(...columns);
+    const formulas = this.sheet.readFormulas(
+      top,
+      left + 1,
+      Math.max(...rowNumbers) - top + 1,
+      Math.max(...columns) - left + 1
+    );
+    for (const [r, line] of cells) {
+      for (const c of [...line.keys()]) if (formulas[r - top]?.[c - left]) line.delete(c);
+      if (line.size === 0) cells.delete(r);
     }
-    return out;
+  }
+
+  private commitNotes(): number {
+    const column = this.columns[NOTE_COLUMN];
+    if (column === undefined || this.stagedNotes.size === 0) return 0;
+    const notes = new Map([...this.stagedNotes].map(([r, n]) => [r, new Map([[column, n]])]));
+    let writes = 0;
+    for (const rect of rectangles(notes)) {
+      this.sheet.writeNotes(
+        rect.top,
+        column + 1,
+        rect.rows.map(r => [notes.get(r)?.get(column) as string])
+      );
+      writes++;
+    }
+    for (const [r, note] of this.stagedNotes) this.notes[r - 2] = note;
+    this.stagedNotes.clear();
+    return writes;
   }
 }
 
-/** Maximal runs of adjacent 0-based column indexes that all belong to synced columns. */
-function columnRuns(columns: ColumnMap): number[][] {
-  const indexes = COLUMN_KEYS.map(k => columns[k])
-    .filter((i): i is number => i !== undefined)
-    .sort((a, b) => a - b);
-  const runs: number[][] = [];
-  for (const i of indexes) {
-    const run = runs[runs.length - 1];
-    if (run && run[run.length - 1] === i - 1) run.push(i);
-    else runs.push([i]);
+interface Rect {
+  top: number;
+  left: number;
+  rows: number[];
+  columns: number[];
+}
+
+/** Runs of adjacent staged columns per row, stacked over consecutive rows with the same run. */
+function rectangles<T>(cells: Map<number, Map<number, T>>): Rect[] {
+  const rects: Rect[] = [];
+  const open = new Map<string, Rect>();
+  for (const r of [...cells.keys()].sort((a, b) => a - b)) {
+    const columns = [...(cells.get(r) as Map<number, T>).keys()].sort((a, b) => a - b);
+    for (const run of runs(columns)) {
+      const key = run.join(',');
+      const rect = open.get(key);
+      if (rect && rect.rows[rect.rows.length - 1] === r - 1) rect.rows.push(r);
+      else {
+        const next = { top: r, left: run[0], rows: [r], columns: run };
+        rects.push(next);
+        open.set(key, next);
+      }
+    }
   }
-  return runs;
+  return rects;
+}
+
+function runs(sorted: number[]): number[][] {
+  const out: number[][] = [];
+  for (const i of sorted) {
+    const run = out[out.length - 1];
+    if (run && run[run.length - 1] === i - 1) run.push(i);
+    else out.push([i]);
+  }
+  return out;
 }
 
 function sameValue(a: CellValue | undefined, b: CellValue): boolean {

@@ -2,7 +2,11 @@
 // before an execution sends any create, and removed once the results are in the sheet; an
 // execution that dies leaves its claim behind, and the next run treats the claimed rows as
 // "maybe created" and asks AmoCRM before creating again. One Script Property per execution,
-// so concurrent executions never read-modify-write the same key.
+// so concurrent executions never read-modify-write the same key. A claim also names the
+// emails and phones whose contact the execution may create: another execution holds back rows
+// with the same email or phone until it is done, so overlapping runs never make two contacts.
+// A claim is released only once its rows are linked in the sheet (flushed) or its leads are
+// proven absent in AmoCRM.
 import type { KeyValueStore } from '../ports';
 import { STATE } from './config';
 import { EXECUTION_LIMIT_MS } from './context';
@@ -20,6 +24,8 @@ export interface Claim {
   ids: string[] | null;
   /** Set by a live execution that gave up on these rows (outcome unknown). */
   orphaned: boolean;
+  /** Normalized emails and phones of the rows being created (their contacts may be new). */
+  keys: string[];
 }
 
 export interface ClaimView {
@@ -43,14 +49,20 @@ export function isClaimed(view: ClaimView, externalId: string): boolean {
   return view.live.some(c => c.ids === null || c.ids.includes(externalId));
 }
 
+/** True when a live claim may be creating a contact with one of these emails or phones. */
+export function contactClaimed(view: ClaimView, keys: string[]): boolean {
+  return view.live.some(c => c.ids === null || keys.some(k => c.keys.includes(k)));
+}
+
 export function writeClaim(
   store: KeyValueStore,
   execId: string,
   at: number,
-  ids: string[]
+  ids: string[],
+  keys: string[] = []
 ): string {
   const key = STATE.claimPrefix + execId;
-  saveClaim(store, key, { at, ids });
+  saveClaim(store, key, { at, ids, keys });
   return key;
 }
 
@@ -74,10 +86,10 @@ export class PropertiesFullError extends Error {
 function saveClaim(
   store: KeyValueStore,
   key: string,
-  claim: { at: number; ids: string[]; orphaned?: boolean }
+  claim: { at: number; ids: string[]; keys?: string[]; orphaned?: boolean }
 ): void {
   const full = JSON.stringify(claim);
-  const compact = JSON.stringify({ ...claim, ids: null });
+  const compact = JSON.stringify({ at: claim.at, ids: null, orphaned: claim.orphaned });
   for (const body of full.length <= MAX_CLAIM_CHARS ? [full, compact] : [compact]) {
     try {
       store.set(key, body);
@@ -95,10 +107,16 @@ export function removeClaims(store: KeyValueStore, keys: string[]): void {
 
 function parseClaim(key: string, text: string): Claim {
   try {
-    const raw = JSON.parse(text) as { at?: unknown; ids?: unknown; orphaned?: unknown };
+    const raw = JSON.parse(text) as {
+      at?: unknown;
+      ids?: unknown;
+      keys?: unknown;
+      orphaned?: unknown;
+    };
     const ids = Array.isArray(raw.ids) ? raw.ids.map(String) : null;
-    return { key, at: Number(raw.at) || 0, ids, orphaned: raw.orphaned === true };
+    const keys = Array.isArray(raw.keys) ? raw.keys.map(String) : [];
+    return { key, at: Number(raw.at) || 0, ids, orphaned: raw.orphaned === true, keys };
   } catch {
-    return { key, at: 0, ids: null, orphaned: true };
+    return { key, at: 0, ids: null, orphaned: true, keys: [] };
   }
 }

@@ -9,6 +9,7 @@ import { PROP, readSettings, STATE } from './config';
 import type { Ports, SyncContext } from './context';
 import { readClaims } from './claims';
 import { emptyReport, push, PushReport } from './push';
+import { emptyPullReport } from './pull';
 import { reconcile, ReconcileReport } from './reconcile';
 import { ensureTriggers, TriggerSummary } from './triggers';
 
@@ -151,10 +152,4 @@ function guarded<T>(ctx: SyncContext, step: () => T, fallback: T): T {
 }
 
 const NO_PUSH: PushReport = emptyReport();
-const NO_PULL: ReconcileReport = {
-  rowsChanged: 0,
-  rowsKept: 0,
-  ignored: 0,
-  leadsSeen: 0,
-  webhook: 'skipped',
-};
+const NO_PULL: ReconcileReport = { ...emptyPullReport(), leadsSeen: 0, webhook: 'skipped' };

@@ -1,22 +1,23 @@
 // AmoCRM → sheet. Given lead and contact ids (from a webhook, the pending queue or a
 // reconciliation), read their CURRENT state from AmoCRM — never trusting a webhook's own
-// values — and write name, phone, email, budget and status into every row linked to them, in
-// one block. Rows with an edit not yet pushed keep the person's values (the push goes first);
-// rows whose values are already AmoCRM's are not written at all.
+// values — and apply it to every row linked to them. AmoCRM is read without the script lock;
+// then, under the lock, the sheet is read again, the rows are found by their ids (people may
+// have sorted or inserted rows meanwhile) and only the cells that change are written.
+// Field by field: a field the person changed since the last sync keeps the person's value
+// (the push sends it), unless AmoCRM's change of that same field is the later one; a field
+// the person did not change takes AmoCRM's value.
 import type { Contact, Lead } from '../amo/types';
-import { parseBudget } from '../domain/budget';
 import { isBlankCell } from '../domain/cell';
-import { normalizeEmail } from '../domain/email';
-import { normalizeName } from '../domain/name';
-import type { Parsed } from '../domain/parsed';
-import { normalizePhone } from '../domain/phone';
-import { validateRow } from '../domain/row-data';
 import type { CellValue } from '../ports';
 import type { SheetTable, TableRow } from '../sheet/table';
 import { contactEmails, contactPhones, mainContactId } from '../amo/fields';
 import { contactsByIds, leadsByIds } from './amo-reads';
+import { STATE } from './config';
 import type { SyncContext } from './context';
-import { cellId, rowFingerprint, viewRow } from './row-view';
+import { queuePull } from './pending';
+import { LOCK_WAIT_MS, readSyncedTable } from './push';
+import { fieldHash, formatMemory, RowMemory, SyncField } from './row-memory';
+import { cellId, cellKeys, RowView, viewRow } from './row-view';
 import { statusNameFor } from './statuses';
 import { DELETED_STATUS, syncedStatus, syncTime } from './sync-status';
 
@@ -24,17 +25,29 @@ export interface PullRequest {
   leadIds: number[];
   contactIds: number[];
   deletedLeadIds: number[];
+  /** Every lead some row links (the webhook queue overflowed). */
+  all?: boolean;
   /** Leads already read in this execution (their current state): not read again. */
   known?: Lead[];
   /** Contacts already read in this execution: not read again. */
   knownContacts?: Contact[];
+  /** Epoch ms when `known` / `knownContacts` were read (default: now). */
+  readAt?: number;
 }
 
 export interface PullReport {
   rowsChanged: number;
-  /** Rows that kept the person's unpushed values. */
+  /** Rows that kept a person's unpushed value in some field. */
   rowsKept: number;
   ignored: number;
+  /** Rows a push changed after AmoCRM was read: queued to be read again. */
+  stale: number;
+  /** The lock was busy: the whole pull was queued for the background run. */
+  queued: boolean;
+}
+
+export function emptyPullReport(): PullReport {
+  return { rowsChanged: 0, rowsKept: 0, ignored: 0, stale: 0, queued: false };
 }
 
 /** Row indexes of the linked rows, by lead id and by contact id. */
@@ -51,20 +64,53 @@ function linkedRows(table: SheetTable): {
   return { byLead, byContact };
 }
 
+interface AmoState {
+  leads: Lead[];
+  /** Named leads AmoCRM no longer returns. */
+  gone: number[];
+  contacts: Map<number, Contact>;
+  /** Contacts named for their own sake (not only as some lead's main contact). */
+  contactIds: number[];
+  readAt: number;
+}
+
 /**
  * Applies AmoCRM's current state of the named leads and contacts to the rows linked to them.
- * Only what some row links is read: a body naming nothing of ours costs no request.
+ * Only what some row links is read: a request naming nothing of ours costs no request.
  */
-export function pullInto(ctx: SyncContext, table: SheetTable, req: PullRequest): PullReport {
-  const report: PullReport = { rowsChanged: 0, rowsKept: 0, ignored: 0 };
-  const { byLead, byContact } = linkedRows(table);
+export function pull(ctx: SyncContext, req: PullRequest, lockWaitMs = LOCK_WAIT_MS): PullReport {
+  const report = emptyPullReport();
+  const state = readAmo(ctx, req, report);
+  if (!state) return report;
+  if (!ctx.lock.tryLock(lockWaitMs)) {
+    queueAgain(ctx, state);
+    report.queued = true;
+    return report;
+  }
+  try {
+    const table = readSyncedTable(ctx);
+    applyState(ctx, table, state, report);
+    table.commit();
+    table.sheet.flush();
+  } finally {
+    ctx.lock.release();
+  }
+  if (report.rowsKept > 0) ctx.props.set(STATE.dirty, String(ctx.clock.now()));
+  return report;
+}
+
+/** Reads what the request names and some row links (a snapshot, without the lock). */
+function readAmo(ctx: SyncContext, req: PullRequest, report: PullReport): AmoState | null {
+  const readAt = req.readAt ?? ctx.clock.now();
+  const { byLead, byContact } = linkedRows(readSyncedTable(ctx, { notes: false }));
   // A deleted lead is read like any other: a delete delivered late, after the lead was
   // restored, must not mark a live lead (AmoCRM simply does not return a deleted one).
-  const named = unique([...req.leadIds, ...req.deletedLeadIds]);
+  const named = unique([...req.leadIds, ...req.deletedLeadIds, ...(req.all ? byLead.keys() : [])]);
   const leadIds = named.filter(id => byLead.has(id));
   const contactIds = unique(req.contactIds).filter(id => byContact.has(id));
   report.ignored =
     named.length + unique(req.contactIds).length - leadIds.length - contactIds.length;
+  if (leadIds.length + contactIds.length === 0) return null;
   const known = new Map((req.known ?? []).map(l => [l.id, l]));
   const toRead = leadIds.filter(id => !known.has(id));
   const leads = [
@@ -82,117 +128,173 @@ export function pullInto(ctx: SyncContext, table: SheetTable, req: PullRequest):
   if (contactsToRead.length > 0) {
     for (const c of contactsByIds(ctx.amo, contactsToRead)) contacts.set(c.id, c);
   }
-  // Each row is written once, with everything this pull learned about it: a body naming a
-  // lead and its contact must not stage the row twice from the same stale snapshot.
-  const gone = new Set(leadIds.filter(id => !found.has(id)).flatMap(id => byLead.get(id) ?? []));
-  const updates = new Map<TableRow, RowUpdate>();
-  for (const lead of leads) {
-    const contact = contacts.get(mainContactId(lead) ?? -1) ?? null;
+  const gone = leadIds.filter(id => !found.has(id));
+  // Known leads were read before this pull began: they are as old as their caller says.
+  return { leads, gone, contacts, contactIds, readAt };
+}
+
+function queueAgain(ctx: SyncContext, state: AmoState): void {
+  queuePull(ctx.props, ctx.uuid(), {
+    leadIds: state.leads.map(l => l.id),
+    contactIds: state.contactIds,
+    deletedLeadIds: state.gone,
+  });
+}
+
+/** Under the lock, on a sheet read just now: every linked row gets what AmoCRM has. */
+function applyState(
+  ctx: SyncContext,
+  table: SheetTable,
+  state: AmoState,
+  report: PullReport
+): void {
+  const { byLead, byContact } = linkedRows(table);
+  const staleLeads: number[] = [];
+  const staleContacts: number[] = [];
+  const done = new Set<TableRow>();
+  for (const lead of state.leads) {
+    const contact = state.contacts.get(mainContactId(lead) ?? -1) ?? null;
     for (const row of byLead.get(lead.id) ?? []) {
-      updates.set(row, { values: leadCells(ctx, table, row, lead, contact), leadLive: true });
-    }
-  }
-  for (const id of contactIds) {
-    const contact = contacts.get(id);
-    if (!contact) continue;
-    for (const row of byContact.get(id) ?? []) {
-      const update = updates.get(row);
-      // The lead's own main contact, read just now, wins over the row's remembered one.
-      if (update) update.values = { ...contactCells(contact), ...update.values };
-      // The row of a deleted lead keeps its data, whatever happens to the contact afterwards.
-      else if (!gone.has(row) && table.text(row, 'sync_status') !== DELETED_STATUS) {
-        updates.set(row, { values: contactCells(contact), leadLive: false });
+      done.add(row);
+      if (!applyRow(ctx, table, row, { lead, contact }, state.readAt, report)) {
+        staleLeads.push(lead.id);
       }
     }
   }
-  for (const [row, update] of updates) {
-    writeRow(ctx, table, row, update.values, report, update.leadLive);
+  for (const id of state.contactIds) {
+    const contact = state.contacts.get(id);
+    if (!contact) continue;
+    for (const row of byContact.get(id) ?? []) {
+      // The row of a deleted lead keeps its data, whatever happens to the contact afterwards.
+      if (done.has(row) || table.text(row, 'sync_status') === DELETED_STATUS) continue;
+      if (state.gone.some(g => cellId(table.value(row, 'amo_deal_id')) === g)) continue;
+      done.add(row);
+      if (!applyRow(ctx, table, row, { contact }, state.readAt, report)) staleContacts.push(id);
+    }
   }
   // A linked lead that AmoCRM no longer returns was deleted.
-  for (const row of gone) markDeleted(table, row, report);
-  return report;
-}
-
-interface RowUpdate {
-  values: Record<string, CellValue>;
-  /** The row's lead was read and exists. */
-  leadLive: boolean;
-}
-
-function leadCells(
-  ctx: SyncContext,
-  table: SheetTable,
-  row: TableRow,
-  lead: Lead,
-  contact: Contact | null
-): Record<string, CellValue> {
-  const values: Record<string, CellValue> = {
-    budget: lead.price ?? 0,
-    status: statusNameFor(ctx, lead.pipeline_id, lead.status_id),
-  };
-  if (contact) Object.assign(values, contactCells(contact));
-  if (contact && table.text(row, 'amo_contact_id') !== String(contact.id)) {
-    values.amo_contact_id = String(contact.id);
+  for (const id of state.gone)
+    for (const row of byLead.get(id) ?? []) markDeleted(table, row, report);
+  if (staleLeads.length + staleContacts.length > 0) {
+    queuePull(ctx.props, ctx.uuid(), {
+      leadIds: unique(staleLeads),
+      contactIds: unique(staleContacts),
+      deletedLeadIds: [],
+    });
   }
-  return values;
 }
 
-function contactCells(contact: Contact): Record<string, CellValue> {
-  return {
-    name: contact.name ?? '',
-    phone: contactPhones(contact)[0] ?? '',
-    email: contactEmails(contact)[0] ?? '',
-  };
+interface Source {
+  lead?: Lead;
+  contact: Contact | null;
 }
 
-const PERSON_KEYS = ['name', 'phone', 'email', 'budget'] as const;
+/** AmoCRM's value of each field it has for the row: the cell value, its key, its time. */
+type AmoFields = Partial<Record<SyncField, { value: CellValue; key: string; at: number }>>;
 
 /**
- * Stages the cells that differ. When the person changed the row since its last sync, their
- * values stay (the next push sends them) and only script-owned cells are written. `leadLive`:
- * the row's lead was just read, so a row marked deleted has its lead back.
+ * Applies one row's AmoCRM state. Returns false when a push of this row began after AmoCRM
+ * was read (the values read are older than the row's): nothing is written, and it is read again.
  */
-function writeRow(
+function applyRow(
   ctx: SyncContext,
   table: SheetTable,
   row: TableRow,
-  values: Record<string, CellValue>,
-  report: PullReport,
-  leadLive: boolean
-): void {
+  src: Source,
+  readAt: number,
+  report: PullReport
+): boolean {
   const view = viewRow(table, row, ctx.settings.region);
-  const state = view.state;
-  const restored = leadLive && state.kind === 'deleted';
-  const unpushed =
-    !restored &&
-    view.check?.ok === true &&
-    !(state.kind === 'synced' && state.fingerprint === view.check.fingerprint);
-  const keys = Object.keys(values).filter(
-    k => !(unpushed && (PERSON_KEYS as readonly string[]).includes(k))
-  );
+  if (view.memory?.sentAt !== undefined && view.memory.sentAt >= readAt) {
+    report.stale++;
+    return false;
+  }
+  const restored = src.lead !== undefined && view.state.kind === 'deleted';
+  let changed = false;
+  if (src.lead) {
+    const status = statusNameFor(ctx, src.lead.pipeline_id, src.lead.status_id);
+    changed = stage(table, row, 'status', status) || changed;
+    const main = mainContactId(src.lead);
+    if (main !== null) changed = stage(table, row, 'amo_contact_id', String(main)) || changed;
+  }
+  const amo = amoFields(ctx, view, src);
+  const memory: RowMemory = view.memory ? cloneMemory(view.memory) : { base: {} };
+  const known = view.memory !== null;
+  let kept = false;
+  for (const field of Object.keys(amo) as SyncField[]) {
+    const next = amo[field] as { value: CellValue; key: string; at: number };
+    const own = view.keys[field];
+    if (own === next.key) {
+      memory.base[field] = fieldHash(field, next.key);
+      continue;
+    }
+    const personChanged = known && memory.base[field] !== fieldHash(field, own);
+    const amoChanged = !known || memory.base[field] !== fieldHash(field, next.key);
+    const amoLater = next.at > (memory.editAt ?? Number.POSITIVE_INFINITY);
+    if (!personChanged || (amoChanged && amoLater)) {
+      changed = stage(table, row, field, next.value) || changed;
+      memory.base[field] = fieldHash(field, next.key);
+    } else kept = true;
+  }
+  if (kept) report.rowsKept++;
+  else delete memory.editAt;
+  if (changed || restored) {
+    report.rowsChanged++;
+    const pending = view.state.kind === 'error' || view.state.kind === 'pending';
+    if (!kept && (!pending || restored)) {
+      table.set(row, 'sync_status', syncedStatus(syncTime(ctx.clock.now())));
+    }
+  }
+  const note = formatMemory(memory);
+  if (known || changed) table.setNote(row, note);
+  return true;
+}
+
+function amoFields(ctx: SyncContext, view: RowView, src: Source): AmoFields {
+  const out: AmoFields = {};
   const region = ctx.settings.region;
-  const changed = keys.filter(
-    k =>
-      !sameValue(k, table.value(row, k as never), values[k], region) &&
-      !(k === 'name' && isNameFallback(table, row, values[k], region))
-  );
-  if (unpushed) report.rowsKept++;
-  if (changed.length === 0 && !restored) return;
-  for (const k of changed) table.set(row, k as never, values[k]);
-  report.rowsChanged++;
-  if (unpushed) return;
-  const after = (k: (typeof PERSON_KEYS)[number]) =>
-    changed.includes(k) ? values[k] : table.value(row, k);
-  const check = validateRow(
-    { name: after('name'), phone: after('phone'), email: after('email'), budget: after('budget') },
-    region
-  );
-  const stamp = syncTime(ctx.clock.now());
-  table.set(
-    row,
-    'sync_status',
-    check.ok && !check.empty ? syncedStatus(rowFingerprint(check.value), stamp) : `synced ${stamp}`
-  );
+  if (src.lead) {
+    const price = src.lead.price ?? 0;
+    const at = src.lead.updated_at * 1000;
+    out.budget = {
+      value: price,
+      key: cellKeys({ name: '', phone: '', email: '', budget: price }, region).budget,
+      at,
+    };
+  }
+  const contact = src.contact;
+  if (contact) {
+    const at = contact.updated_at * 1000;
+    const name = contact.name ?? '';
+    const phone = contactPhones(contact)[0] ?? '';
+    const email = contactEmails(contact)[0] ?? '';
+    const keys = cellKeys({ name, phone, email, budget: '' }, region);
+    // A nameless row gave its contact its phone or email as the name: not a name to show.
+    const fallback =
+      view.keys.name === '' && (keys.name === view.keys.phone || keys.name === view.keys.email);
+    out.name = { value: fallback ? '' : name, key: fallback ? '' : keys.name, at };
+    out.phone = { value: phone, key: keys.phone, at };
+    out.email = { value: email, key: keys.email, at };
+  }
+  return out;
+}
+
+function cloneMemory(memory: RowMemory): RowMemory {
+  return { ...memory, base: { ...memory.base } };
+}
+
+/** Stages a cell unless it already shows that value; true when staged. */
+function stage(
+  table: SheetTable,
+  row: TableRow,
+  key: Parameters<SheetTable['set']>[1],
+  value: CellValue
+): boolean {
+  const current = table.value(row, key);
+  if (isBlankCell(current) && value === '') return false;
+  if (String(current ?? '') === String(value)) return false;
+  table.set(row, key, value);
+  return true;
 }
 
 function markDeleted(table: SheetTable, row: TableRow, report: PullReport): void {
@@ -201,61 +303,7 @@ function markDeleted(table: SheetTable, row: TableRow, report: PullReport): void
   report.rowsChanged++;
 }
 
-/**
- * A row without a name gave its contact its phone or email as the name (AmoCRM lists
- * nameless contacts uselessly); that name coming back is not a name the person typed.
- */
-function isNameFallback(
-  table: SheetTable,
-  row: TableRow,
-  next: CellValue,
-  region: string
-): boolean {
-  if (!isBlankCell(table.value(row, 'name'))) return false;
-  const phone = normalizePhone(table.value(row, 'phone'), region);
-  const email = normalizeEmail(table.value(row, 'email'));
-  const fallback = (phone.ok && phone.value) || (email.ok && email.value) || null;
-  return fallback !== null && String(next) === fallback;
-}
-
-/**
- * Whether a cell already holds AmoCRM's value. A person's way of writing the same thing is
- * kept — `8 (912) 345-67-89` for `+79123456789`, `Ann@Example.com`, `1 500`, a blank budget
- * for 0 — so an echo of the script's own push writes nothing. Values that do not normalize
- * are compared as they are.
- */
-function sameValue(key: string, current: CellValue | undefined, next: CellValue, region: string) {
-  if (sameCell(current, next)) return true;
-  switch (key) {
-    case 'name':
-      return sameParsed(normalizeName(current), normalizeName(next));
-    case 'phone':
-      return sameParsed(normalizePhone(current, region), normalizePhone(next, region));
-    case 'email':
-      return sameParsed(normalizeEmail(current), normalizeEmail(next));
-    case 'budget': {
-      const budget = parseBudget(current);
-      return budget.ok && (budget.value ?? 0) === next;
-    }
-    default:
-      return false;
-  }
-}
-
-function sameParsed(a: Parsed<string | null>, b: Parsed<string | null>): boolean {
-  return a.ok && b.ok && a.value === b.value;
-}
-
-function sameCell(current: CellValue | undefined, next: CellValue): boolean {
-  if (isBlankCell(current) && next === '') return true;
-  if (typeof next === 'number')
-    return typeof current === 'number'
-      ? current === next
-      : String(current ?? '').trim() === String(next);
-  return String(current ?? '') === String(next);
-}
-
-function unique(ids: number[]): number[] {
+function unique(ids: Iterable<number>): number[] {
   return [...new Set(ids)];
 }
 

@@ -27,25 +27,25 @@ import { phoneEmailFields } from '../amo/fields';
 import { allContacts, contactPagesEstimate } from './amo-reads';
 import { ContactIndex } from './contact-index';
 import type { SyncContext } from './context';
-import { contactPart, leadPart } from './row-view';
+import type { SyncField } from './row-memory';
 
 export interface CreateItem {
   externalId: string;
   data: RowData;
-  fingerprint: string;
 }
 
 export interface UpdateItem extends CreateItem {
   dealId: number;
   contactId: number | null;
-  /** Fingerprint of what AmoCRM had after the last sync, if known. */
-  previous: string | null;
+  /** The fields a person changed since the last sync: only these are sent. */
+  fields: SyncField[];
 }
 
 export type Outcome =
-  | { kind: 'created'; dealId: number; contactId: number | null; fingerprint: string }
-  | { kind: 'updated'; fingerprint: string }
-  | { kind: 'failed'; message: string; permanent: boolean; fingerprint: string }
+  /** `adopted`: made by an execution that did not finish, from the row as it was then. */
+  | { kind: 'created'; dealId: number; contactId: number | null; adopted?: boolean }
+  | { kind: 'updated' }
+  | { kind: 'failed'; message: string; permanent: boolean }
   /** A create whose answer never came: the lead may exist; recovery must look first. */
   | { kind: 'unknown'; message: string }
   /** Not attempted: the run ran out of time. */
@@ -60,7 +60,7 @@ export function sendPush(
   ctx: SyncContext,
   creates: CreateItem[],
   updates: UpdateItem[],
-  rowIdField: number
+  rowIdField: number | null
 ): Outcomes {
   const outcomes: Outcomes = new Map();
   if (creates.length > 0) createAll(ctx, creates, rowIdField, outcomes);
@@ -84,14 +84,14 @@ interface Plan {
 function createAll(
   ctx: SyncContext,
   items: CreateItem[],
-  rowIdField: number,
+  rowIdField: number | null,
   outcomes: Outcomes
 ): void {
   let index: ContactIndex;
   try {
     index = findContacts(ctx, items);
   } catch (e) {
-    for (const item of items) outcomes.set(item.externalId, failure(e, item.fingerprint));
+    for (const item of items) outcomes.set(item.externalId, failure(e));
     return;
   }
   const plan = planCreates(index, items, ctx.settings.region);
@@ -119,7 +119,7 @@ function createAll(
       const leader = outcomes.get(f.leader);
       if (leader?.kind === 'created' && leader.contactId)
         return [{ ...f, contactId: leader.contactId }];
-      outcomes.set(f.item.externalId, leaderOutcome(leader, f.item.fingerprint));
+      outcomes.set(f.item.externalId, leaderOutcome(leader));
       return [];
     }),
     AMO_LIMITS.batch
@@ -229,7 +229,7 @@ function missingFields(id: number, index: ContactIndex, data: RowData): ContactU
 function newLead(
   ctx: SyncContext,
   item: CreateItem,
-  rowIdField: number,
+  rowIdField: number | null,
   contactId?: number
 ): LeadCreate {
   const lead: LeadCreate = {
@@ -237,8 +237,10 @@ function newLead(
     pipeline_id: ctx.settings.pipelineId,
     status_id: ctx.settings.statusId,
     request_id: item.externalId,
-    custom_fields_values: [{ field_id: rowIdField, values: [{ value: item.externalId }] }],
   };
+  if (rowIdField !== null) {
+    lead.custom_fields_values = [{ field_id: rowIdField, values: [{ value: item.externalId }] }];
+  }
   if (item.data.budget !== null) lead.price = item.data.budget;
   if (contactId !== undefined) lead._embedded = { contacts: [{ id: contactId, is_main: true }] };
   return lead;
@@ -256,17 +258,13 @@ function newContact(data: RowData): ContactCreate {
 // ---- updates -------------------------------------------------------------------------------
 
 function updateAll(ctx: SyncContext, items: UpdateItem[], outcomes: Outcomes): void {
-  const leadRows = items.filter(
-    i => !i.previous || leadPart(i.previous) !== leadPart(i.fingerprint)
-  );
+  const leadRows = items.filter(i => i.fields.includes('name') || i.fields.includes('budget'));
   const contactRows = items.filter(
-    i =>
-      i.contactId !== null &&
-      (!i.previous || contactPart(i.previous) !== contactPart(i.fingerprint))
+    i => i.contactId !== null && i.fields.some(f => f === 'name' || f === 'phone' || f === 'email')
   );
   const leadUpdates: Array<{ item: UpdateItem; body: LeadUpdate }> = leadRows.map(item => ({
     item,
-    body: { id: item.dealId, name: displayName(item.data), price: item.data.budget ?? 0 },
+    body: leadUpdate(item),
   }));
   const contactUpdates = contactRows.map(item => ({ item, body: contactUpdate(item) }));
   const steps: Step[] = [
@@ -283,15 +281,27 @@ function updateAll(ctx: SyncContext, items: UpdateItem[], outcomes: Outcomes): v
       )
     ),
   ];
-  for (const item of items)
-    outcomes.set(item.externalId, { kind: 'updated', fingerprint: item.fingerprint });
+  for (const item of items) outcomes.set(item.externalId, { kind: 'updated' });
   runSteps(ctx, steps, outcomes);
+}
+
+/** Only the changed fields: a manager's change of another field is not overwritten. */
+function leadUpdate(item: UpdateItem): LeadUpdate {
+  const body: LeadUpdate = { id: item.dealId };
+  if (item.fields.includes('name')) body.name = displayName(item.data);
+  if (item.fields.includes('budget')) body.price = item.data.budget ?? 0;
+  return body;
 }
 
 /** The row is the source of its contact's name, phone and email (AmoCRM keeps the history). */
 function contactUpdate(item: UpdateItem): ContactUpdate {
-  const fields = phoneEmailFields(item.data);
-  const update: ContactUpdate = { id: item.contactId as number, name: displayName(item.data) };
+  const codes = [
+    ...(item.fields.includes('phone') ? ['PHONE'] : []),
+    ...(item.fields.includes('email') ? ['EMAIL'] : []),
+  ];
+  const fields = phoneEmailFields(item.data).filter(f => codes.includes(f.field_code ?? ''));
+  const update: ContactUpdate = { id: item.contactId as number };
+  if (item.fields.includes('name')) update.name = displayName(item.data);
   if (fields.length > 0) update.custom_fields_values = fields;
   return update;
 }
@@ -332,12 +342,7 @@ function complexStep(items: CreateItem[], leads: ComplexLeadCreate[]): Step {
         outcomes.set(
           item.externalId,
           lead
-            ? {
-                kind: 'created',
-                dealId: lead.id,
-                contactId: lead.contact_id,
-                fingerprint: item.fingerprint,
-              }
+            ? { kind: 'created', dealId: lead.id, contactId: lead.contact_id }
             : { kind: 'unknown', message: 'AmoCRM did not confirm the lead' }
         );
       }
@@ -357,12 +362,7 @@ function leadsStep(items: CreateItem[], leads: LeadCreate[], contactIds: number[
         outcomes.set(
           item.externalId,
           id
-            ? {
-                kind: 'created',
-                dealId: id,
-                contactId: contactIds[i],
-                fingerprint: item.fingerprint,
-              }
+            ? { kind: 'created', dealId: id, contactId: contactIds[i] }
             : { kind: 'unknown', message: 'AmoCRM did not confirm the lead' }
         );
       });
@@ -380,8 +380,7 @@ function patchStep(items: UpdateItem[], call: AmoCall<unknown>): Step {
     call,
     settle(result, outcomes) {
       if (result.ok) return;
-      for (const item of items)
-        outcomes.set(item.externalId, failure(result.error, item.fingerprint));
+      for (const item of items) outcomes.set(item.externalId, failure(result.error));
     },
   };
 }
@@ -393,33 +392,23 @@ function settleCreateFailure(items: CreateItem[], error: AmoError, outcomes: Out
     } else if (error.outcomeUnknown) {
       outcomes.set(item.externalId, { kind: 'unknown', message: error.message });
     } else {
-      outcomes.set(item.externalId, failure(error, item.fingerprint));
+      outcomes.set(item.externalId, failure(error));
     }
   }
 }
 
-function leaderOutcome(leader: Outcome | undefined, fingerprint: string): Outcome {
+function leaderOutcome(leader: Outcome | undefined): Outcome {
   if (!leader || leader.kind === 'deferred') return { kind: 'deferred' };
-  if (leader.kind === 'failed') return { ...leader, fingerprint };
-  return {
-    kind: 'failed',
-    message: 'its contact could not be created',
-    permanent: false,
-    fingerprint,
-  };
+  if (leader.kind === 'failed') return leader;
+  return { kind: 'failed', message: 'its contact could not be created', permanent: false };
 }
 
-function failure(e: unknown, fingerprint: string): Outcome {
+function failure(e: unknown): Outcome {
   if (e instanceof AmoError) {
     const permanent = !e.retryable && e.kind === 'http' && e.status !== undefined && e.status < 500;
-    return { kind: 'failed', message: e.message, permanent, fingerprint };
+    return { kind: 'failed', message: e.message, permanent };
   }
-  return {
-    kind: 'failed',
-    message: String(e instanceof Error ? e.message : e),
-    permanent: false,
-    fingerprint,
-  };
+  return { kind: 'failed', message: String(e instanceof Error ? e.message : e), permanent: false };
 }
 
 function deferredError(): AmoError {

@@ -1,15 +1,18 @@
-// Sheet → AmoCRM. Three phases, so the script lock is held only around decisions:
-//  1. under the lock: read the sheet, decide per row (create, update, unchanged, invalid,
-//     busy), give new rows their external_id, claim the rows to create, write that down;
+// Sheet → AmoCRM. Three phases, so the script lock is held only around decisions and writes:
+//  1. under the lock: read the sheet, decide per row (create, update the fields a person
+//     changed, unchanged, invalid, busy), give new rows their external_id, claim the rows to
+//     create (and the emails and phones whose contact may be new), write that down;
 //  2. without the lock: talk to AmoCRM (adopting leads a dead execution created first);
-//  3. under the lock: re-read the sheet, find the rows again by external_id (people may have
-//     sorted or inserted rows meanwhile), write the results in one block, drop the claim.
-// One row, one lead: a row is created only by the execution that claimed it, and a claim
-// left by a dead execution makes the next run look in AmoCRM before creating again.
+//  3. under the lock: re-read the sheet, find each row again by its identity (people may have
+//     sorted, inserted or pasted rows meanwhile), write only the cells the results change,
+//     flush, and only then release the claim.
+// One row, one lead: a row is created only by the execution that claimed it, and a claim is
+// released only when its rows are linked in the sheet or its leads are proven absent.
 import { AmoError } from '../amo/errors';
 import { listLeads } from '../amo/calls';
 import type { Lead } from '../amo/types';
 import { newExternalId } from '../domain/ids';
+import { displayName, RowData } from '../domain/row-data';
 import { missingColumns, PERSON_COLUMNS } from '../sheet/headers';
 import { SheetTable, TableRow } from '../sheet/table';
 import { fetchAllPages } from '../amo/batching';
@@ -17,6 +20,8 @@ import { mainContactId } from '../amo/fields';
 import { leadExternalId, rowIdFieldId } from './amo-reads';
 import {
   Claim,
+  ClaimView,
+  contactClaimed,
   isClaimed,
   orphanClaim,
   PropertiesFullError,
@@ -27,6 +32,17 @@ import {
 import { STATE } from './config';
 import type { SyncContext } from './context';
 import { CreateItem, Outcome, Outcomes, sendPush, UpdateItem } from './push-send';
+import {
+  changedFields,
+  fieldHash,
+  formatMemory,
+  memoryOf,
+  parseMemory,
+  RowMemory,
+  SYNC_FIELDS,
+  SyncField,
+  wholeHash,
+} from './row-memory';
 import { RowView, viewRow } from './row-view';
 import { statusNameFor } from './statuses';
 import {
@@ -61,23 +77,30 @@ const RECOVERY_SLACK_S = 120;
 interface Plan {
   creates: CreateItem[];
   updates: UpdateItem[];
-  /** Stale claims covering rows to create: look in AmoCRM first. */
+  /** Stale claims: their leads may exist; AmoCRM is asked before anything is created. */
   recoverFrom: Claim[];
-  /** The snapshot row of each row to create. */
-  rows: Map<string, TableRow>;
+  /** Leads linked from some row when the plan was made. */
+  linked: Set<number>;
+  /** When the plan was made (a failed row's edit is at least this old). */
+  at: number;
   report: PushReport;
 }
 
+interface AmoResult {
+  outcomes: Outcomes;
+  /** Stale claims whose rows are now proven linked or absent. */
+  resolved: Claim[];
+}
+
 export function push(ctx: SyncContext, scope: PushScope, onlyNew = false): PushReport {
-  const phase1 = decide(ctx, scope, onlyNew);
-  if (!phase1) return emptyReport({ lockBusy: true, pending: 1 });
-  const { plan, claimKey, claimAt } = phase1;
-  if (plan.creates.length === 0 && plan.updates.length === 0) {
-    if (scope === 'all') dropStaleClaims(ctx, plan.recoverFrom);
-    return plan.report;
-  }
-  const outcomes = talkToAmo(ctx, plan);
-  writeBack(ctx, plan, outcomes, claimKey, claimAt, scope === 'all');
+  const decided = decide(ctx, scope, onlyNew);
+  if (!decided) return emptyReport({ lockBusy: true, pending: 1 });
+  const { plan, claimKey } = decided;
+  const recover = plan.recoverFrom.length > 0 && (plan.creates.length > 0 || scope === 'all');
+  if (plan.creates.length === 0 && plan.updates.length === 0 && !recover) return plan.report;
+  const sentAt = ctx.clock.now();
+  const result = talkToAmo(ctx, plan, recover);
+  writeBack(ctx, plan, result, claimKey, sentAt);
   return plan.report;
 }
 
@@ -87,7 +110,7 @@ function decide(
   ctx: SyncContext,
   scope: PushScope,
   onlyNew: boolean
-): { plan: Plan; claimKey: string | null; claimAt: number } | null {
+): { plan: Plan; claimKey: string | null } | null {
   if (!ctx.lock.tryLock(LOCK_WAIT_MS)) {
     ctx.props.set(STATE.dirty, String(ctx.clock.now()));
     ctx.logger.warn('push: the script lock is busy; the rows will be synced by the next run');
@@ -102,46 +125,51 @@ function decide(
   try {
     const table = readSyncedTable(ctx);
     const claims = readClaims(ctx.props.getAll(), ctx.clock.now());
-    const plan = planRows(ctx, table, claims.live, claims.stale, scope, onlyNew);
-    const at = ctx.clock.now();
+    const plan = planRows(ctx, table, claims, scope, onlyNew);
     let claimKey: string | null = null;
     try {
       if (plan.creates.length > 0) {
         claimKey = writeClaim(
           ctx.props,
           ctx.uuid(),
-          at,
-          plan.creates.map(c => c.externalId)
+          plan.at,
+          plan.creates.map(c => c.externalId),
+          plan.creates.flatMap(c => contactKeys(c.data))
         );
       }
     } catch (e) {
       if (!(e instanceof PropertiesFullError)) throw e;
       // Without a claim no create is safe: the rows wait, saying why, and nothing is lost.
-      for (const item of plan.creates) {
-        const row = plan.rows.get(item.externalId);
-        if (row) table.set(row, 'sync_status', transientError(e.message));
-      }
-      ctx.log.add({
-        flow: ctx.flow,
-        target: `${plan.creates.length} rows`,
-        outcome: 'failed',
-        message: e.message,
-      });
-      plan.report.errors += plan.creates.length;
-      plan.creates = [];
+      holdCreates(ctx, table, plan, e.message);
     }
     table.commit();
     if (scope === 'all') ctx.props.delete(STATE.dirty);
-    return { plan, claimKey, claimAt: at };
+    return { plan, claimKey };
   } finally {
     ctx.lock.release();
   }
 }
 
-export function readSyncedTable(ctx: SyncContext): SheetTable {
+function holdCreates(ctx: SyncContext, table: SheetTable, plan: Plan, message: string): void {
+  const rows = byExternalId(table);
+  for (const item of plan.creates) {
+    const row = rows.get(item.externalId)?.[0];
+    if (row) table.set(row, 'sync_status', transientError(message));
+  }
+  ctx.log.add({
+    flow: ctx.flow,
+    target: `${plan.creates.length} rows`,
+    outcome: 'failed',
+    message,
+  });
+  plan.report.errors += plan.creates.length;
+  plan.creates = [];
+}
+
+export function readSyncedTable(ctx: SyncContext, options: { notes?: boolean } = {}): SheetTable {
   const sheet = ctx.spreadsheet.sheet(ctx.settings.sheetName);
   if (!sheet) throw new Error(`Settings: there is no sheet named "${ctx.settings.sheetName}"`);
-  const table = SheetTable.read(sheet);
+  const table = SheetTable.read(sheet, options);
   const missing = missingColumns(table.columns);
   if (missing.length > 0) {
     throw new Error(`The sheet "${sheet.name}" needs the column(s) ${missing.join(', ')} in row 1`);
@@ -152,31 +180,49 @@ export function readSyncedTable(ctx: SyncContext): SheetTable {
 function planRows(
   ctx: SyncContext,
   table: SheetTable,
-  live: Claim[],
-  stale: Claim[],
+  claims: ClaimView,
   scope: PushScope,
   onlyNew: boolean
 ): Plan {
   const plan: Plan = {
     creates: [],
     updates: [],
-    recoverFrom: stale,
-    rows: new Map(),
+    recoverFrom: claims.stale,
+    linked: new Set(),
+    at: ctx.clock.now(),
     report: emptyReport(),
   };
+  const views = table.rows.map(row => viewRow(table, row, ctx.settings.region));
+  for (const v of views) if (v.dealId !== null) plan.linked.add(v.dealId);
   if (scope !== 'all' && scope.columns && !touchesPersonColumn(table, scope.columns)) return plan;
   const inScope = scope === 'all' ? null : new Set(scope.rows);
-  const seenIds = new Set<string>();
-  const liveView = { live, stale: [] };
-  for (const row of table.rows) {
-    let view = viewRow(table, row, ctx.settings.region);
-    const duplicate = view.externalId !== '' && seenIds.has(view.externalId);
-    if (view.externalId) seenIds.add(view.externalId);
-    if (inScope && !inScope.has(row.rowNumber)) continue;
-    if (duplicate) view = asCopiedRow(table, view);
-    planRow(ctx, table, view, liveView, onlyNew, plan);
+  const keepers = idKeepers(views, inScope);
+  const live = { live: claims.live, stale: [] };
+  for (let view of views) {
+    if (inScope && !inScope.has(view.row.rowNumber)) continue;
+    if (view.externalId && keepers.get(view.externalId) !== view) view = asCopiedRow(table, view);
+    planRow(ctx, table, view, live, onlyNew, plan);
   }
   return plan;
+}
+
+/**
+ * Which row keeps an external_id that several rows share (a row was copied): the one whose
+ * values still match what the sync remembers of the lead; on a tie, one the edit did not
+ * touch (the pasted copy is the touched one), else the first.
+ */
+function idKeepers(views: RowView[], inScope: Set<number> | null): Map<string, RowView> {
+  const keepers = new Map<string, RowView>();
+  const score = (v: RowView) =>
+    (v.memory ? 1 : 0) +
+    (v.memory ? SYNC_FIELDS.filter(f => v.memory?.base[f] === fieldHash(f, v.keys[f])).length : 0) +
+    (inScope && !inScope.has(v.row.rowNumber) ? 0.5 : 0);
+  for (const v of views) {
+    if (!v.externalId) continue;
+    const kept = keepers.get(v.externalId);
+    if (!kept || score(v) > score(kept)) keepers.set(v.externalId, v);
+  }
+  return keepers;
 }
 
 function scopeText(scope: PushScope): string {
@@ -194,51 +240,72 @@ function touchesPersonColumn(table: SheetTable, [left, right]: [number, number])
 
 /** A row pasted from another row shares its ids: it is a new row with its own lead. */
 function asCopiedRow(table: SheetTable, view: RowView): RowView {
-  for (const key of ['amo_deal_id', 'amo_contact_id', 'amo_link', 'status'] as const) {
+  for (const key of [
+    'amo_deal_id',
+    'amo_contact_id',
+    'amo_link',
+    'status',
+    'external_id',
+  ] as const) {
     table.set(view.row, key, '');
   }
-  return { ...view, externalId: '', dealId: null, contactId: null, state: { kind: 'new' } };
+  table.setNote(view.row, '');
+  return {
+    ...view,
+    externalId: '',
+    dealId: null,
+    contactId: null,
+    memory: null,
+    state: { kind: 'new' },
+  };
 }
 
 function planRow(
   ctx: SyncContext,
   table: SheetTable,
   view: RowView,
-  claims: { live: Claim[]; stale: Claim[] },
+  claims: ClaimView,
   onlyNew: boolean,
   plan: Plan
 ): void {
-  const { check, state } = view;
+  const { check, state, memory } = view;
   if (check === null) return;
   if (!check.ok) {
-    table.set(view.row, 'sync_status', permanentError(check.error, null));
+    table.set(view.row, 'sync_status', permanentError(check.error));
     plan.report.errors++;
     return;
   }
-  const known = state.kind === 'synced' || state.kind === 'error' ? state.fingerprint : null;
-  // A row without a lead is new whatever its status says (a person may clear amo_deal_id
-  // of a deleted lead to create another); only a refused create waits for a change.
-  const unchanged =
-    view.dealId !== null
-      ? known === check.fingerprint || state.kind === 'deleted'
-      : state.kind === 'error' && known === check.fingerprint;
-  if (unchanged) {
+  // AmoCRM refused these very values for good: they wait for the person to change them.
+  const deleted = view.dealId !== null && state.kind === 'deleted';
+  if (memory?.refused === wholeHash(view.keys) || deleted) {
     plan.report.unchanged++;
     return;
   }
   if (view.dealId !== null) {
-    if (onlyNew) return;
-    plan.updates.push({
-      externalId: view.externalId || assignId(ctx, table, view),
-      dealId: view.dealId,
-      contactId: view.contactId,
-      data: check.data,
-      fingerprint: check.fingerprint,
-      previous: state.kind === 'synced' ? state.fingerprint : null,
-    });
+    const fields = changedFields(memory ?? { base: {} }, view.keys);
+    if (fields.length === 0) plan.report.unchanged++;
+    else if (!onlyNew) {
+      plan.updates.push({
+        externalId: view.externalId || assignId(ctx, table, view),
+        dealId: view.dealId,
+        contactId: view.contactId,
+        data: check.data,
+        fields,
+      });
+    }
     return;
   }
   if (view.externalId && isClaimed(claims, view.externalId)) {
+    plan.report.pending++;
+    return;
+  }
+  if (contactClaimed(claims, contactKeys(check.data))) {
+    // Another run may be creating the contact for this email or phone right now.
+    table.set(
+      view.row,
+      'sync_status',
+      pendingStatus('another run is creating a contact with this email or phone')
+    );
     plan.report.pending++;
     return;
   }
@@ -249,8 +316,7 @@ function planRow(
     externalId = assignId(ctx, table, view);
     table.set(view.row, 'sync_status', SYNCING_STATUS);
   }
-  plan.rows.set(externalId, view.row);
-  plan.creates.push({ externalId, data: check.data, fingerprint: check.fingerprint });
+  plan.creates.push({ externalId, data: check.data });
 }
 
 function assignId(ctx: SyncContext, table: SheetTable, view: RowView): string {
@@ -259,78 +325,116 @@ function assignId(ctx: SyncContext, table: SheetTable, view: RowView): string {
   return id;
 }
 
+/** The keys two rows share when they must share one contact. */
+function contactKeys(data: RowData): string[] {
+  return [data.email ? `e:${data.email}` : '', data.phone ? `p:${data.phone}` : ''].filter(Boolean);
+}
+
 // ---- phase 2 -------------------------------------------------------------------------------
 
-function talkToAmo(ctx: SyncContext, plan: Plan): Outcomes {
-  let rowIdField = 0;
+function talkToAmo(ctx: SyncContext, plan: Plan, recover: boolean): AmoResult {
+  let rowIdField: number | null = null;
   const adopted: Outcomes = new Map();
   try {
-    if (plan.creates.length > 0) {
-      rowIdField = rowIdFieldId(ctx.amo, ctx.props);
-      const covered = plan.recoverFrom.filter(
-        c => c.ids === null || plan.creates.some(i => c.ids?.includes(i.externalId))
-      );
-      if (covered.length > 0) adoptCreated(ctx, plan, covered, rowIdField, adopted);
-    }
+    if (plan.creates.length > 0 || recover) rowIdField = ensureRowIdField(ctx);
+    if (recover) adoptCreated(ctx, plan, rowIdField, adopted);
   } catch (e) {
-    return failAll(plan, e);
+    // The claims stay: nothing is created until AmoCRM has been asked.
+    const outcomes = failAll(plan.creates, e);
+    for (const [id, o] of sendPush(ctx, [], plan.updates, null)) outcomes.set(id, o);
+    return { outcomes, resolved: [] };
   }
   const outcomes = sendPush(ctx, plan.creates, plan.updates, rowIdField);
   for (const [id, outcome] of adopted) outcomes.set(id, outcome);
-  return outcomes;
+  return { outcomes, resolved: recover ? plan.recoverFrom : [] };
+}
+
+/**
+ * The lead field that carries row ids. Two first runs must not both create it: the field is
+ * resolved under the script lock (once; afterwards it is a Script Property read).
+ */
+function ensureRowIdField(ctx: SyncContext): number | null {
+  if (ctx.props.get(STATE.rowIdField)) return rowIdFieldId(ctx.amo, ctx.props);
+  if (!ctx.lock.tryLock(LOCK_WAIT_MS)) {
+    throw new AmoError({
+      kind: 'deadline',
+      message: 'another run is preparing AmoCRM',
+      retryable: true,
+      operation: 'deferred',
+    });
+  }
+  try {
+    return rowIdFieldId(ctx.amo, ctx.props);
+  } finally {
+    ctx.lock.release();
+  }
 }
 
 /**
  * Leads that a dead execution created but never wrote to the sheet carry the row's
  * external_id: find them among the leads changed since that execution began, and link the
- * rows to them instead of creating again.
+ * rows to them instead of creating again. Without the row-id field (a user who may not
+ * create fields), a lead no row links, created since then, with the row's name, is the one.
  */
 function adoptCreated(
   ctx: SyncContext,
   plan: Plan,
-  claims: Claim[],
-  rowIdField: number,
+  rowIdField: number | null,
   adopted: Outcomes
 ): void {
-  const since = Math.floor(Math.min(...claims.map(c => c.at)) / 1000) - RECOVERY_SLACK_S;
+  const since = Math.floor(Math.min(...plan.recoverFrom.map(c => c.at)) / 1000) - RECOVERY_SLACK_S;
   const leads = fetchAllPages(ctx.amo, page =>
     listLeads({ updatedFrom: since, with: ['contacts'], page, limit: 250 })
-  );
+  ).filter(lead => !plan.linked.has(lead.id));
   const byRow = new Map<string, Lead>();
-  for (const lead of leads) {
-    const id = leadExternalId(lead, rowIdField);
-    if (id && !byRow.has(id)) byRow.set(id, lead);
+  if (rowIdField !== null) {
+    for (const lead of leads) {
+      const id = leadExternalId(lead, rowIdField);
+      if (id && !byRow.has(id)) byRow.set(id, lead);
+    }
+  } else {
+    matchByName(plan, leads, since, byRow);
   }
-  plan.creates = plan.creates.filter(item => {
-    const lead = byRow.get(item.externalId);
-    if (!lead) return true;
-    // The lead was made from the row as it was then: no fingerprint, so the next push
-    // compares nothing and patches it with the row's current values.
-    adopted.set(item.externalId, {
-      kind: 'created',
-      dealId: lead.id,
-      contactId: mainContactId(lead),
-      fingerprint: '',
-    });
-    return false;
-  });
+  const claimed = new Set(plan.recoverFrom.flatMap(c => c.ids ?? []));
+  for (const item of plan.creates) claimed.add(item.externalId);
+  for (const id of claimed) {
+    const lead = byRow.get(id);
+    if (lead)
+      adopted.set(id, {
+        kind: 'created',
+        dealId: lead.id,
+        contactId: mainContactId(lead),
+        adopted: true,
+      });
+  }
+  plan.creates = plan.creates.filter(item => !adopted.has(item.externalId));
+  if (adopted.size === 0) return;
   ctx.logger.info(
     `push: adopted ${adopted.size} lead(s) created by an execution that did not finish`
   );
   for (const [id, outcome] of adopted) {
     if (outcome.kind !== 'created') continue;
-    const message =
-      'the lead was created by a run that did not finish; linked instead of created again';
     ctx.log.add({
       flow: ctx.flow,
       target: `${id} → lead ${outcome.dealId}`,
       outcome: 'recovered',
-      message,
+      message: 'the lead was created by a run that did not finish; linked instead of created again',
     });
   }
 }
 
-function failAll(plan: Plan, e: unknown): Outcomes {
+function matchByName(plan: Plan, leads: Lead[], since: number, byRow: Map<string, Lead>): void {
+  const taken = new Set<number>();
+  for (const item of plan.creates) {
+    const name = displayName(item.data);
+    const same = leads.filter(l => l.created_at >= since && l.name === name && !taken.has(l.id));
+    if (same.length === 0) continue;
+    taken.add(same[0].id);
+    byRow.set(item.externalId, same[0]);
+  }
+}
+
+function failAll(items: CreateItem[], e: unknown): Outcomes {
   const message = e instanceof Error ? e.message : String(e);
   // Only AmoCRM refusing the data is the row's problem; authorization, settings and
   // transport failures heal once the person or the network fixes them, so they retry.
@@ -341,14 +445,7 @@ function failAll(plan: Plan, e: unknown): Outcomes {
     e.status !== undefined &&
     e.status < 500;
   const outcomes: Outcomes = new Map();
-  for (const item of [...plan.creates, ...plan.updates]) {
-    outcomes.set(item.externalId, {
-      kind: 'failed',
-      message,
-      permanent,
-      fingerprint: item.fingerprint,
-    });
-  }
+  for (const item of items) outcomes.set(item.externalId, { kind: 'failed', message, permanent });
   return outcomes;
 }
 
@@ -357,11 +454,11 @@ function failAll(plan: Plan, e: unknown): Outcomes {
 function writeBack(
   ctx: SyncContext,
   plan: Plan,
-  outcomes: Outcomes,
+  result: AmoResult,
   claimKey: string | null,
-  claimAt: number,
-  wholeSheet: boolean
+  sentAt: number
 ): void {
+  const { outcomes } = result;
   const unrecorded = [...outcomes].filter(([, o]) => o.kind === 'created' || o.kind === 'unknown');
   if (!ctx.lock.tryLock(LOCK_WAIT_MS * 3)) {
     // The results cannot be written now; the claim makes the next run adopt these leads.
@@ -369,7 +466,7 @@ function writeBack(
       orphanClaim(
         ctx.props,
         claimKey,
-        claimAt,
+        plan.at,
         unrecorded.map(([id]) => id)
       );
     ctx.props.set(STATE.dirty, String(ctx.clock.now()));
@@ -377,16 +474,17 @@ function writeBack(
   }
   try {
     const table = readSyncedTable(ctx);
-    const rows = new Map<string, RowView['row']>();
-    for (const row of table.rows) {
-      const id = table.text(row, 'external_id');
-      if (id && !rows.has(id)) rows.set(id, row);
-    }
-    const statusName = plan.creates.length > 0 ? safeStatusName(ctx) : '';
+    const rows = byExternalId(table);
+    const items = new Map<string, CreateItem | UpdateItem>(
+      [...plan.creates, ...plan.updates].map(i => [i.externalId, i])
+    );
+    const statusName = unrecorded.length > 0 ? safeStatusName(ctx) : '';
+    const apply = { ctx, table, plan, statusName, sentAt };
     for (const [externalId, outcome] of outcomes) {
-      const row = rows.get(externalId);
+      const item = items.get(externalId);
+      const row = findRow(table, rows.get(externalId) ?? [], item, outcome);
       logOutcome(ctx, row ? `row ${row.rowNumber}` : externalId, outcome);
-      if (row) applyOutcome(ctx, table, row, outcome, statusName, plan.report);
+      if (row) applyOutcome(apply, row, item, outcome);
       else if (outcome.kind === 'created') {
         ctx.logger.warn(
           `push: lead ${outcome.dealId} was created but its row is gone from the sheet`
@@ -394,49 +492,91 @@ function writeBack(
       }
     }
     table.commit();
+    // The links must be saved before the claim that guards them goes.
+    table.sheet.flush();
     const unknown = [...outcomes].filter(([, o]) => o.kind === 'unknown').map(([id]) => id);
-    if (claimKey && unknown.length > 0) orphanClaim(ctx.props, claimKey, claimAt, unknown);
+    if (claimKey && unknown.length > 0) orphanClaim(ctx.props, claimKey, plan.at, unknown);
     else if (claimKey) removeClaims(ctx.props, [claimKey]);
-    if (wholeSheet) dropStaleClaims(ctx, plan.recoverFrom);
+    removeClaims(
+      ctx.props,
+      result.resolved.map(c => c.key)
+    );
   } finally {
     ctx.lock.release();
   }
 }
 
-function applyOutcome(
-  ctx: SyncContext,
+function byExternalId(table: SheetTable): Map<string, TableRow[]> {
+  const rows = new Map<string, TableRow[]>();
+  for (const row of table.rows) {
+    const id = table.text(row, 'external_id');
+    if (!id) continue;
+    const list = rows.get(id);
+    if (list) list.push(row);
+    else rows.set(id, [row]);
+  }
+  return rows;
+}
+
+/** The row an outcome belongs to now: by external_id, and the lead it links (if any). */
+function findRow(
   table: SheetTable,
-  row: RowView['row'],
-  outcome: Outcome,
-  statusName: string,
-  report: PushReport
+  candidates: TableRow[],
+  item: CreateItem | UpdateItem | undefined,
+  outcome: Outcome
+): TableRow | undefined {
+  const deal = (row: TableRow) => table.text(row, 'amo_deal_id');
+  if (item && 'dealId' in item) return candidates.find(r => deal(r) === String(item.dealId));
+  if (outcome.kind === 'created') {
+    const linked = candidates.find(r => deal(r) === String(outcome.dealId));
+    if (linked) return linked;
+  }
+  return candidates.find(r => deal(r) === '');
+}
+
+interface Apply {
+  ctx: SyncContext;
+  table: SheetTable;
+  plan: Plan;
+  statusName: string;
+  sentAt: number;
+}
+
+function applyOutcome(
+  a: Apply,
+  row: TableRow,
+  item: CreateItem | UpdateItem | undefined,
+  outcome: Outcome
 ): void {
+  const { ctx, table, plan } = a;
+  const report = plan.report;
   const when = syncTime(ctx.clock.now());
+  const memory = parseMemory(table.note(row)) ?? { base: {} };
+  const sent = item ? dataKeys(item.data) : null;
   switch (outcome.kind) {
     case 'created':
       table.set(row, 'amo_deal_id', String(outcome.dealId));
       if (outcome.contactId) table.set(row, 'amo_contact_id', String(outcome.contactId));
       table.set(row, 'amo_link', `${ctx.settings.baseUrl}/leads/detail/${outcome.dealId}`);
-      if (statusName) table.set(row, 'status', statusName);
-      table.set(
-        row,
-        'sync_status',
-        outcome.fingerprint ? syncedStatus(outcome.fingerprint, when) : `synced ${when}`
-      );
+      if (a.statusName) table.set(row, 'status', a.statusName);
+      table.set(row, 'sync_status', syncedStatus(when));
+      // An adopted lead was made from the row as it was then: the next push sends it all.
+      saveMemory(table, row, outcome.adopted || !sent ? { base: {} } : memoryOf(sent, a.sentAt));
       report.created++;
       return;
     case 'updated':
-      table.set(row, 'sync_status', syncedStatus(outcome.fingerprint, when));
+      if (item && 'fields' in item && sent) markSent(memory, item.fields, sent, a.sentAt);
+      table.set(row, 'sync_status', syncedStatus(when));
+      saveMemory(table, row, memory);
       report.updated++;
       return;
     case 'failed':
-      table.set(
-        row,
-        'sync_status',
-        outcome.permanent
-          ? permanentError(outcome.message, outcome.fingerprint)
-          : transientError(outcome.message)
-      );
+      if (outcome.permanent && sent) {
+        table.set(row, 'sync_status', permanentError(outcome.message));
+        memory.refused = wholeHash(sent);
+      } else table.set(row, 'sync_status', transientError(outcome.message));
+      memory.editAt ??= plan.at;
+      saveMemory(table, row, memory);
       report.errors++;
       return;
     case 'unknown':
@@ -449,8 +589,37 @@ function applyOutcome(
       return;
     case 'deferred':
       table.set(row, 'sync_status', pendingStatus('will continue on the next run'));
+      memory.editAt ??= plan.at;
+      if (item && 'fields' in item) saveMemory(table, row, memory);
       report.pending++;
   }
+}
+
+/** The fields just sent are what AmoCRM now has; a later edit of them still shows as changed. */
+function markSent(
+  memory: RowMemory,
+  fields: SyncField[],
+  sent: Record<SyncField, string>,
+  sentAt: number
+): void {
+  for (const f of fields) memory.base[f] = fieldHash(f, sent[f]);
+  memory.sentAt = sentAt;
+  delete memory.editAt;
+  delete memory.refused;
+}
+
+function saveMemory(table: SheetTable, row: TableRow, memory: RowMemory): void {
+  table.setNote(row, formatMemory(memory));
+}
+
+/** The normalized keys of validated row data (as row-view computes them from cells). */
+export function dataKeys(data: RowData): Record<SyncField, string> {
+  return {
+    name: data.name ?? '',
+    phone: data.phone ?? '',
+    email: data.email ?? '',
+    budget: data.budget ? String(data.budget) : '',
+  };
 }
 
 function logOutcome(ctx: SyncContext, target: string, outcome: Outcome): void {
@@ -472,14 +641,6 @@ function safeStatusName(ctx: SyncContext): string {
   } catch {
     return '';
   }
-}
-
-function dropStaleClaims(ctx: SyncContext, stale: Claim[]): void {
-  if (stale.length > 0)
-    removeClaims(
-      ctx.props,
-      stale.map(c => c.key)
-    );
 }
 
 export function emptyReport(over: Partial<PushReport> = {}): PushReport {

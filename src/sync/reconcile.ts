@@ -11,9 +11,8 @@ import type { Contact, Lead } from '../amo/types';
 import { PROP, STATE } from './config';
 import type { SyncContext } from './context';
 import { clearQueuedPulls, readQueuedPulls } from './pending';
-import { pullInto, PullReport } from './pull';
-import { LOCK_WAIT_MS, readSyncedTable } from './push';
-import { cellId } from './row-view';
+import { emptyPullReport, pull, PullReport } from './pull';
+import { readClaims } from './claims';
 
 /** The webhook subscription is checked at most this often by the background run. */
 const HOURLY_MS = 60 * 60 * 1000;
@@ -40,6 +39,7 @@ export interface ReconcileReport extends PullReport {
  */
 export function reconcile(ctx: SyncContext, full: boolean): ReconcileReport {
   const now = ctx.clock.now();
+  const claimedSince = oldestClaim(ctx, now);
   const queued = readQueuedPulls(ctx.props.getAll());
   const leadCursor = cursor(ctx, STATE.pullCursor, now);
   const leads = changedLeads(ctx, leadCursor);
@@ -51,13 +51,7 @@ export function reconcile(ctx: SyncContext, full: boolean): ReconcileReport {
   const catchUpFrom = cursor(ctx, STATE.contactsCursor, now);
   const contacts = catchUp ? changedContacts(ctx, catchUpFrom) : [];
   const deleted = catchUp ? deletedLeads(ctx, Math.min(catchUpFrom, leadCursor)) : [];
-  const report: ReconcileReport = {
-    rowsChanged: 0,
-    rowsKept: 0,
-    ignored: 0,
-    leadsSeen: leads.length,
-    webhook,
-  };
+  const report: ReconcileReport = { ...emptyPullReport(), leadsSeen: leads.length, webhook };
   // A lead nobody changed since it was created still holds what its row sent (an import's
   // 10,000 new leads must not be read back, with their contacts, by the next run).
   const touched = leads.filter(l => l.updated_at > l.created_at);
@@ -67,21 +61,13 @@ export function reconcile(ctx: SyncContext, full: boolean): ReconcileReport {
     deletedLeadIds: [...queued.request.deletedLeadIds, ...deleted.map(l => l.id)],
   };
   if (queued.all || req.leadIds.length + req.contactIds.length + req.deletedLeadIds.length > 0) {
-    if (!ctx.lock.tryLock(LOCK_WAIT_MS)) return report;
-    try {
-      const table = readSyncedTable(ctx);
-      if (queued.all) req.leadIds.push(...linkedLeadIds(table));
-      Object.assign(
-        report,
-        pullInto(ctx, table, { ...req, known: touched, knownContacts: contacts })
-      );
-      table.commit();
-    } finally {
-      ctx.lock.release();
-    }
+    Object.assign(
+      report,
+      pull(ctx, { ...req, all: queued.all, known: touched, knownContacts: contacts, readAt: now })
+    );
   }
   clearQueuedPulls(ctx.props, queued);
-  saveCursor(ctx, STATE.pullCursor, leads, now);
+  saveCursor(ctx, STATE.pullCursor, leads, now, claimedSince);
   if (catchUp) {
     saveCursor(ctx, STATE.contactsCursor, [...contacts, ...deleted], now);
     ctx.props.delete(CATCH_UP);
@@ -123,11 +109,15 @@ function keepStatusNamesWarm(ctx: SyncContext, now: number, busyRun: boolean): v
   }
 }
 
-function linkedLeadIds(table: ReturnType<typeof readSyncedTable>): number[] {
-  return table.rows.flatMap(r => {
-    const id = cellId(table.value(r, 'amo_deal_id'));
-    return id === null ? [] : [id];
-  });
+/**
+ * While rows are being created (a claim exists), a lead may change in AmoCRM before its row
+ * links it, and such a change is ignored now: the lead cursor stays before the oldest claim
+ * so the next pull reads those leads again, once their rows link them.
+ */
+function oldestClaim(ctx: SyncContext, now: number): number | null {
+  const claims = readClaims(ctx.props.getAll(), now);
+  const all = [...claims.live, ...claims.stale];
+  return all.length === 0 ? null : Math.floor(Math.min(...all.map(c => c.at)) / 1000) - 1;
 }
 
 /** Unix seconds to pull from: the saved cursor, or (first run) the last hour. */
@@ -144,13 +134,17 @@ function saveCursor(
   ctx: SyncContext,
   key: string,
   items: Array<Lead | Contact>,
-  now: number
+  now: number,
+  notAfter: number | null = null
 ): void {
   const readAt = Math.floor(now / 1000);
   const newest = Math.max(0, ...items.map(i => i.updated_at));
   const next =
     items.length > 0 ? Math.min(newest + 1, readAt) : Math.max(cursor(ctx, key, now), readAt - 1);
-  ctx.props.set(key, String(next));
+  ctx.props.set(
+    key,
+    String(notAfter === null ? next : Math.min(next, Math.max(notAfter, cursor(ctx, key, now))))
+  );
 }
 
 function changedLeads(ctx: SyncContext, from: number): Lead[] {

@@ -1,9 +1,15 @@
 // A sheet row as the sync sees it: its identity (external_id, amo_deal_id, amo_contact_id),
-// its validated values, the fingerprints of those values, and what its sync_status remembers.
+// its validated values, each field's normalized key, what its sync_status says and what the
+// sync remembers of it (the note, see row-memory).
 import { fingerprint } from '../domain/hash';
+import { normalizeEmail } from '../domain/email';
+import { normalizeName } from '../domain/name';
+import { normalizePhone } from '../domain/phone';
+import { parseBudget } from '../domain/budget';
 import { RowData, validateRow } from '../domain/row-data';
 import type { CellValue } from '../ports';
 import type { SheetTable, TableRow } from '../sheet/table';
+import { memoryOf, parseMemory, RowMemory, SyncField } from './row-memory';
 import { parseSyncStatus, SyncState } from './sync-status';
 
 export interface RowView {
@@ -12,8 +18,12 @@ export interface RowView {
   dealId: number | null;
   contactId: number | null;
   state: SyncState;
+  /** What the sync remembers; null for a row it never synced (or synced before memories). */
+  memory: RowMemory | null;
+  /** Each field's normalized value ('' when blank; the raw text, marked, when invalid). */
+  keys: Record<SyncField, string>;
   /** null when the row is empty (skipped). */
-  check: { ok: true; data: RowData; fingerprint: string } | { ok: false; error: string } | null;
+  check: { ok: true; data: RowData } | { ok: false; error: string } | null;
 }
 
 export function viewRow(table: SheetTable, row: TableRow, region: string): RowView {
@@ -27,33 +37,55 @@ export function viewRow(table: SheetTable, row: TableRow, region: string): RowVi
   let check: RowView['check'];
   if (!result.ok) check = { ok: false, error: result.error };
   else if (result.empty) check = null;
-  else check = { ok: true, data: result.value, fingerprint: rowFingerprint(result.value) };
+  else check = { ok: true, data: result.value };
+  const keys = cellKeys(input, region);
+  const state = parseSyncStatus(table.text(row, 'sync_status'));
   return {
     row,
     externalId: table.text(row, 'external_id'),
     dealId: cellId(table.value(row, 'amo_deal_id')),
     contactId: cellId(table.value(row, 'amo_contact_id')),
-    state: parseSyncStatus(table.text(row, 'sync_status')),
+    state,
+    memory: parseMemory(table.note(row)) ?? legacyMemory(state, check, keys),
+    keys,
     check,
   };
 }
 
+/** The normalized key of each field's cell; a value that does not normalize stays distinct. */
+export function cellKeys(
+  input: Record<SyncField, CellValue | undefined>,
+  region: string
+): Record<SyncField, string> {
+  const key = (r: { ok: true; value: unknown } | { ok: false }, raw: unknown): string =>
+    r.ok ? (r.value === null || r.value === 0 ? '' : String(r.value)) : `\u0000${String(raw)}`;
+  return {
+    name: key(normalizeName(input.name), input.name),
+    phone: key(normalizePhone(input.phone, region), input.phone),
+    email: key(normalizeEmail(input.email), input.email),
+    budget: key(parseBudget(input.budget), input.budget),
+  };
+}
+
 /**
- * Two halves: the lead's values (name, budget) and the contact's (name, phone, email), so a
- * budget edit patches only the lead and a phone edit only the contact.
+ * Rows synced before memories existed carry a fingerprint of their values in sync_status:
+ * when it still matches, every field is as synced; otherwise some field was edited, and all
+ * of them count as the person's.
  */
-export function rowFingerprint(data: RowData): string {
+function legacyMemory(
+  state: SyncState,
+  check: RowView['check'],
+  keys: Record<SyncField, string>
+): RowMemory | null {
+  if (state.kind !== 'synced' || !state.fingerprint || !check?.ok) return null;
+  if (legacyFingerprint(check.data) === state.fingerprint) return memoryOf(keys);
+  return { base: {}, editAt: 0 };
+}
+
+function legacyFingerprint(data: RowData): string {
   const lead = fingerprint([data.name, data.budget]).slice(0, 8);
   const contact = fingerprint([data.name, data.phone, data.email]).slice(0, 8);
   return lead + contact;
-}
-
-export function leadPart(fp: string): string {
-  return fp.slice(0, 8);
-}
-
-export function contactPart(fp: string): string {
-  return fp.slice(8, 16);
 }
 
 /** An AmoCRM id written in a cell (as text or as a number), or null. */

@@ -1,7 +1,7 @@
-// The text of the sync_status cell, which doubles as the row's sync memory: after a good
-// sync it ends with a fingerprint of the values that AmoCRM has, so an unchanged row costs
-// no request. Errors begin with "error" (the contract); rows being created say so with the
-// time, and deleted leads are marked so no push recreates them silently.
+// The text of the sync_status cell: what happened to the row, for people. Errors begin with
+// "error" (the contract); rows being created say so, and deleted leads are marked so no push
+// recreates them silently. What the sync remembers lives in the cell's note (row-memory);
+// rows synced by older versions end with a fingerprint ("#" + 16 hex), still read here.
 
 const FINGERPRINT = /#([0-9a-f]{16})$/;
 
@@ -26,13 +26,13 @@ export function syncTime(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ');
 }
 
-export function syncedStatus(fingerprint: string, when: string): string {
-  return `synced ${when} #${fingerprint}`;
+export function syncedStatus(when: string): string {
+  return `synced ${when}`;
 }
 
 /** A failure the person must fix (or AmoCRM refused for good): kept until the row changes. */
-export function permanentError(reason: string, fingerprint: string | null): string {
-  return fingerprint ? `error: ${reason} #${fingerprint}` : `error: ${reason}`;
+export function permanentError(reason: string): string {
+  return `error: ${reason}`;
 }
 
 /** A failure that heals by itself: the background trigger retries the row. */

@@ -7,11 +7,10 @@ import { parseWebhook, WebhookPayload } from '../webhook/events';
 import { secretMatches } from '../webhook/secret';
 import { expectedAccount, learnAccount } from './account';
 import { buildContext } from './build-context';
-import { PROP, STATE } from './config';
+import { PROP } from './config';
 import type { Ports, SyncContext } from './context';
 import { queuePull } from './pending';
-import { pullInto, PullRequest } from './pull';
-import { readSyncedTable } from './push';
+import { pull, PullRequest } from './pull';
 
 export interface WebhookRequest {
   secret: string | null;
@@ -77,18 +76,14 @@ function toPullRequest(payload: WebhookPayload): PullRequest {
 function apply(ctx: SyncContext, req: PullRequest): WebhookAnswer {
   const total = req.leadIds.length + req.contactIds.length + req.deletedLeadIds.length;
   if (total === 0) return { ok: true, rows: 0, queued: false, ignored: 0 };
-  if (!ctx.lock.tryLock(LOCK_WAIT_MS)) return queue(ctx, req, 'the script is busy');
   try {
-    const table = readSyncedTable(ctx);
-    const report = pullInto(ctx, table, req);
-    table.commit();
-    if (report.rowsKept > 0) ctx.props.set(STATE.dirty, String(ctx.clock.now()));
-    return { ok: true, rows: report.rowsChanged, queued: false, ignored: report.ignored };
+    const report = pull(ctx, req, LOCK_WAIT_MS);
+    if (report.queued)
+      ctx.logger.warn('webhook: queued for the background run (the script is busy)');
+    return { ok: true, rows: report.rowsChanged, queued: report.queued, ignored: report.ignored };
   } catch (e) {
     if (e instanceof AmoError) return queue(ctx, req, e.message);
     throw e;
-  } finally {
-    ctx.lock.release();
   }
 }
 

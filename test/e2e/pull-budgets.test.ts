@@ -47,14 +47,16 @@ async function oneWebhookNaming(n: number): Promise<Counters> {
 }
 
 describe('one webhook', () => {
-  it('naming 1 lead: 2 AmoCRM requests, 4 Spreadsheet calls, well under a second', async () => {
+  it('naming 1 lead: 2 AmoCRM requests, 9 Spreadsheet calls, well under a second', async () => {
     w = await worldWithRows(people(1));
     const counters = await oneWebhookNaming(1);
 
     expect(counters.httpByEndpoint).toEqual({ 'GET /api/v4/leads': 1, 'GET /api/v4/contacts': 1 });
-    // getDataRange + getValues, one setValues, and the flush before the lock is released.
-    expect(counters.spreadsheetCalls).toBe(4);
-    expect(counters.spreadsheetWrites).toBe(1);
+    // A snapshot without the lock (getDataRange + getValues) to learn which rows link what;
+    // under the lock the sheet again with the memory notes (3), the formulas under the cells
+    // to write (1), the status cell, the memory note, and the flush before the lock goes.
+    expect(counters.spreadsheetCalls).toBe(9);
+    expect(counters.spreadsheetWrites).toBe(2);
     expect(counters.virtualMs).toBeLessThanOrEqual(1000);
   });
 
@@ -65,10 +67,10 @@ describe('one webhook', () => {
     expect(w.row(0).budget).toBe(777);
     const counters = lastWebhook(w).result?.counters as Counters;
     expect(counters.httpRequests).toBe(2);
-    // budget (D) and sync_status (K) are two blocks: the "Комментарий" column (E) between
-    // them is never written. Read 2 + write 2 + flush 1.
-    expect(counters.spreadsheetWrites).toBe(2);
-    expect(counters.spreadsheetCalls).toBe(5);
+    // budget (D), sync_status (K) and its memory note: only the cells that change, never
+    // the "Комментарий" column (E). Reads 2 + 3 + formulas 1, writes 3, flush 1.
+    expect(counters.spreadsheetWrites).toBe(3);
+    expect(counters.spreadsheetCalls).toBe(10);
   });
 
   it('after a quiet day of background runs, still 2 requests (status names stay cached)', async () => {
@@ -103,13 +105,14 @@ describe('one webhook', () => {
     expect(counters.virtualMs).toBeLessThanOrEqual(1000);
   });
 
-  it('naming 50 leads: at most 3 AmoCRM requests, one block written', async () => {
+  it('naming 50 leads: at most 3 AmoCRM requests, one block of statuses written', async () => {
     w = await worldWithRows(people(50));
     const counters = await oneWebhookNaming(50);
 
     expect(counters.httpRequests).toBeLessThanOrEqual(3);
     expect(counters.httpByEndpoint).toEqual({ 'GET /api/v4/leads': 1, 'GET /api/v4/contacts': 1 });
-    expect(counters.spreadsheetCalls).toBe(4);
+    // The same 9 calls as for one lead: the 50 status cells and 50 notes are two blocks.
+    expect(counters.spreadsheetCalls).toBe(9);
     expect(counters.virtualMs).toBeLessThanOrEqual(1000);
   });
 
@@ -158,8 +161,9 @@ describe('reconciliation with nothing changed', () => {
       'GET /api/v4/contacts': 1,
       'GET /api/v4/webhooks': 1,
     });
-    // The push's own read of the sheet (getDataRange + getValues); the pull reads nothing.
-    expect(sync.counters.spreadsheetCalls).toBe(2);
+    // The push's own read of the sheet (getDataRange + getValues + the memory notes); the
+    // pull reads nothing.
+    expect(sync.counters.spreadsheetCalls).toBe(3);
   });
 });
 

@@ -34,7 +34,7 @@ describe('cell text', () => {
 describe('SheetTable.commit', () => {
   const header = ['name', 'notes', 'amo_deal_id', 'status', 'sync_status', 'comment'];
 
-  it('writes one block over the changed rows, never a column with another header', () => {
+  it('writes only the staged cells: a cell in between keeps what a person put there since', () => {
     const sheet = new MemorySheet([
       header,
       ['Ann', 'n1', '', '', '', 'c1'],
@@ -44,20 +44,57 @@ describe('SheetTable.commit', () => {
     const table = SheetTable.read(sheet);
     table.set(table.rows[0], 'amo_deal_id', '11');
     table.set(table.rows[2], 'sync_status', 'synced');
-    expect(table.commit()).toBe(1);
+    // A person types into row 3 after the snapshot was read: the commit must not revert it.
+    sheet.cells[2][3] = 'Typed';
+    expect(table.commit()).toBe(2);
     expect(sheet.writes).toEqual([
-      {
-        row: 2,
-        column: 3,
-        values: [
-          ['11', '', ''],
-          ['7', 'Old', 'x'],
-          ['', '', 'synced'],
-        ],
-      },
+      { row: 2, column: 3, values: [['11']] },
+      { row: 4, column: 5, values: [['synced']] },
     ]);
+    expect(sheet.cells[2]).toEqual(['Bob', 'n2', '7', 'Typed', 'x', 'c2']);
     expect(sheet.cells.map(r => r[1])).toEqual(['notes', 'n1', 'n2', 'n3']);
     expect(sheet.cells.map(r => r[5])).toEqual(['comment', 'c1', 'c2', 'c3']);
+  });
+
+  it('stacks the same staged columns of consecutive rows into one write', () => {
+    const sheet = new MemorySheet([header, ...[1, 2, 3].map(i => [`P${i}`, '', '', '', '', ''])]);
+    const table = SheetTable.read(sheet);
+    table.rows.forEach((row, i) => {
+      table.set(row, 'amo_deal_id', String(i + 1));
+      table.set(row, 'status', 'New');
+    });
+    expect(table.commit()).toBe(1);
+    expect(sheet.writes[0]).toEqual({
+      row: 2,
+      column: 3,
+      values: [
+        ['1', 'New'],
+        ['2', 'New'],
+        ['3', 'New'],
+      ],
+    });
+  });
+
+  it('never writes over a formula a person keeps in a cell', () => {
+    const sheet = new MemorySheet([header, ['Ann', '', '5', 'Old', '', '']]);
+    sheet.formulas[1] = ['', '', '', '=IF(TRUE,"Old")'];
+    const table = SheetTable.read(sheet);
+    table.set(table.rows[0], 'status', 'New');
+    table.set(table.rows[0], 'sync_status', 'synced');
+    expect(table.commit()).toBe(1);
+    expect(sheet.cells[1][3]).toBe('Old');
+    expect(sheet.cells[1][4]).toBe('synced');
+  });
+
+  it("keeps the sync's memory in the sync_status cell's note", () => {
+    const sheet = new MemorySheet([header, ['Ann', '', '5', '', '', '']]);
+    sheet.notes[1] = ['', '', '', '', 'old'];
+    const table = SheetTable.read(sheet);
+    expect(table.note(table.rows[0])).toBe('old');
+    table.setNote(table.rows[0], 'new');
+    expect(table.commit()).toBe(1);
+    expect(sheet.notes[1][4]).toBe('new');
+    expect(SheetTable.read(sheet).note(SheetTable.read(sheet).rows[0])).toBe('new');
   });
 
   it('splits the write where a foreign column separates synced ones', () => {

@@ -24,6 +24,24 @@ export class MemorySheet implements SheetPort {
       line.forEach((v, j) => (this.cells[row - 1 + i][column - 1 + j] = v));
     });
   }
+  notes: string[][] = [];
+  formulas: string[][] = [];
+  readNotes(row: number, column: number, rows: number, columns: number): string[][] {
+    return Array.from({ length: rows }, (_, i) =>
+      Array.from({ length: columns }, (_, j) => this.notes[row - 1 + i]?.[column - 1 + j] ?? '')
+    );
+  }
+  writeNotes(row: number, column: number, notes: string[][]): void {
+    notes.forEach((line, i) => {
+      const r = (this.notes[row - 1 + i] ??= []);
+      line.forEach((v, j) => (r[column - 1 + j] = v));
+    });
+  }
+  readFormulas(row: number, column: number, rows: number, columns: number): string[][] {
+    return Array.from({ length: rows }, (_, i) =>
+      Array.from({ length: columns }, (_, j) => this.formulas[row - 1 + i]?.[column - 1 + j] ?? '')
+    );
+  }
   append(values: CellValue[]): void {
     this.cells.push(values);
   }
