@@ -8,7 +8,7 @@ import { buildContext } from './build-context';
 import { PROP, readSettings, STATE } from './config';
 import type { Ports, SyncContext } from './context';
 import { readClaims } from './claims';
-import { emptyReport, push, PushReport } from './push';
+import { emptyReport, LOCK_WAIT_MS, push, PushReport } from './push';
 import { emptyPullReport } from './pull';
 import { reconcile, ReconcileReport } from './reconcile';
 import { ensureTriggers, TriggerSummary } from './triggers';
@@ -126,12 +126,21 @@ export function health(ports: Ports, version: string): Record<string, unknown> {
   };
 }
 
-/** Runs a job and writes its sync-log entries at the end, whatever happened. */
+/**
+ * Runs a job and writes its sync-log entries at the end, whatever happened. The log sheet is
+ * written under the script lock: two executions inserting their lines at once would write
+ * over each other's.
+ */
 function logged<T>(ctx: SyncContext, job: () => T): T {
   try {
     return job();
   } finally {
-    ctx.log.flush();
+    const locked = ctx.lock.tryLock(LOCK_WAIT_MS);
+    try {
+      ctx.log.flush();
+    } finally {
+      if (locked) ctx.lock.release();
+    }
   }
 }
 
