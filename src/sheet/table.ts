@@ -6,7 +6,7 @@
 // have changed since — and never over a formula a person keeps in a cell.
 import { CellValue, SheetPort } from '../ports';
 import { cellText } from './cell-text';
-import { ColumnKey, ColumnMap, mapHeaders } from './headers';
+import { ColumnKey, ColumnMap, mapHeaders, PERSON_COLUMNS } from './headers';
 
 export interface TableRow {
   /** 1-based sheet row in this snapshot. */
@@ -123,11 +123,20 @@ export class SheetTable {
     return cells;
   }
 
-  /** Reads the formulas under the staged cells (one call) and unstages cells that have one. */
+  /**
+   * Reads the formulas under the staged cells of the columns people write (one call) and
+   * unstages cells that hold one. Script-owned columns (ids, link, status, sync_status) are
+   * the script's: no read is spent on them.
+   */
   private dropFormulaCells(cells: Map<number, Map<number, CellValue>>): void {
-    if (cells.size === 0) return;
-    const rowNumbers = [...cells.keys()];
-    const columns = [...cells.values()].flatMap(line => [...line.keys()]);
+    const personal = new Set(PERSON_COLUMNS.map(k => this.columns[k]));
+    const rowNumbers = [...cells.keys()].filter(r =>
+      [...(cells.get(r) as Map<number, CellValue>).keys()].some(c => personal.has(c))
+    );
+    if (rowNumbers.length === 0) return;
+    const columns = rowNumbers.flatMap(r =>
+      [...(cells.get(r) as Map<number, CellValue>).keys()].filter(c => personal.has(c))
+    );
     const top = Math.min(...rowNumbers);
     const left = Math.min(...columns);
     const formulas = this.sheet.readFormulas(
@@ -136,8 +145,11 @@ export class SheetTable {
       Math.max(...rowNumbers) - top + 1,
       Math.max(...columns) - left + 1
     );
-    for (const [r, line] of cells) {
-      for (const c of [...line.keys()]) if (formulas[r - top]?.[c - left]) line.delete(c);
+    for (const r of rowNumbers) {
+      const line = cells.get(r) as Map<number, CellValue>;
+      for (const c of [...line.keys()]) {
+        if (personal.has(c) && formulas[r - top]?.[c - left]) line.delete(c);
+      }
       if (line.size === 0) cells.delete(r);
     }
   }

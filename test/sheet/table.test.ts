@@ -77,12 +77,12 @@ describe('SheetTable.commit', () => {
 
   it('never writes over a formula a person keeps in a cell', () => {
     const sheet = new MemorySheet([header, ['Ann', '', '5', 'Old', '', '']]);
-    sheet.formulas[1] = ['', '', '', '=IF(TRUE,"Old")'];
+    sheet.formulas[1] = ['=PROPER("ann")'];
     const table = SheetTable.read(sheet);
-    table.set(table.rows[0], 'status', 'New');
+    table.set(table.rows[0], 'name', 'Anna');
     table.set(table.rows[0], 'sync_status', 'synced');
     expect(table.commit()).toBe(1);
-    expect(sheet.cells[1][3]).toBe('Old');
+    expect(sheet.cells[1][0]).toBe('Ann');
     expect(sheet.cells[1][4]).toBe('synced');
   });
 
