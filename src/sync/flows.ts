@@ -137,7 +137,7 @@ function logged<T>(ctx: SyncContext, job: () => T): T {
   } finally {
     const locked = ctx.lock.tryLock(LOCK_WAIT_MS);
     try {
-      ctx.log.flush();
+      ctx.log.flush(locked, ctx.uuid());
     } finally {
       if (locked) ctx.lock.release();
     }

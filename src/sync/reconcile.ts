@@ -54,7 +54,7 @@ export function reconcile(ctx: SyncContext, full: boolean): ReconcileReport {
   const report: ReconcileReport = { ...emptyPullReport(), leadsSeen: leads.length, webhook };
   // A lead nobody changed since it was created still holds what its row sent (an import's
   // 10,000 new leads must not be read back, with their contacts, by the next run).
-  const touched = leads.filter(l => l.updated_at > l.created_at);
+  const touched = leads.filter(l => changedSinceCreated(ctx, l));
   const req = {
     leadIds: [...queued.request.leadIds, ...touched.map(l => l.id)],
     contactIds: [...queued.request.contactIds, ...contacts.map(c => c.id)],
@@ -77,6 +77,15 @@ export function reconcile(ctx: SyncContext, full: boolean): ReconcileReport {
   }
   keepStatusNamesWarm(ctx, now, webhookDue);
   return report;
+}
+
+/**
+ * A lead changed after it was created: a later update, or moved elsewhere than new leads start
+ * (a robot may move it within the second it was made, before its row links it).
+ */
+function changedSinceCreated(ctx: SyncContext, lead: Lead): boolean {
+  if (lead.updated_at > lead.created_at) return true;
+  return lead.status_id !== ctx.settings.statusId || lead.pipeline_id !== ctx.settings.pipelineId;
 }
 
 /** Set when the subscription had to be restored: contacts and deletions must be caught up. */

@@ -10,6 +10,12 @@ const HEADER = ['time', 'flow', 'row or lead', 'outcome', 'message'];
 const MAX_ROWS = 3000;
 /** Lines written since the sheet was last measured (Script Properties). */
 const LOG_LINES_KEY = 'SYNC_LOG_LINES';
+/** Lines of executions that could not take the script lock, for the next writer (JSON). */
+const STASH_PREFIX = 'SYNC_LOG_STASH_';
+const STASHED_FLAG = 'SYNC_LOG_STASHED';
+/** A stash stays well under the 9 KB a Script Property may hold. */
+const MAX_STASHED = 20;
+const MAX_STASHED_MESSAGE = 200;
 const MAX_MESSAGE_CHARS = 500;
 /** Past this many entries of one kind in one run, they are summed up in one line. */
 const MAX_ALIKE = 20;
@@ -59,11 +65,47 @@ export class SyncLog {
   /**
    * Writes what was collected (newest first) in one block below the header, and trims the
    * sheet to its cap. The time goes in as a date cell (text starting with a digit would cost
-   * a format read), and the sheet's length is asked only when the cap may be near.
+   * a format read), and the sheet's length is asked only when the cap may be near. Two
+   * executions inserting lines at once would write over each other's, so only the holder of
+   * the script lock writes: without it (`locked` false) the lines wait in Script Properties,
+   * and the next writer adds them.
    */
-  flush(): void {
-    if (this.entries.length === 0) return;
-    const lines = summarize(this.entries.splice(0))
+  flush(locked = true, stashKey = ''): void {
+    if (!locked) {
+      if (this.entries.length > 0) this.stash(stashKey);
+      return;
+    }
+    this.write(this.entries.splice(0));
+    // An execution that could not take the lock (while this one held it) left its lines.
+    if (this.store.get(STASHED_FLAG) !== null) this.write(this.unstash());
+  }
+
+  private stash(key: string): void {
+    const entries = summarize(this.entries.splice(0))
+      .slice(-MAX_STASHED)
+      .map(e => ({ ...e, message: e.message.slice(0, MAX_STASHED_MESSAGE) }));
+    this.store.set(STASH_PREFIX + key, JSON.stringify(entries));
+    this.store.set(STASHED_FLAG, '1');
+  }
+
+  private unstash(): Timed[] {
+    const all = this.store.getAll();
+    this.store.delete(STASHED_FLAG);
+    const entries: Timed[] = [];
+    for (const key of Object.keys(all).filter(k => k.startsWith(STASH_PREFIX))) {
+      try {
+        entries.push(...(JSON.parse(all[key]) as Timed[]));
+      } catch {
+        // A damaged stash is dropped; it held only log lines.
+      }
+      this.store.delete(key);
+    }
+    return entries.sort((a, b) => a.at - b.at);
+  }
+
+  private write(entries: Timed[]): void {
+    if (entries.length === 0) return;
+    const lines = summarize(entries)
       .reverse()
       .slice(0, MAX_ROWS)
       .map(e => [
