@@ -5,7 +5,9 @@
 import {
   AMO_LIMITS,
   createComplexLeads,
+  createContacts,
   createLeads,
+  linkContactsToLeads,
   searchContacts,
   updateContacts,
   updateLeads,
@@ -39,12 +41,19 @@ export interface UpdateItem extends CreateItem {
   contactId: number | null;
   /** The fields a person changed since the last sync: only these are sent. */
   fields: SyncField[];
+  /**
+   * The row's contact is shared with other rows and this row's email or phone changed: the
+   * row now names another person, so its lead gets that person's contact (found or made)
+   * instead of the shared contact being rewritten under the other rows.
+   */
+  relink?: boolean;
 }
 
 export type Outcome =
   /** `adopted`: made by an execution that did not finish, from the row as it was then. */
   | { kind: 'created'; dealId: number; contactId: number | null; adopted?: boolean }
-  | { kind: 'updated' }
+  /** `contactId`: the lead's main contact is now this one. */
+  | { kind: 'updated'; contactId?: number }
   | { kind: 'failed'; message: string; permanent: boolean }
   /** A create whose answer never came: the lead may exist; recovery must look first. */
   | { kind: 'unknown'; message: string }
@@ -260,7 +269,10 @@ function newContact(data: RowData): ContactCreate {
 function updateAll(ctx: SyncContext, items: UpdateItem[], outcomes: Outcomes): void {
   const leadRows = items.filter(i => i.fields.includes('name') || i.fields.includes('budget'));
   const contactRows = items.filter(
-    i => i.contactId !== null && i.fields.some(f => f === 'name' || f === 'phone' || f === 'email')
+    i =>
+      !i.relink &&
+      i.contactId !== null &&
+      i.fields.some(f => f === 'name' || f === 'phone' || f === 'email')
   );
   const leadUpdates: Array<{ item: UpdateItem; body: LeadUpdate }> = leadRows.map(item => ({
     item,
@@ -283,6 +295,70 @@ function updateAll(ctx: SyncContext, items: UpdateItem[], outcomes: Outcomes): v
   ];
   for (const item of items) outcomes.set(item.externalId, { kind: 'updated' });
   runSteps(ctx, steps, outcomes);
+  const relinks = items.filter(i => i.relink && outcomes.get(i.externalId)?.kind === 'updated');
+  if (relinks.length > 0) relinkAll(ctx, relinks, outcomes);
+}
+
+// ---- relinks -------------------------------------------------------------------------------
+
+/** Each row's own contact (same email, else phone; else a new one) becomes its lead's main. */
+function relinkAll(ctx: SyncContext, items: UpdateItem[], outcomes: Outcomes): void {
+  let index: ContactIndex;
+  try {
+    index = findContacts(ctx, items);
+  } catch (e) {
+    for (const item of items) outcomes.set(item.externalId, failure(e));
+    return;
+  }
+  const found = new Map<string, number>();
+  const missing: UpdateItem[] = [];
+  for (const item of items) {
+    const id = index.match(item.data.email, item.data.phone);
+    if (id !== null) found.set(item.externalId, id);
+    else missing.push(item);
+  }
+  runSteps(
+    ctx,
+    chunks(missing, AMO_LIMITS.batch).map(part => newContactsStep(part, found)),
+    outcomes
+  );
+  const links = items.filter(i => found.has(i.externalId));
+  runSteps(
+    ctx,
+    chunks(links, AMO_LIMITS.batch).map(part => linkStep(part, found)),
+    outcomes
+  );
+}
+
+function newContactsStep(items: UpdateItem[], found: Map<string, number>): Step {
+  return {
+    call: createContacts(items.map(i => ({ ...newContact(i.data), request_id: i.externalId }))),
+    settle(result, outcomes) {
+      if (!result.ok) {
+        for (const item of items) outcomes.set(item.externalId, failure(result.error));
+        return;
+      }
+      const created = result.value as Array<{ id: number; request_id: string }>;
+      for (const c of created) found.set(c.request_id, c.id);
+    },
+  };
+}
+
+function linkStep(items: UpdateItem[], found: Map<string, number>): Step {
+  const contactOf = (i: UpdateItem) => found.get(i.externalId) as number;
+  return {
+    call: linkContactsToLeads(
+      items.map(i => ({ leadId: i.dealId, contactId: contactOf(i), isMain: true }))
+    ),
+    settle(result, outcomes) {
+      for (const item of items) {
+        outcomes.set(
+          item.externalId,
+          result.ok ? { kind: 'updated', contactId: contactOf(item) } : failure(result.error)
+        );
+      }
+    },
+  };
 }
 
 /** Only the changed fields: a manager's change of another field is not overwritten. */

@@ -127,14 +127,15 @@ function decide(
     const claims = readClaims(ctx.props.getAll(), ctx.clock.now());
     const plan = planRows(ctx, table, claims, scope, onlyNew);
     let claimKey: string | null = null;
+    const relinks = plan.updates.filter(u => u.relink);
     try {
-      if (plan.creates.length > 0) {
+      if (plan.creates.length > 0 || relinks.length > 0) {
         claimKey = writeClaim(
           ctx.props,
           ctx.uuid(),
           plan.at,
           plan.creates.map(c => c.externalId),
-          plan.creates.flatMap(c => contactKeys(c.data))
+          [...plan.creates, ...relinks].flatMap(c => contactKeys(c.data))
         );
       }
     } catch (e) {
@@ -198,12 +199,21 @@ function planRows(
   const inScope = scope === 'all' ? null : new Set(scope.rows);
   const keepers = idKeepers(views, inScope);
   const live = { live: claims.live, stale: [] };
+  const sharing = contactUse(views);
   for (let view of views) {
     if (inScope && !inScope.has(view.row.rowNumber)) continue;
     if (view.externalId && keepers.get(view.externalId) !== view) view = asCopiedRow(table, view);
-    planRow(ctx, table, view, live, onlyNew, plan);
+    planRow(ctx, table, view, live, onlyNew, plan, sharing);
   }
   return plan;
+}
+
+/** How many rows link each contact. */
+function contactUse(views: RowView[]): Map<number, number> {
+  const use = new Map<number, number>();
+  for (const v of views)
+    if (v.contactId !== null) use.set(v.contactId, (use.get(v.contactId) ?? 0) + 1);
+  return use;
 }
 
 /**
@@ -266,7 +276,8 @@ function planRow(
   view: RowView,
   claims: ClaimView,
   onlyNew: boolean,
-  plan: Plan
+  plan: Plan,
+  sharing: Map<number, number>
 ): void {
   const { check, state, memory } = view;
   if (check === null) return;
@@ -285,12 +296,21 @@ function planRow(
     const fields = changedFields(memory ?? { base: {} }, view.keys);
     if (fields.length === 0) plan.report.unchanged++;
     else if (!onlyNew) {
+      const relink =
+        view.contactId !== null &&
+        (sharing.get(view.contactId) ?? 0) > 1 &&
+        (fields.includes('email') || fields.includes('phone'));
+      if (relink && contactClaimed(claims, contactKeys(check.data))) {
+        plan.report.pending++;
+        return;
+      }
       plan.updates.push({
         externalId: view.externalId || assignId(ctx, table, view),
         dealId: view.dealId,
         contactId: view.contactId,
         data: check.data,
         fields,
+        relink,
       });
     }
     return;
@@ -565,6 +585,7 @@ function applyOutcome(
       report.created++;
       return;
     case 'updated':
+      if (outcome.contactId) table.set(row, 'amo_contact_id', String(outcome.contactId));
       if (item && 'fields' in item && sent) markSent(memory, item.fields, sent, a.sentAt);
       table.set(row, 'sync_status', syncedStatus(when));
       saveMemory(table, row, memory);
