@@ -33,6 +33,8 @@ export interface PullRequest {
   knownContacts?: Contact[];
   /** Epoch ms when `known` / `knownContacts` were read (default: now). */
   readAt?: number;
+  /** Leads whose main contact need not be read (untouched since created): lead fields only. */
+  leadOnly?: number[];
 }
 
 export interface PullReport {
@@ -119,9 +121,10 @@ function readAmo(ctx: SyncContext, req: PullRequest, report: PullReport): AmoSta
   ];
   const found = new Set(leads.map(l => l.id));
   const wantContacts = new Set(contactIds);
+  const leadOnly = new Set(req.leadOnly ?? []);
   for (const lead of leads) {
     const main = mainContactId(lead);
-    if (main !== null) wantContacts.add(main);
+    if (main !== null && !leadOnly.has(lead.id)) wantContacts.add(main);
   }
   const contacts = new Map<number, Contact>((req.knownContacts ?? []).map(c => [c.id, c]));
   const contactsToRead = [...wantContacts].filter(id => !contacts.has(id));

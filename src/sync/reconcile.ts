@@ -54,7 +54,11 @@ export function reconcile(ctx: SyncContext, full: boolean): ReconcileReport {
   const report: ReconcileReport = { ...emptyPullReport(), leadsSeen: leads.length, webhook };
   // A lead nobody changed since it was created still holds what its row sent (an import's
   // 10,000 new leads must not be read back, with their contacts, by the next run).
-  const touched = leads.filter(l => changedSinceCreated(ctx, l));
+  // A lead nobody changed since it was created still holds what its row sent, but a change
+  // within its first second looks the same: its own fields are applied (the listing has
+  // them), and only its contact is not read (an import's 10,000 new contacts must not be).
+  const touched = leads;
+  const leadOnly = leads.filter(l => !changedSinceCreated(ctx, l)).map(l => l.id);
   const req = {
     leadIds: [...queued.request.leadIds, ...touched.map(l => l.id)],
     contactIds: [...queued.request.contactIds, ...contacts.map(c => c.id)],
@@ -63,7 +67,14 @@ export function reconcile(ctx: SyncContext, full: boolean): ReconcileReport {
   if (queued.all || req.leadIds.length + req.contactIds.length + req.deletedLeadIds.length > 0) {
     Object.assign(
       report,
-      pull(ctx, { ...req, all: queued.all, known: touched, knownContacts: contacts, readAt: now })
+      pull(ctx, {
+        ...req,
+        all: queued.all,
+        known: touched,
+        knownContacts: contacts,
+        readAt: now,
+        leadOnly,
+      })
     );
   }
   clearQueuedPulls(ctx.props, queued);
