@@ -17,7 +17,7 @@ import type { SyncContext } from './context';
 import { queuePull } from './pending';
 import { LOCK_WAIT_MS, readSyncedTable } from './push';
 import { fieldHash, formatMemory, RowMemory, SyncField } from './row-memory';
-import { cellId, cellKeys, RowView, viewRow } from './row-view';
+import { cellId, cellKeys, idKeepers, RowView, viewRow } from './row-view';
 import { statusNameFor } from './statuses';
 import { DELETED_STATUS, syncedStatus, syncTime } from './sync-status';
 
@@ -52,18 +52,40 @@ export function emptyPullReport(): PullReport {
   return { rowsChanged: 0, rowsKept: 0, ignored: 0, stale: 0, queued: false };
 }
 
-/** Row indexes of the linked rows, by lead id and by contact id. */
-function linkedRows(table: SheetTable): {
+/**
+ * Row indexes of the linked rows, by lead id and by contact id. A row pasted as a copy of
+ * another shares its ids until the next push makes it a row of its own: only the row that
+ * keeps the ids (see idKeepers) takes AmoCRM's values, never the copy.
+ */
+function linkedRows(
+  table: SheetTable,
+  region?: string
+): {
   byLead: Map<number, TableRow[]>;
   byContact: Map<number, TableRow[]>;
 } {
   const byLead = new Map<number, TableRow[]>();
   const byContact = new Map<number, TableRow[]>();
+  const copies = region === undefined ? new Set<TableRow>() : copiedRows(table, region);
   for (const row of table.rows) {
+    if (copies.has(row)) continue;
     add(byLead, cellId(table.value(row, 'amo_deal_id')), row);
     add(byContact, cellId(table.value(row, 'amo_contact_id')), row);
   }
   return { byLead, byContact };
+}
+
+function copiedRows(table: SheetTable, region: string): Set<TableRow> {
+  const byId = new Map<string, TableRow[]>();
+  for (const row of table.rows) {
+    const id = table.text(row, 'external_id');
+    if (id) byId.set(id, [...(byId.get(id) ?? []), row]);
+  }
+  const shared = [...byId.values()].filter(rows => rows.length > 1).flat();
+  if (shared.length === 0) return new Set();
+  const views = shared.map(row => viewRow(table, row, region));
+  const keepers = new Set(idKeepers(views, null).values());
+  return new Set(views.filter(v => !keepers.has(v)).map(v => v.row));
 }
 
 interface AmoState {
@@ -151,7 +173,7 @@ function applyState(
   state: AmoState,
   report: PullReport
 ): void {
-  const { byLead, byContact } = linkedRows(table);
+  const { byLead, byContact } = linkedRows(table, ctx.settings.region);
   const staleLeads: number[] = [];
   const staleContacts: number[] = [];
   const done = new Set<TableRow>();

@@ -39,11 +39,10 @@ import {
   memoryOf,
   parseMemory,
   RowMemory,
-  SYNC_FIELDS,
   SyncField,
   wholeHash,
 } from './row-memory';
-import { RowView, viewRow } from './row-view';
+import { idKeepers, RowView, viewRow } from './row-view';
 import { statusNameFor } from './statuses';
 import {
   pendingStatus,
@@ -214,25 +213,6 @@ function contactUse(views: RowView[]): Map<number, number> {
   for (const v of views)
     if (v.contactId !== null) use.set(v.contactId, (use.get(v.contactId) ?? 0) + 1);
   return use;
-}
-
-/**
- * Which row keeps an external_id that several rows share (a row was copied): the one whose
- * values still match what the sync remembers of the lead; on a tie, one the edit did not
- * touch (the pasted copy is the touched one), else the first.
- */
-function idKeepers(views: RowView[], inScope: Set<number> | null): Map<string, RowView> {
-  const keepers = new Map<string, RowView>();
-  const score = (v: RowView) =>
-    (v.memory ? 1 : 0) +
-    (v.memory ? SYNC_FIELDS.filter(f => v.memory?.base[f] === fieldHash(f, v.keys[f])).length : 0) +
-    (inScope && !inScope.has(v.row.rowNumber) ? 0.5 : 0);
-  for (const v of views) {
-    if (!v.externalId) continue;
-    const kept = keepers.get(v.externalId);
-    if (!kept || score(v) > score(kept)) keepers.set(v.externalId, v);
-  }
-  return keepers;
 }
 
 function scopeText(scope: PushScope): string {

@@ -9,7 +9,7 @@ import { parseBudget } from '../domain/budget';
 import { RowData, validateRow } from '../domain/row-data';
 import type { CellValue } from '../ports';
 import type { SheetTable, TableRow } from '../sheet/table';
-import { memoryOf, parseMemory, RowMemory, SyncField } from './row-memory';
+import { fieldHash, memoryOf, parseMemory, RowMemory, SYNC_FIELDS, SyncField } from './row-memory';
 import { parseSyncStatus, SyncState } from './sync-status';
 
 export interface RowView {
@@ -65,6 +65,25 @@ export function cellKeys(
     email: key(normalizeEmail(input.email), input.email),
     budget: key(parseBudget(input.budget), input.budget),
   };
+}
+
+/**
+ * Which row keeps an external_id that several rows share (a row was copied): the one whose
+ * values still match what the sync remembers of the lead; on a tie, one the edit did not
+ * touch (the pasted copy is the touched one), else the first.
+ */
+export function idKeepers(views: RowView[], inScope: Set<number> | null): Map<string, RowView> {
+  const keepers = new Map<string, RowView>();
+  const score = (v: RowView) =>
+    (v.memory ? 1 : 0) +
+    (v.memory ? SYNC_FIELDS.filter(f => v.memory?.base[f] === fieldHash(f, v.keys[f])).length : 0) +
+    (inScope && !inScope.has(v.row.rowNumber) ? 0.5 : 0);
+  for (const v of views) {
+    if (!v.externalId) continue;
+    const kept = keepers.get(v.externalId);
+    if (!kept || score(v) > score(kept)) keepers.set(v.externalId, v);
+  }
+  return keepers;
 }
 
 /**
