@@ -95,6 +95,8 @@ interface AmoState {
   contacts: Map<number, Contact>;
   /** Contacts named for their own sake (not only as some lead's main contact). */
   contactIds: number[];
+  /** Each lead's status name (looked up before the lock: the sheet is written right after it is read). */
+  statusNames: Map<number, string>;
   readAt: number;
 }
 
@@ -112,10 +114,12 @@ export function pull(ctx: SyncContext, req: PullRequest, lockWaitMs = LOCK_WAIT_
     return report;
   }
   try {
+    const queueKey = ctx.uuid();
     const table = readSyncedTable(ctx);
-    applyState(ctx, table, state, report);
+    const again = applyState(ctx, table, state, report);
     table.commit();
     table.sheet.flush();
+    if (again.leadIds.length + again.contactIds.length > 0) queuePull(ctx.props, queueKey, again);
   } finally {
     ctx.lock.release();
   }
@@ -154,8 +158,10 @@ function readAmo(ctx: SyncContext, req: PullRequest, report: PullReport): AmoSta
     for (const c of contactsByIds(ctx.amo, contactsToRead)) contacts.set(c.id, c);
   }
   const gone = leadIds.filter(id => !found.has(id));
-  // Known leads were read before this pull began: they are as old as their caller says.
-  return { leads, gone, contacts, contactIds, readAt };
+  const statusNames = new Map(
+    leads.map(l => [l.id, statusNameFor(ctx, l.pipeline_id, l.status_id)] as const)
+  );
+  return { leads, gone, contacts, contactIds, statusNames, readAt };
 }
 
 function queueAgain(ctx: SyncContext, state: AmoState): void {
@@ -166,13 +172,16 @@ function queueAgain(ctx: SyncContext, state: AmoState): void {
   });
 }
 
-/** Under the lock, on a sheet read just now: every linked row gets what AmoCRM has. */
+/**
+ * Under the lock, on a sheet read just now: every linked row gets what AmoCRM has. Returns
+ * what must be read again (rows a push changed after AmoCRM was read).
+ */
 function applyState(
   ctx: SyncContext,
   table: SheetTable,
   state: AmoState,
   report: PullReport
-): void {
+): PullRequest {
   const { byLead, byContact } = linkedRows(table, ctx.settings.region);
   const staleLeads: number[] = [];
   const staleContacts: number[] = [];
@@ -181,7 +190,8 @@ function applyState(
     const contact = state.contacts.get(mainContactId(lead) ?? -1) ?? null;
     for (const row of byLead.get(lead.id) ?? []) {
       done.add(row);
-      if (!applyRow(ctx, table, row, { lead, contact }, state.readAt, report)) {
+      const status = state.statusNames.get(lead.id) ?? '';
+      if (!applyRow(ctx, table, row, { lead, contact, status }, state.readAt, report)) {
         staleLeads.push(lead.id);
       }
     }
@@ -200,18 +210,13 @@ function applyState(
   // A linked lead that AmoCRM no longer returns was deleted.
   for (const id of state.gone)
     for (const row of byLead.get(id) ?? []) markDeleted(table, row, report);
-  if (staleLeads.length + staleContacts.length > 0) {
-    queuePull(ctx.props, ctx.uuid(), {
-      leadIds: unique(staleLeads),
-      contactIds: unique(staleContacts),
-      deletedLeadIds: [],
-    });
-  }
+  return { leadIds: unique(staleLeads), contactIds: unique(staleContacts), deletedLeadIds: [] };
 }
 
 interface Source {
   lead?: Lead;
   contact: Contact | null;
+  status?: string;
 }
 
 /** AmoCRM's value of each field it has for the row: the cell value, its key, its time. */
@@ -237,8 +242,7 @@ function applyRow(
   const restored = src.lead !== undefined && view.state.kind === 'deleted';
   let changed = false;
   if (src.lead) {
-    const status = statusNameFor(ctx, src.lead.pipeline_id, src.lead.status_id);
-    changed = stage(table, row, 'status', status) || changed;
+    changed = stage(table, row, 'status', src.status ?? '') || changed;
     const main = mainContactId(src.lead);
     if (main !== null) changed = stage(table, row, 'amo_contact_id', String(main)) || changed;
   }

@@ -122,16 +122,21 @@ function decide(
     return null;
   }
   try {
-    const table = readSyncedTable(ctx);
+    // Everything but the sheet is read first, and the claim written after the sheet: between
+    // reading rows and writing them only Spreadsheet calls run (people may act at any other).
     const claims = readClaims(ctx.props.getAll(), ctx.clock.now());
+    const claimId = ctx.uuid();
+    const table = readSyncedTable(ctx);
     const plan = planRows(ctx, table, claims, scope, onlyNew);
+    table.commit();
+    table.sheet.flush();
     let claimKey: string | null = null;
     const relinks = plan.updates.filter(u => u.relink);
     try {
       if (plan.creates.length > 0 || relinks.length > 0) {
         claimKey = writeClaim(
           ctx.props,
-          ctx.uuid(),
+          claimId,
           plan.at,
           plan.creates.map(c => c.externalId),
           [...plan.creates, ...relinks].flatMap(c => contactKeys(c.data))
@@ -140,9 +145,8 @@ function decide(
     } catch (e) {
       if (!(e instanceof PropertiesFullError)) throw e;
       // Without a claim no create is safe: the rows wait, saying why, and nothing is lost.
-      holdCreates(ctx, table, plan, e.message);
+      holdCreates(ctx, plan, e.message);
     }
-    table.commit();
     if (scope === 'all') ctx.props.delete(STATE.dirty);
     return { plan, claimKey };
   } finally {
@@ -150,12 +154,14 @@ function decide(
   }
 }
 
-function holdCreates(ctx: SyncContext, table: SheetTable, plan: Plan, message: string): void {
+function holdCreates(ctx: SyncContext, plan: Plan, message: string): void {
+  const table = readSyncedTable(ctx);
   const rows = byExternalId(table);
   for (const item of plan.creates) {
     const row = rows.get(item.externalId)?.[0];
     if (row) table.set(row, 'sync_status', transientError(message));
   }
+  table.commit();
   ctx.log.add({
     flow: ctx.flow,
     target: `${plan.creates.length} rows`,
@@ -473,12 +479,12 @@ function writeBack(
     return;
   }
   try {
+    const statusName = unrecorded.length > 0 ? safeStatusName(ctx) : '';
     const table = readSyncedTable(ctx);
     const rows = byExternalId(table);
     const items = new Map<string, CreateItem | UpdateItem>(
       [...plan.creates, ...plan.updates].map(i => [i.externalId, i])
     );
-    const statusName = unrecorded.length > 0 ? safeStatusName(ctx) : '';
     const apply = { ctx, table, plan, statusName, sentAt };
     for (const [externalId, outcome] of outcomes) {
       const item = items.get(externalId);
