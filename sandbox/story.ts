@@ -3,18 +3,17 @@
 // the built bundle goes through a day in the life: install the triggers, import the rows, a
 // person edits a row, a manager moves the deal in AmoCRM (a real webhook to the web app),
 // "Sync now". After each step: the sheet, and what it cost (AmoCRM requests by endpoint,
-// Spreadsheet calls, virtual seconds) from the runtime's counters.
-//
-//   npm start               play the story and exit (non-zero, with the reason, if a step fails)
-//   npm start -- --serve    then keep the fake and the web app running for curl; Ctrl-C stops
-//   npm start -- --csv F    play it on another sheet (same headers as the sample)
+// Spreadsheet calls, virtual seconds) from the runtime's counters. Every line fits 120 columns
+// (longer ones are wrapped, never cut). The flags are in story/args.ts (`npm start -- --help`).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { MAIN_PIPELINE } from './amo-fake';
-import { encodeForm } from './amo-fake/webhooks/form-encode';
 import type { RunResult } from './runtime';
+import { parseArgs, USAGE } from './story/args';
 import { formatCounts, sumCounters } from './story/counters';
-import { renderSheet } from './story/sheet-table';
+import { serve, stopOnSignals } from './story/serve';
+import { SheetView } from './story/sheet-view';
+import { fold } from './story/text';
 import { SHEET, WEBHOOK_SECRET, World } from './world';
 
 export const SAMPLE_CSV = path.join(__dirname, 'sample-sheet.csv');
@@ -30,7 +29,7 @@ export const SEED_CONTACTS = [
 export const MANAGER_STATUS = MAIN_PIPELINE.statuses[2];
 
 export interface StoryOptions {
-  /** Where the story's lines go; default console.log. */
+  /** Where the story's lines go, each at most 120 columns; default console.log. */
   print?: (line: string) => void;
   /** Leave the fake and the web app running; the caller stops `world`. */
   keep?: boolean;
@@ -54,6 +53,8 @@ export interface StoryOutcome {
   movedRow: number;
   movedLeadId: number;
   statusName: string;
+  /** Prints the sheet again, marking what changed since it was last printed. */
+  sheet: SheetView;
 }
 
 /** A step that failed: the story stops and says which step and why. */
@@ -68,7 +69,8 @@ export class StoryError extends Error {
 }
 
 export async function playStory(options: StoryOptions = {}): Promise<StoryOutcome> {
-  const print = options.print ?? ((line: string) => console.log(line));
+  const out = options.print ?? ((line: string) => console.log(line));
+  const print = (line: string) => fold(line).forEach(out);
   const csv = options.csv ?? readFileSync(SAMPLE_CSV, 'utf8');
   const world = await World.start();
   let ok = false;
@@ -89,16 +91,8 @@ async function play(
 ): Promise<StoryOutcome> {
   const { rt, fake } = world;
   const steps: StepReport[] = [];
-  let shown: string[][] | undefined;
-  const showSheet = () => {
-    const grid = rt.spreadsheet.displayValues(SHEET);
-    const table = renderSheet(grid, shown);
-    for (const line of table.lines) print(`  ${line}`);
-    if (shown) {
-      print(table.changed > 0 ? '  (* = changed by this step)' : '  (no cell changed)');
-    }
-    shown = grid;
-  };
+  const sheet = new SheetView(() => rt.spreadsheet.displayValues(SHEET), print);
+  const showSheet = () => sheet.show();
   const TOTAL = 5;
   const step = async (
     n: number,
@@ -126,7 +120,7 @@ async function play(
     }
     steps.push({ title, results });
     showSheet();
-    print(`  ${formatCounts(sumCounters(results), results.length)}`);
+    for (const line of formatCounts(sumCounters(results), results.length)) print(`  ${line}`);
     return results;
   };
 
@@ -251,45 +245,8 @@ async function play(
     movedRow: moved,
     movedLeadId: leadId,
     statusName: MANAGER_STATUS.name,
+    sheet,
   };
-}
-
-/** The URLs and ready-to-paste commands for a world left running. */
-export async function serveInstructions(outcome: StoryOutcome): Promise<string[]> {
-  const { world, movedLeadId } = outcome;
-  const web = world.web?.url;
-  if (!web) return ['The web app is not running.'];
-  const config = (await world.fake.admin.state()).config;
-  const next = MAIN_PIPELINE.statuses[3];
-  const body = encodeForm([
-    ['account[subdomain]', config.subdomain],
-    ['account[id]', String(config.accountId)],
-    ['leads[status][0][id]', String(movedLeadId)],
-    ['leads[status][0][status_id]', String(next.id)],
-    ['leads[status][0][pipeline_id]', String(MAIN_PIPELINE.id)],
-  ]);
-  const token = world.rt.properties.script.get('AMO_LONG_LIVED_TOKEN') ?? '';
-  return [
-    '',
-    'Serving (Ctrl-C stops):',
-    `  AmoCRM fake  ${world.fake.url}`,
-    `  web app      ${web}`,
-    '',
-    'Health check (doGet):',
-    `  curl -s '${web}'`,
-    '',
-    `A webhook as AmoCRM posts it (doPost reads lead #${movedLeadId} from the fake and updates its row):`,
-    `  curl -s -X POST '${web}?secret=${WEBHOOK_SECRET}' \\`,
-    `    -H 'Content-Type: application/x-www-form-urlencoded' \\`,
-    `    --data '${body}'`,
-    '',
-    `A manager moves the lead to "${next.name}" (the fake then posts the real webhook itself):`,
-    `  curl -s -X POST '${world.fake.url}/__fake/manager/set-lead-status' \\`,
-    `    -H 'Content-Type: application/json' -d '{"leadId":${movedLeadId},"statusId":${next.id}}'`,
-    '',
-    'The lead in the AmoCRM API:',
-    `  curl -s -H 'Authorization: Bearer ${token}' '${world.fake.url}/api/v4/leads/${movedLeadId}?with=contacts'`,
-  ];
 }
 
 function answerIsOk(body: string): boolean {
@@ -305,16 +262,26 @@ function messageOf(e: unknown): string {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const serve = argv.includes('--serve');
-  const csvAt = argv.indexOf('--csv');
+  const print = (line: string) => fold(line).forEach(l => console.log(l));
+  const fail = (line: string) => fold(line).forEach(l => console.error(l));
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    fail(`npm start: ${messageOf(e)}`);
+    USAGE.forEach(fail);
+    process.exitCode = 2;
+    return;
+  }
+  if (args.help) return USAGE.forEach(print);
   let outcome: StoryOutcome;
   try {
-    const csv = csvAt >= 0 ? readFileSync(argv[csvAt + 1] ?? '', 'utf8') : undefined;
-    outcome = await playStory({ keep: serve, csv });
+    const csv = args.csv === undefined ? undefined : readFileSync(args.csv, 'utf8');
+    outcome = await playStory({ keep: args.serve, csv, print });
   } catch (e) {
-    console.error('');
+    fail('');
     const what = e instanceof StoryError ? ` at ${e.message}` : `: ${messageOf(e)}`;
-    console.error(`✖ The story failed${what}`);
+    fail(`✖ The story failed${what}`);
     const systemError = e instanceof Error && 'code' in e;
     if (!(e instanceof StoryError) && !systemError && e instanceof Error && e.stack) {
       console.error(e.stack);
@@ -322,17 +289,14 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  if (!serve) return;
-  for (const line of await serveInstructions(outcome)) console.log(line);
-  const keepAlive = setInterval(() => undefined, 1 << 30);
-  process.once('SIGINT', () => {
-    clearInterval(keepAlive);
-    console.log('\nStopping…');
-    outcome.world.stop().then(
-      () => process.exit(0),
-      () => process.exit(1)
-    );
-  });
+  if (!args.serve) return;
+  try {
+    stopOnSignals(await serve(outcome, print), print);
+  } catch (e) {
+    fail(`✖ Could not serve: ${messageOf(e)}`);
+    await outcome.world.stop();
+    process.exitCode = 1;
+  }
 }
 
 if (require.main === module) void main(process.argv.slice(2));

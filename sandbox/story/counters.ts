@@ -40,13 +40,15 @@ export function formatEndpoints(byEndpoint: Record<string, number>): string {
   return entries.length === 0 ? 'none' : entries.map(([k, v]) => `${k} ${v}`).join(', ');
 }
 
-/** `AmoCRM 3 requests (…) · Spreadsheet 8 calls · 0.66 virtual s · 1 execution`. */
-export function formatCounts(c: Counters, executions: number): string {
+/**
+ * `AmoCRM 3 requests · Spreadsheet 8 calls · 0.66 virtual s · 1 execution`, then, when there
+ * were requests, a line of them by endpoint (`GET /api/v4/contacts 1, …`).
+ */
+export function formatCounts(c: Counters, executions: number): string[] {
   const requests = c.httpRequests === 1 ? '1 request' : `${c.httpRequests} requests`;
-  const detail = c.httpRequests > 0 ? ` (${formatEndpoints(c.httpByEndpoint)})` : '';
-  return (
-    `AmoCRM ${requests}${detail} · Spreadsheet ${c.spreadsheetCalls} calls · ` +
+  const summary =
+    `AmoCRM ${requests} · Spreadsheet ${c.spreadsheetCalls} calls · ` +
     `${(c.virtualMs / 1000).toFixed(2)} virtual s · ` +
-    `${executions} execution${executions === 1 ? '' : 's'}`
-  );
+    `${executions} execution${executions === 1 ? '' : 's'}`;
+  return c.httpRequests > 0 ? [summary, `  ${formatEndpoints(c.httpByEndpoint)}`] : [summary];
 }

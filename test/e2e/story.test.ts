@@ -81,8 +81,16 @@ describe('npm start: the sandbox story', () => {
     );
     expect(counts).toHaveLength(5);
     expect(output).toMatch(/POST \/api\/v4\/leads\/complex \d/);
-    expect(output).toContain('│ sync_status');
+    expect(output).toContain('↳ amo_deal_id · amo_contact_id · status · sync_status');
     expect(outcome.steps.map(s => s.results.length)).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it("fits 120 columns and shows every row's whole sync_status", () => {
+    const wide = lines.filter(l => [...l].length > 120);
+    expect(wide).toEqual([]);
+    // Wrapped lines break at spaces: joined again, each status is there in full.
+    const flat = lines.map(l => l.trim()).join(' ');
+    for (const row of outcome.rows) expect(flat).toContain(text(row.sync_status));
   });
 });
 

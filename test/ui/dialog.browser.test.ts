@@ -1,18 +1,19 @@
-// The Settings… dialog's page in a real headless browser (Debian's Chromium through
-// playwright-core), with google.script.run stubbed: it renders every field from the server's
-// view, keeps secrets out of the page, shows server errors as text, and calls the right server
-// function with the form's values. The view it renders is made by the real loadSettings.
+// The Settings… dialog's page in a real headless browser (Chromium through playwright-core:
+// support/chromium.ts says which), with google.script.run stubbed: it renders every field from
+// the server's view, keeps secrets out of the page, shows server errors as text, and calls the
+// right server function with the form's values. The view it renders is made by the real
+// loadSettings. Screenshots go to test-output/screenshots/.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { loadSettings, type SettingsView } from '../../src/ui/settings';
-import { launchChromium, type Browser } from './support/browser';
+import { launchChromium, screenshotPath, type Browser } from './support/browser';
+import { findChromium } from './support/chromium';
 import { FakeAmo } from './support/fake-amo';
 import { memoryPorts } from './support/memory-ports';
 import { withStub, type StubAnswer, type StubState } from './support/script-run-stub';
 
 const HTML = readFileSync(join(__dirname, '../../src/ui/settings-dialog.html'), 'utf8');
-const SCREENSHOT = '/tmp/settings-dialog.png';
 
 const STORED = {
   AMO_BASE_URL: 'https://example.amocrm.ru',
@@ -122,10 +123,21 @@ async function statusLine(): Promise<{ text: string; kind: string }> {
 }
 
 describe('the browser', () => {
-  it('is reported missing with how to install it, failing the tests', async () => {
+  it('is reported missing, failing the tests', async () => {
     await expect(launchChromium('/nonexistent/chromium')).rejects.toThrow(
-      /need Debian's Chromium at \/nonexistent\/chromium.*apt-get install -y chromium/
+      'CHROMIUM_PATH is /nonexistent/chromium, which does not exist.'
     );
+  });
+
+  it('comes from npm on Linux x64, so a fresh machine needs no browser installed', async () => {
+    const noSystemBrowser = findChromium({}, []);
+    if (process.platform === 'linux' && process.arch === 'x64') {
+      const found = await noSystemBrowser;
+      expect(found.source).toMatch(/^@sparticuz\/chromium /);
+      expect(found.executablePath).toContain(join('node_modules', '.cache'));
+    } else {
+      await expect(noSystemBrowser).rejects.toThrow(/Install Chrome or Chromium/);
+    }
   });
 });
 
@@ -149,7 +161,7 @@ describe('the settings dialog', () => {
     expect(await page.getByLabel('Subscribe this URL in AmoCRM').isChecked()).toBe(false);
     // Tall enough for the whole form: a full-page capture misplaces the sticky footer.
     await page.setViewportSize({ width: 520, height: 1000 });
-    await page.screenshot({ path: SCREENSHOT });
+    await page.screenshot({ path: screenshotPath('settings-dialog.png') });
   });
 
   it('masks the secrets: empty password fields that say whether one is saved', async () => {
