@@ -312,14 +312,27 @@ function relinkAll(ctx: SyncContext, items: UpdateItem[], outcomes: Outcomes): v
   }
   const found = new Map<string, number>();
   const missing: UpdateItem[] = [];
+  const own: UpdateItem[] = [];
+  const patches: ContactUpdate[] = [];
   for (const item of items) {
     const id = index.match(item.data.email, item.data.phone);
-    if (id !== null) found.set(item.externalId, id);
-    else missing.push(item);
+    // Its own contact still matches by the other value: an ordinary update after all.
+    if (id !== null && id === item.contactId) own.push(item);
+    else if (id !== null) {
+      found.set(item.externalId, id);
+      const patch = missingFields(id, index, item.data);
+      if (patch && !patches.some(p => p.id === id)) patches.push(patch);
+    } else missing.push(item);
   }
   runSteps(
     ctx,
-    chunks(missing, AMO_LIMITS.batch).map(part => newContactsStep(part, found)),
+    [
+      ...chunks(missing, AMO_LIMITS.batch).map(part => newContactsStep(part, found)),
+      ...chunks(patches, AMO_LIMITS.batch).map(patchContactsStep),
+      ...chunks(own, AMO_LIMITS.batch).map(part =>
+        patchStep(part, updateContacts(part.map(contactUpdate)))
+      ),
+    ],
     outcomes
   );
   const links = items.filter(i => found.has(i.externalId));
