@@ -295,18 +295,9 @@ function amoFields(ctx: SyncContext, view: RowView, src: Source): AmoFields {
   if (contact) {
     const at = contact.updated_at * 1000;
     const name = contact.name ?? '';
-    // A contact may hold several phones and emails: the row's own one, if it is among them,
-    // is AmoCRM's value for the row (a reused contact keeps its other values); else the first.
-    const phone = pick(
-      contactPhones(contact),
-      view.keys.phone,
-      v => cellKeys({ ...NONE, phone: v }, region).phone
-    );
-    const email = pick(
-      contactEmails(contact),
-      view.keys.email,
-      v => cellKeys({ ...NONE, email: v }, region).email
-    );
+    // The contract: a row shows its contact's current (first) phone and email.
+    const phone = contactPhones(contact)[0] ?? '';
+    const email = contactEmails(contact)[0] ?? '';
     const keys = cellKeys({ name, phone, email, budget: '' }, region);
     // A nameless row gave its contact its phone or email as the name: not a name to show.
     const fallback =
@@ -316,12 +307,6 @@ function amoFields(ctx: SyncContext, view: RowView, src: Source): AmoFields {
     out.email = { value: email, key: keys.email, at };
   }
   return out;
-}
-
-const NONE = { name: '', phone: '', email: '', budget: '' };
-
-function pick(values: string[], own: string, key: (v: string) => string): string {
-  return values.find(v => own !== '' && key(v) === own) ?? values[0] ?? '';
 }
 
 function cloneMemory(memory: RowMemory): RowMemory {
