@@ -53,6 +53,12 @@ export class ContactIndex {
     for (const p of values.phones) if (!this.byPhone.has(p)) this.byPhone.set(p, id);
   }
 
+  /** The row's email and phone will be added to this contact: later rows match it by them. */
+  extend(id: number, email: string | null, phone: string | null): void {
+    if (email && !this.byEmail.has(email)) this.byEmail.set(email, id);
+    if (phone && !this.byPhone.has(phone)) this.byPhone.set(phone, id);
+  }
+
   /** The contact for a row: same email first, else same phone; null when none matches. */
   match(email: string | null, phone: string | null): number | null {
     if (email && this.byEmail.has(email)) return this.byEmail.get(email) as number;

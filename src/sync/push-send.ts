@@ -180,6 +180,7 @@ function planCreates(index: ContactIndex, items: CreateItem[], region: string): 
         patched.add(existing);
         plan.contactPatches.push(patch);
       }
+      index.extend(existing, email, phone);
       continue;
     }
     const leader = matchLeader(newContacts, plan.leaders, email, phone);
