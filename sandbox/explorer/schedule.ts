@@ -18,6 +18,7 @@ export const TAG = 'Комментарий';
 const COL = Object.fromEntries(HEADERS.map((h, i) => [h, i + 1])) as Record<string, number>;
 const STATUSES = MAIN_PIPELINE.statuses.slice(1, 5);
 const MINUTE = 60_000;
+export const FLUSH_FAILED = 'Service Spreadsheets failed while accessing document';
 
 export interface ScheduleOptions {
   /** Actions (people, managers, executions, faults) in the schedule; default 6–12. */
@@ -155,14 +156,9 @@ class ScheduleRun {
     this.faulted.add(info.execution.id);
     const options: BoundaryFault[] = [{ fault: 'kill', reason: 'killed by the explorer' }];
     if (info.method === 'SpreadsheetApp.flush') {
-      options.push({
-        fault: 'throw',
-        message: 'Service Spreadsheets failed while accessing document',
-      });
-      options.push({
-        fault: 'throw',
-        message: 'Service Spreadsheets failed while accessing document',
-      });
+      // Twice as likely as the kill here: the flush failure is what this boundary is for.
+      const flush: BoundaryFault = { fault: 'throw', message: FLUSH_FAILED, loseWrites: true };
+      options.push(flush, flush);
     }
     if (info.service === 'UrlFetchApp' && info.phase === 'before') {
       options.push({ fault: 'respond', status: 503, body: '{"title":"Service Unavailable"}' });
@@ -571,7 +567,7 @@ function describeFault(fault: BoundaryFault): string {
     case 'kill':
       return 'kill the execution';
     case 'throw':
-      return `the call throws "${fault.message}"`;
+      return `the call throws "${fault.message}"${fault.loseWrites ? ' (its writes are lost)' : ''}`;
     case 'respond':
       return `answer ${fault.status} without reaching AmoCRM`;
     default:

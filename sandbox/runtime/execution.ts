@@ -7,6 +7,8 @@
 
 import { GasException, KillSignal, NotImplementedError } from './errors';
 import { Realm, type MemberInfo } from './realm';
+import type { GridRect } from './a1-notation';
+import type { Cell, SheetModel } from './sheet-model';
 import type { BoundaryFault, BoundaryInfo, BoundaryService, RuntimeState } from './state';
 
 export type ExecutionKind = 'manual' | 'edit' | 'change' | 'open' | 'time' | 'web';
@@ -114,6 +116,8 @@ export class Execution implements ExecutionView {
   private readonly memo = new Map<string, unknown>();
   /** The service member being called (`Range.setValues`), named in boundary hooks. */
   private member = '';
+  /** Cells written since the last flush or read, with what they held (a failed flush undoes). */
+  private unflushed: Array<{ sheet: SheetModel; row: number; column: number; before: Cell }> = [];
 
   constructor(
     readonly state: RuntimeState,
@@ -190,16 +194,50 @@ export class Execution implements ExecutionView {
     }
     if (verdict?.fault === 'kill') this.killNow(verdict.reason ?? KILL_BOUNDARY_REASON);
     this.applyPendingKill();
-    if (verdict?.fault === 'throw') throw new GasException(verdict.message);
+    if (verdict?.fault === 'throw') {
+      if (verdict.loseWrites) this.loseUnflushedWrites();
+      throw new GasException(verdict.message);
+    }
     return verdict ?? undefined;
   }
 
   /** Counts one call that reaches the Sheets backend and charges its virtual cost. */
   sheetCall(write: boolean): void {
     this.boundary('Spreadsheet', 'before', { write });
+    // A read or a flush applies the writes Apps Script had buffered.
+    if (!write) this.unflushed.length = 0;
     this.counters.spreadsheetCalls += 1;
     if (write) this.counters.spreadsheetWrites += 1;
     this.state.clock.advance(this.state.options.sheetCallMs);
+  }
+
+  /** Remembers what a Range write is about to overwrite (see loseUnflushedWrites). */
+  journal(sheet: SheetModel, rect: GridRect): void {
+    for (let r = rect.row; r < rect.row + rect.numRows; r++) {
+      for (let c = rect.column; c < rect.column + rect.numColumns; c++) {
+        const cell = sheet.cell(r, c);
+        const before: Cell = cell
+          ? { ...cell, style: cell.style && { ...cell.style } }
+          : { value: '' };
+        this.unflushed.push({ sheet, row: r, column: c, before });
+      }
+    }
+  }
+
+  /**
+   * Undoes the Range writes made since the last flush or read, newest first, at the same
+   * coordinates (rows a person moved meanwhile are not followed).
+   */
+  private loseUnflushedWrites(): void {
+    for (const entry of this.unflushed.reverse()) {
+      const cell = entry.sheet.cellFor(entry.row, entry.column) as unknown as Record<
+        string,
+        unknown
+      >;
+      for (const key of Object.keys(cell)) delete cell[key];
+      Object.assign(cell, entry.before);
+    }
+    this.unflushed = [];
   }
 
   log(level: LogEntry['level'], source: LogEntry['source'], message: string): void {

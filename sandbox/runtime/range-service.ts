@@ -46,6 +46,7 @@ export function rangeObject(exec: Execution, sheet: SheetModel, rect: GridRect):
   };
   const writeEach = (apply: (cell: Cell, r: number, c: number) => void): void => {
     exec.sheetCall(true);
+    exec.journal(sheet, rect);
     forEachCell(rect, (r, c) => apply(sheet.cellFor(r, c), r, c));
   };
   const writeGrid = (
@@ -134,16 +135,19 @@ export function rangeObject(exec: Execution, sheet: SheetModel, rect: GridRect):
     setWrap: style('wrap'),
     clearContent: () => {
       exec.sheetCall(true);
+      exec.journal(sheet, rect);
       sheet.clearBlock(rect, { contents: true });
       return self;
     },
     clearFormat: () => {
       exec.sheetCall(true);
+      exec.journal(sheet, rect);
       sheet.clearBlock(rect, { formats: true });
       return self;
     },
     clear: options => {
       exec.sheetCall(true);
+      exec.journal(sheet, rect);
       sheet.clearBlock(rect, clearWhat(options));
       return self;
     },

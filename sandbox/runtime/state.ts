@@ -55,7 +55,9 @@ export interface BoundaryInfo {
  * What a boundary hook may do to the calling execution instead of letting the call go on:
  *  - `kill`: the execution is killed right there (before the call, or after the answer came);
  *  - `throw`: the call throws an Apps Script `Exception` with this message and has no effect
- *    (a `SpreadsheetApp.flush()` that fails once, a Properties call that fails…);
+ *    (a `SpreadsheetApp.flush()` that fails once, a Properties call that fails…); with
+ *    `loseWrites` the Range writes this execution made since its last flush or read are undone
+ *    first, as a failed flush loses the writes Apps Script had buffered;
  *  - `respond` (UrlFetchApp, `before`): every request of the call gets this answer without
  *    reaching the server (a 5xx, a 429 with Retry-After);
  *  - `lose` (UrlFetchApp, `after`): the server processed the requests but the script gets a
@@ -63,7 +65,7 @@ export interface BoundaryInfo {
  */
 export type BoundaryFault =
   | { fault: 'kill'; reason?: string }
-  | { fault: 'throw'; message: string }
+  | { fault: 'throw'; message: string; loseWrites?: boolean }
   | { fault: 'respond'; status: number; body?: string; headers?: Record<string, string> }
   | { fault: 'lose' };
 

@@ -30,6 +30,14 @@ function fetchCaught() {
   try { UrlFetchApp.fetch(PropertiesService.getScriptProperties().getProperty('url')); return 'returned'; }
   catch (e) { return String(e); }
 }
+function writeTwice() {
+  var sheet = SpreadsheetApp.getActiveSheet();
+  sheet.getRange('A1').setValue('flushed');
+  SpreadsheetApp.flush();
+  sheet.getRange('A2:A3').setValues([['buffered'], ['buffered']]);
+  try { SpreadsheetApp.flush(); } catch (e) { return String(e); }
+  return 'flushed';
+}
 function note() {
   SpreadsheetApp.getActiveSheet().getRange('C1').setValue('nested');
   return LockService.getScriptLock().tryLock(500);
@@ -138,6 +146,18 @@ describe('the boundary hook', () => {
       'Exception: Service Spreadsheets failed while accessing document',
       'flushed',
     ]);
+  });
+
+  it('a flush that fails with loseWrites undoes the writes made since the last flush', () => {
+    runtime.spreadsheet.setValues('Sheet1', 3, 1, [['before']]);
+    let flushes = 0;
+    runtime.hooks.atBoundary = info => {
+      if (info.method !== 'SpreadsheetApp.flush' || ++flushes < 2) return undefined;
+      return { fault: 'throw', message: 'Service Spreadsheets failed', loseWrites: true };
+    };
+    const result = runtime.run('writeTwice');
+    expect(result.returned).toBe('Exception: Service Spreadsheets failed');
+    expect(runtime.spreadsheet.values('Sheet1')).toEqual([['flushed'], [''], ['before']]);
   });
 
   it('answers a fetch with a 5xx or 429 without reaching the server', () => {
