@@ -78,3 +78,5 @@ export function describeFailure(result: ScheduleResult): string {
     ...result.trace.map(line => `  ${line}`),
   ].join('\n');
 }
+export { Stage, on, type Person, type EditEvent } from './stage';
+export { FLUSH_FAILED } from './schedule';

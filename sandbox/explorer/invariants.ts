@@ -35,6 +35,7 @@ export const INVARIANTS = {
   oneLead: 'every data row has exactly one live lead, no lead linked from two rows',
   keepsLead: 'a row keeps the lead it was first linked to',
   oneContact: 'no contact is created twice for the same email or phone',
+  oneField: 'the "Sheet row ID" lead field exists once',
   personValue: "a person's last value reaches AmoCRM and stays in the row",
   managerValue: "a manager's later change reaches the row",
   formula: "a person's formula stays a formula",
@@ -107,7 +108,11 @@ export function checkInvariants(ctx: Context): Failure[] {
   for (const [deal, labels] of byDeal) {
     if (labels.length > 1) fail('oneLead', `lead ${deal} is linked from ${labels.join(' and ')}`);
   }
-  const rowIdField = state.leadFields.find(f => f.name === 'Sheet row ID')?.id;
+  const rowIdFields = state.leadFields.filter(f => f.name === 'Sheet row ID');
+  if (rowIdFields.length > 1) {
+    fail('oneField', `${rowIdFields.length} lead fields are named "Sheet row ID"`);
+  }
+  const rowIdField = rowIdFields[0]?.id;
   const liveWithId = state.leads.filter(l => !l.is_deleted && rowIdOf(l, rowIdField) !== '');
   const leadsByRowId = new Map<string, number[]>();
   for (const l of liveWithId) {
