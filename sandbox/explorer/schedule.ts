@@ -73,6 +73,7 @@ class ScheduleRun {
   private actionsLeft: number;
   private faultsLeft: number;
   private seq = 0;
+  private steps = 0;
   private unique = 0;
   private tags = 0;
   private stepIn: number;
@@ -301,7 +302,10 @@ class ScheduleRun {
     this.seq += 1;
     this.personIntent(target.tag, field, value, formula ? String(typed) : undefined);
     this.rt.spreadsheet.setValues(SHEET, target.row, COL[field], [[typed]]);
-    this.log(where, `person types ${field}=${String(typed)} in row ${target.row} (${target.tag})`);
+    this.log(
+      where,
+      `person types ${field} "${String(typed)}" in row ${target.row} (${target.tag})`
+    );
     this.edited(where, target.row, COL[field], 1, 1);
   }
 
@@ -481,7 +485,7 @@ class ScheduleRun {
       : result.error
         ? `threw: ${result.error.split('\n')[0]}`
         : 'ended';
-    this.trace.push(`   ${result.executionId} ${result.fnName} ${how}`);
+    this.trace.push(`      → ${result.executionId} ${result.fnName} ${how}`);
   }
 
   // ---- recovery --------------------------------------------------------------------------------
@@ -558,7 +562,8 @@ class ScheduleRun {
   }
 
   private log(where: string, text: string): void {
-    this.trace.push(`${String(this.trace.length + 1).padStart(3)} [${where}] ${text}`);
+    this.steps += 1;
+    this.trace.push(`${String(this.steps).padStart(3)} [${where}] ${text}`);
   }
 }
 

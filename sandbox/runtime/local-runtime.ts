@@ -272,6 +272,7 @@ export class LocalRuntime {
     this.ui.clear();
     this.executions.length = 0;
     this.webExecutions.length = 0;
+    this.seq = 0;
   }
 
   /** Stops the web-app front and the fetch worker. */
