@@ -74,7 +74,8 @@ it("3. a pull's block write keeps a value typed meanwhile and a formula in anoth
   s.managerPrice(a, 7000); // webhooks lost: the background pull finds both changes
   s.managerPrice(c, 9000);
   let later: ReturnType<Stage['edit']> | null = null;
-  s.at(on.fetch('runBackgroundWork', 'after', LEAD_LIST, 'GET'), () => {
+  // The person types between the pull's read of the sheet and its block write.
+  s.at(on.call('runBackgroundWork', 'Range.setValues'), () => {
     later = s.edit(typed, { budget: 4444 }, 'later');
   });
   s.run('runBackgroundWork');
