@@ -171,7 +171,7 @@ export class Execution implements ExecutionView {
   boundary(
     service: BoundaryService,
     phase: BoundaryInfo['phase'],
-    extra: Pick<BoundaryInfo, 'write' | 'requests' | 'responses'> = {}
+    extra: Pick<BoundaryInfo, 'write' | 'sheet' | 'requests' | 'responses'> = {}
   ): BoundaryFault | undefined {
     const hook = this.state.hooks.atBoundary;
     if (!hook) return undefined;
@@ -202,8 +202,8 @@ export class Execution implements ExecutionView {
   }
 
   /** Counts one call that reaches the Sheets backend and charges its virtual cost. */
-  sheetCall(write: boolean): void {
-    this.boundary('Spreadsheet', 'before', { write });
+  sheetCall(write: boolean, sheet?: string): void {
+    this.boundary('Spreadsheet', 'before', sheet === undefined ? { write } : { write, sheet });
     // A read or a flush applies the writes Apps Script had buffered.
     if (!write) this.unflushed.length = 0;
     this.counters.spreadsheetCalls += 1;

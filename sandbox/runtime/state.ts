@@ -43,6 +43,8 @@ export interface BoundaryInfo {
   phase: 'before' | 'after';
   /** Spreadsheet calls: whether the call writes. */
   write?: boolean;
+  /** Spreadsheet calls on a sheet (or a range of it): the sheet's name. */
+  sheet?: string;
   /** UrlFetchApp calls: the requests of the call (a fetchAll batch gives several). */
   requests?: Array<{ method: string; url: string; payload: string | undefined }>;
   /** UrlFetchApp, phase `after`: what the server answered (status 0: no answer). */

@@ -60,21 +60,22 @@ describe('the boundary hook', () => {
   it('is called at every counted service call, in order, with the fetch before and after', () => {
     const seen: string[] = [];
     runtime.hooks.atBoundary = info => {
-      seen.push(`${info.method} ${info.phase}${info.write ? ' write' : ''}`);
+      const on = info.sheet ? ` on ${info.sheet}` : '';
+      seen.push(`${info.method}${on} ${info.phase}${info.write ? ' write' : ''}`);
     };
     const result = runtime.run('work');
     expect(result.error).toBeNull();
     expect(seen).toEqual([
       'Properties.getProperty before',
       'Lock.tryLock before',
-      'Range.getValues before',
+      'Range.getValues on Sheet1 before',
       'Cache.put before',
       'UrlFetchApp.fetch before',
       'UrlFetchApp.fetch after',
-      'Range.setValue before write',
+      'Range.setValue on Sheet1 before write',
       'SpreadsheetApp.flush before',
       'Lock.releaseLock before',
-      'Range.getValues before',
+      'Range.getValues on Sheet1 before',
     ]);
   });
 
