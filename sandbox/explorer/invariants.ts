@@ -36,6 +36,7 @@ export const INVARIANTS = {
   keepsLead: 'a row keeps the lead it was first linked to',
   oneContact: 'no contact is created twice for the same email or phone',
   oneField: 'the "Sheet row ID" lead field exists once',
+  ownContact: 'a copy made a new customer gets a contact of its own',
   personValue: "a person's last value reaches AmoCRM and stays in the row",
   managerValue: "a manager's later change reaches the row",
   formula: "a person's formula stays a formula",
@@ -54,6 +55,8 @@ interface Context {
   firstLead: Map<string, string>;
   /** Executions a fault was injected into: their uncaught errors are the fault's. */
   faulted: Set<string>;
+  /** Pasted copies a person then made a new customer: [copy tag, source tag]. */
+  conversions?: Array<[string, string]>;
 }
 
 export function checkInvariants(ctx: Context): Failure[] {
@@ -84,7 +87,6 @@ export function checkInvariants(ctx: Context): Failure[] {
   }
 
   const byDeal = new Map<string, string[]>();
-  const contactUse = new Map<string, number>();
   for (const r of tagged) {
     const deal = String(r.get('amo_deal_id'));
     const label = `row ${r.row} (${r.tag})`;
@@ -102,8 +104,6 @@ export function checkInvariants(ctx: Context): Failure[] {
     if (first !== undefined && first !== deal) {
       fail('keepsLead', `${label} was linked to lead ${first}, now to ${deal}`);
     }
-    const contact = String(r.get('amo_contact_id'));
-    contactUse.set(contact, (contactUse.get(contact) ?? 0) + 1);
   }
   for (const [deal, labels] of byDeal) {
     if (labels.length > 1) fail('oneLead', `lead ${deal} is linked from ${labels.join(' and ')}`);
@@ -156,19 +156,43 @@ export function checkInvariants(ctx: Context): Failure[] {
         `${label}: row shows status "${String(r.get('status'))}", AmoCRM has "${status}"`
       );
     }
-    // contact fields, unless two rows share the contact on purpose (the same customer twice)
+    // Contact fields: the contact is shared by every row linking it (the same customer typed
+    // twice), so the latest change among all of them and the managers' wins, in every row.
     const contactId = String(r.get('amo_contact_id'));
     const contact = contacts.get(Number(contactId));
-    if (!contact || (contactUse.get(contactId) ?? 0) > 1) continue;
+    if (!contact) continue;
+    const sharing = tagged.filter(o => String(o.get('amo_contact_id')) === contactId);
     const managerContact = ctx.intents.contact.get(contact.id) ?? new Map<string, Intent>();
     for (const field of ['name', 'phone', 'email'] as const) {
       const norm = NORMALIZE[field];
-      fieldCheck(fail, label, field, person.get(field), managerContact.get(field), {
+      let latest: Intent | undefined;
+      let latestTag = r.tag;
+      for (const o of sharing) {
+        const intent = ctx.intents.person.get(o.tag)?.get(field);
+        if (intent && (!latest || intent.seq > latest.seq)) [latest, latestTag] = [intent, o.tag];
+      }
+      const who =
+        latestTag === r.tag ? label : `${label} (contact ${contactId} shared with ${latestTag})`;
+      fieldCheck(fail, who, field, latest, managerContact.get(field), {
         row: norm(r.get(field)),
         rowFormula: r.formula(field),
         amo: norm(contactValue(contact, field)),
         norm,
       });
+    }
+  }
+
+  // A copy turned into a new customer is a customer of its own: it must not share (and so
+  // rename) the contact of the row it was copied from.
+  for (const [copy, source] of ctx.conversions ?? []) {
+    const a = tagged.find(r => r.tag === copy);
+    const b = tagged.find(r => r.tag === source);
+    const id = String(a?.get('amo_contact_id') ?? '');
+    if (a && b && /^\d+$/.test(id) && id === String(b.get('amo_contact_id'))) {
+      fail(
+        'ownContact',
+        `row ${a.row} (${copy}), made a new customer, shares contact ${id} with row ${b.row} (${source}) it was copied from`
+      );
     }
   }
 

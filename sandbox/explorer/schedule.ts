@@ -67,6 +67,10 @@ class ScheduleRun {
   private readonly pending: PendingEvent[] = [];
   /** Copies pasted and not yet turned into a new customer (a person always does, later). */
   private readonly copies: string[] = [];
+  /** Pasted copies a person then made a new customer: [copy tag, source tag]. */
+  private readonly conversions: Array<[string, string]> = [];
+  /** The row each pasted copy was copied from. */
+  private readonly copySource = new Map<string, string>();
   /** The lead id each pasted copy was pasted with (its source's): not the copy's own. */
   private readonly copyOf = new Map<string, string>();
   private readonly faulted = new Set<string>();
@@ -121,6 +125,7 @@ class ScheduleRun {
       intents: this.intents,
       firstLead: this.firstLead,
       faulted: this.faulted,
+      conversions: this.conversions,
     });
     if (!quiet) failures.push({ invariant: 'quiescence', detail: 'recovery never settled' });
     const executions = this.rt.executions;
@@ -251,16 +256,19 @@ class ScheduleRun {
         budget: this.nextValue('budget'),
       };
       // Sometimes the same customer again: the contact must be reused, never made twice.
-      if (existing.length > 0 && this.rng.chance(0.12)) {
-        const twin = this.rng.pick(existing);
+      // Typing the customer's known details is no change of the contact: those intents rank
+      // before every real change (seq -1), so the contact's latest values are expected.
+      const twin = existing.length > 0 && this.rng.chance(0.12) ? this.rng.pick(existing) : null;
+      if (twin) {
         values.name = twin.values.name;
+        values.phone = twin.values.phone;
         values.email = twin.values.email;
       }
       grid.push(HEADERS.slice(0, COL[TAG]).map(h => (h === TAG ? tag : values[h])));
       tags.push(tag);
       this.seq += 1;
       for (const f of ['name', 'phone', 'email', 'budget'] as Field[]) {
-        this.personIntent(tag, f, values[f]);
+        this.personIntent(tag, f, values[f], undefined, twin && f !== 'budget' ? -1 : undefined);
       }
     }
     this.rt.spreadsheet.setValues(SHEET, top, 1, grid);
@@ -329,11 +337,13 @@ class ScheduleRun {
     const copy = HEADERS.map((h, i) => (h === TAG ? tag : formulas[i] || line[i]));
     this.rt.spreadsheet.setValues(SHEET, at, 1, [copy]);
     this.seq += 1;
+    // What was pasted is what the cells held; no field of the customer changed by it.
     for (const f of ['name', 'phone', 'email', 'budget'] as Field[]) {
-      const intent = this.intents.person.get(source.tag)?.get(f);
-      this.personIntent(tag, f, intent ? intent.value : line[COL[f] - 1], intent?.formula);
+      const formula = formulas[COL[f] - 1] || undefined;
+      this.personIntent(tag, f, line[COL[f] - 1], formula, -1);
     }
     this.copies.push(tag);
+    this.copySource.set(tag, source.tag);
     this.copyOf.set(tag, String(line[COL.amo_deal_id - 1]));
     this.log(
       where,
@@ -348,6 +358,7 @@ class ScheduleRun {
     const target = this.dataRows().find(r => r.tag === tag);
     if (!target) return;
     const values = [this.nextValue('name'), this.nextValue('phone'), this.nextValue('email')];
+    this.conversions.push([tag, this.copySource.get(tag) as string]);
     this.seq += 1;
     (['name', 'phone', 'email'] as Field[]).forEach((f, i) => this.personIntent(tag, f, values[i]));
     this.rt.spreadsheet.setValues(SHEET, target.row, COL.name, [values]);
@@ -520,10 +531,16 @@ class ScheduleRun {
     return `t${this.tags}`;
   }
 
-  private personIntent(tag: string, field: Field, value: unknown, formula?: string): void {
+  private personIntent(
+    tag: string,
+    field: Field,
+    value: unknown,
+    formula?: string,
+    seq = this.seq
+  ): void {
     let fields = this.intents.person.get(tag);
     if (!fields) this.intents.person.set(tag, (fields = new Map()));
-    fields.set(field, { value, formula, seq: this.seq });
+    fields.set(field, { value, formula, seq });
   }
 
   private intent(

@@ -33,6 +33,8 @@ export class Stage {
   readonly firstLead = new Map<string, string>();
   readonly faulted = new Set<string>();
   private readonly copyDeal = new Map<string, string>();
+  private readonly copySource = new Map<string, string>();
+  private readonly conversions: Array<[string, string]> = [];
   private steps: Step[] = [];
   private seq = 0;
   private tags = 0;
@@ -53,6 +55,8 @@ export class Stage {
     this.firstLead.clear();
     this.faulted.clear();
     this.copyDeal.clear();
+    this.copySource.clear();
+    this.conversions.length = 0;
     this.steps = [];
     this.rt.hooks.atBoundary = info => this.atBoundary(info);
     return this;
@@ -153,13 +157,28 @@ export class Stage {
     this.rt.spreadsheet.setValues(SHEET, at, 1, [
       HEADERS.map((h, i) => (h === TAG ? copy : formulas[i] || line[i])),
     ]);
-    for (const [f, intent] of this.intents.person.get(tag) ?? []) {
-      this.personIntent(copy, f as Field, intent.value, intent.formula);
+    // What was pasted is what the cells held; no field of the customer changed by it.
+    for (const f of ['name', 'phone', 'email', 'budget'] as Field[]) {
+      const formula = formulas[COL[f] - 1] || undefined;
+      this.personIntent(copy, f, line[COL[f] - 1], formula, -1);
     }
     this.copyDeal.set(copy, String(line[COL.amo_deal_id - 1]));
+    this.copySource.set(copy, tag);
     if (fire === 'now')
       this.fireEdit({ row: at, column: 1, numRows: 1, numColumns: HEADERS.length });
     return copy;
+  }
+
+  /** The person turns a pasted copy into another customer: name, phone and email at once. */
+  convert(copy: string, customer: Person, fire: 'now' | 'later' = 'now'): EditEvent {
+    const source = this.copySource.get(copy);
+    if (source === undefined) throw new Error(`${copy} is not a pasted copy`);
+    this.conversions.push([copy, source]);
+    return this.edit(
+      copy,
+      { name: customer.name, phone: customer.phone, email: customer.email },
+      fire
+    );
   }
 
   // ---- managers in AmoCRM (each returns the webhook body AmoCRM would post) -------------------
@@ -227,6 +246,7 @@ export class Stage {
       intents: this.intents,
       firstLead: this.firstLead,
       faulted: this.faulted,
+      conversions: this.conversions,
     });
   }
 
@@ -307,10 +327,16 @@ export class Stage {
     return Math.max(1, this.rt.spreadsheet.values(SHEET).length);
   }
 
-  private personIntent(tag: string, field: Field, value: unknown, formula?: string): void {
+  private personIntent(
+    tag: string,
+    field: Field,
+    value: unknown,
+    formula?: string,
+    seq = this.seq
+  ): void {
     let fields = this.intents.person.get(tag);
     if (!fields) this.intents.person.set(tag, (fields = new Map<string, Intent>()));
-    fields.set(field, { value, formula, seq: this.seq });
+    fields.set(field, { value, formula, seq });
   }
 
   private intent(

@@ -39,6 +39,15 @@ describe('the invariant checker', () => {
     expect(s.check()).toEqual([]);
   });
 
+  it('holds for the same customer typed twice (one contact, two leads)', () => {
+    const again = { ...s.customer(3000) };
+    const first = s.row(a);
+    Object.assign(again, { name: first.name, phone: first.phone, email: first.email });
+    s.type([again]);
+    s.recover();
+    expect(s.check()).toEqual([]);
+  });
+
   it('reports a lead linked from two rows', () => {
     arena.rt.spreadsheet.setValues(SHEET, s.rowOf(b), col('amo_deal_id'), [[String(s.leadOf(a))]]);
     expect(invariants()).toContain('oneLead');

@@ -152,7 +152,7 @@ it('7. a copy pasted above its original and edited into a new customer gets its 
   const contact = Number(s.row(a).amo_contact_id);
   const copy = s.pasteCopy(a, 2);
   const fresh = s.customer();
-  s.edit(copy, { name: fresh.name, phone: fresh.phone, email: fresh.email });
+  s.convert(copy, fresh);
   s.recover();
   expect(s.leadOf(a)).toBe(lead);
   expect(s.leadOf(copy)).not.toBe(lead);
