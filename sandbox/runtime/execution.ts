@@ -7,7 +7,9 @@
 
 import { GasException, KillSignal, NotImplementedError } from './errors';
 import { Realm, type MemberInfo } from './realm';
-import type { RuntimeState } from './state';
+import type { GridRect } from './a1-notation';
+import type { Cell, SheetModel } from './sheet-model';
+import type { BoundaryFault, BoundaryInfo, BoundaryService, RuntimeState } from './state';
 
 export type ExecutionKind = 'manual' | 'edit' | 'change' | 'open' | 'time' | 'web';
 export type AuthMode = 'FULL' | 'LIMITED';
@@ -62,6 +64,18 @@ export type MethodTable = Record<string, Method>;
 
 /** Names probed by JS machinery (await, JSON, jest) that must not throw "not implemented". */
 const SILENT_MEMBERS = new Set(['then', 'toJSON', 'asymmetricMatch', '$$typeof', 'nodeType']);
+/**
+ * Service calls that are boundaries by themselves (every call of these classes reaches the
+ * backend). Spreadsheet calls are boundaries when they are counted (`sheetCall`), UrlFetchApp
+ * calls in url-fetch-service.ts (before sending and after the answers).
+ */
+const BOUNDARY_CLASSES: Record<string, BoundaryService> = {
+  Properties: 'Properties',
+  Cache: 'Cache',
+  Lock: 'Lock',
+};
+export const KILL_BOUNDARY_REASON = 'Execution killed at a boundary by the atBoundary hook';
+
 const OBJECT_PROTO_MEMBERS = new Set(['valueOf', 'hasOwnProperty', 'isPrototypeOf', 'constructor']);
 
 export function emptyCounters(): Counters {
@@ -100,6 +114,10 @@ export class Execution implements ExecutionView {
   /** A kill requested from outside (a hook); applied at the next check. */
   private pendingKill: string | null = null;
   private readonly memo = new Map<string, unknown>();
+  /** The service member being called (`Range.setValues`), named in boundary hooks. */
+  private member = '';
+  /** Cells written since the last flush or read, with what they held (a failed flush undoes). */
+  private unflushed: Array<{ sheet: SheetModel; row: number; column: number; before: Cell }> = [];
 
   constructor(
     readonly state: RuntimeState,
@@ -145,11 +163,81 @@ export class Execution implements ExecutionView {
     if (this.pendingKill !== null) this.killNow(this.pendingKill);
   }
 
+  /**
+   * The boundary hook at this execution's current service call: the test may act, run another
+   * execution, or answer with a fault. A kill or a `throw` fault ends the call here; a
+   * fetch-specific fault (`respond`, `lose`) is returned for the caller to apply.
+   */
+  boundary(
+    service: BoundaryService,
+    phase: BoundaryInfo['phase'],
+    extra: Pick<BoundaryInfo, 'write' | 'sheet' | 'requests' | 'responses'> = {}
+  ): BoundaryFault | undefined {
+    const hook = this.state.hooks.atBoundary;
+    if (!hook) return undefined;
+    let verdict: void | BoundaryFault;
+    try {
+      verdict = hook({
+        execution: this,
+        service,
+        method: this.member,
+        phase,
+        depth: this.state.depth(),
+        ...extra,
+      });
+    } catch (error) {
+      // A failed assertion (or a nested run's failure) must reach the test, not the script.
+      this.hookFailure ??= { error };
+      this.killNow(
+        `atBoundary hook threw: ${error instanceof Error ? error.message : String(error)}`
+      );
+    }
+    if (verdict?.fault === 'kill') this.killNow(verdict.reason ?? KILL_BOUNDARY_REASON);
+    this.applyPendingKill();
+    if (verdict?.fault === 'throw') {
+      if (verdict.loseWrites) this.loseUnflushedWrites();
+      throw new GasException(verdict.message);
+    }
+    return verdict ?? undefined;
+  }
+
   /** Counts one call that reaches the Sheets backend and charges its virtual cost. */
-  sheetCall(write: boolean): void {
+  sheetCall(write: boolean, sheet?: string): void {
+    this.boundary('Spreadsheet', 'before', sheet === undefined ? { write } : { write, sheet });
+    // A read or a flush applies the writes Apps Script had buffered.
+    if (!write) this.unflushed.length = 0;
     this.counters.spreadsheetCalls += 1;
     if (write) this.counters.spreadsheetWrites += 1;
     this.state.clock.advance(this.state.options.sheetCallMs);
+  }
+
+  /** Remembers what a Range write is about to overwrite (see loseUnflushedWrites). */
+  journal(sheet: SheetModel, rect: GridRect): void {
+    for (let r = rect.row; r < rect.row + rect.numRows; r++) {
+      for (let c = rect.column; c < rect.column + rect.numColumns; c++) {
+        const cell = sheet.cell(r, c);
+        const before: Cell = cell
+          ? { ...cell, style: cell.style && { ...cell.style } }
+          : { value: '' };
+        this.unflushed.push({ sheet, row: r, column: c, before });
+      }
+    }
+  }
+
+  /**
+   * Undoes the Range writes made since the last flush or read, newest first, at the same
+   * coordinates (rows a person moved meanwhile are not followed).
+   */
+  private loseUnflushedWrites(): void {
+    for (const entry of this.unflushed.reverse()) {
+      const cell = entry.sheet.cellFor(entry.row, entry.column) as unknown as Record<
+        string,
+        unknown
+      >;
+      for (const key of Object.keys(cell)) delete cell[key];
+      Object.assign(cell, entry.before);
+    }
+    this.unflushed = [];
   }
 
   log(level: LogEntry['level'], source: LogEntry['source'], message: string): void {
@@ -182,7 +270,7 @@ export class Execution implements ExecutionView {
           return extra.props[prop];
         }
         if (Object.prototype.hasOwnProperty.call(methods, prop)) {
-          return wrapped.get(prop) ?? this.wrapMethod(wrapped, prop, methods[prop]);
+          return wrapped.get(prop) ?? this.wrapMethod(wrapped, className, prop, methods[prop]);
         }
         if (prop === 'toString') return toString;
         if (OBJECT_PROTO_MEMBERS.has(prop)) return proto[prop];
@@ -249,10 +337,18 @@ export class Execution implements ExecutionView {
     });
   }
 
-  private wrapMethod(cache: Map<string, Method>, name: string, impl: Method): Method {
+  private wrapMethod(
+    cache: Map<string, Method>,
+    className: string,
+    name: string,
+    impl: Method
+  ): Method {
+    const boundary = BOUNDARY_CLASSES[className];
     const fn = (...args: unknown[]): unknown => {
       try {
         this.enterCall();
+        this.member = `${className}.${name}`;
+        if (boundary) this.boundary(boundary, 'before');
         const result = this.realm.toRealm(impl(...args));
         this.applyPendingKill();
         return result;

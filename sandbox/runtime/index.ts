@@ -17,7 +17,15 @@ export {
   type MenuEventSpec,
 } from './events';
 export type { Counters, ExecutionKind, ExecutionView, LogEntry } from './execution';
-export type { FetchedRequest, FetchedResponse, RuntimeHooks } from './state';
+export type {
+  BoundaryFault,
+  BoundaryInfo,
+  BoundaryService,
+  FetchedRequest,
+  FetchedResponse,
+  RuntimeHooks,
+} from './state';
+export { KILL_BOUNDARY_REASON } from './execution';
 export type { CellSnapshot, SpreadsheetControl, WriteOptions } from './spreadsheet-control';
 export type { CellValue } from './sheet-model';
 export type { TriggerRecord, TriggerStore } from './script-app-service';

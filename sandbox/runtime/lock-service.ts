@@ -48,6 +48,11 @@ export class LockTable {
     }
   }
 
+  /** Nobody holds any lock (a runtime reset). */
+  clear(): void {
+    for (const kind of Object.keys(this.holders) as LockKind[]) this.holders[kind] = null;
+  }
+
   /** Test control: the simulated other execution lets go of every lock it holds. */
   releaseHeld(): void {
     this.releaseAll(EXTERNAL_HOLDER);

@@ -41,11 +41,12 @@ export function rangeObject(exec: Execution, sheet: SheetModel, rect: GridRect):
   const model = exec.state.spreadsheet;
   const { row, column, numRows, numColumns } = rect;
   const read = <T>(pick: (r: number, c: number) => T): T[][] => {
-    exec.sheetCall(false);
+    exec.sheetCall(false, sheet.name);
     return grid(rect, pick);
   };
   const writeEach = (apply: (cell: Cell, r: number, c: number) => void): void => {
-    exec.sheetCall(true);
+    exec.sheetCall(true, sheet.name);
+    exec.journal(sheet, rect);
     forEachCell(rect, (r, c) => apply(sheet.cellFor(r, c), r, c));
   };
   const writeGrid = (
@@ -133,17 +134,20 @@ export function rangeObject(exec: Execution, sheet: SheetModel, rect: GridRect):
     setHorizontalAlignment: style('horizontalAlignment'),
     setWrap: style('wrap'),
     clearContent: () => {
-      exec.sheetCall(true);
+      exec.sheetCall(true, sheet.name);
+      exec.journal(sheet, rect);
       sheet.clearBlock(rect, { contents: true });
       return self;
     },
     clearFormat: () => {
-      exec.sheetCall(true);
+      exec.sheetCall(true, sheet.name);
+      exec.journal(sheet, rect);
       sheet.clearBlock(rect, { formats: true });
       return self;
     },
     clear: options => {
-      exec.sheetCall(true);
+      exec.sheetCall(true, sheet.name);
+      exec.journal(sheet, rect);
       sheet.clearBlock(rect, clearWhat(options));
       return self;
     },
@@ -184,7 +188,7 @@ export function rangeObject(exec: Execution, sheet: SheetModel, rect: GridRect):
       return self;
     },
     sort: spec => {
-      exec.sheetCall(true);
+      exec.sheetCall(true, sheet.name);
       sheet.sortBlock(rect, rowComparator(model, sheet, sortKeys(spec)));
       return self;
     },
@@ -352,18 +356,18 @@ export function textFinderObject(
       return self;
     },
     findAll: () => {
-      exec.sheetCall(false);
+      exec.sheetCall(false, sheet.name);
       return matches().map(cellRange);
     },
     findNext: () => {
-      exec.sheetCall(false);
+      exec.sheetCall(false, sheet.name);
       const next = matches().find(after);
       if (!next) return null;
       cursor = next;
       return cellRange(next);
     },
     findPrevious: () => {
-      exec.sheetCall(false);
+      exec.sheetCall(false, sheet.name);
       const before = matches().filter(
         m => !after(m) && (m.row !== cursor?.row || m.column !== cursor?.column)
       );
@@ -373,13 +377,13 @@ export function textFinderObject(
       return cellRange(prev);
     },
     replaceAllWith: replacement => {
-      exec.sheetCall(true);
+      exec.sheetCall(true, sheet.name);
       const found = matches();
       found.forEach(m => replaceIn(m, String(replacement)));
       return found.length;
     },
     replaceWith: replacement => {
-      exec.sheetCall(true);
+      exec.sheetCall(true, sheet.name);
       if (!cursor) return 0;
       replaceIn(cursor, String(replacement));
       return 1;

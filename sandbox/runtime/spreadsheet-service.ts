@@ -70,7 +70,7 @@ export function spreadsheetObject(exec: Execution): object {
           if (model.sheets.length === 1) {
             throw new GasException("You can't remove all the sheets in a document.");
           }
-          exec.sheetCall(true);
+          exec.sheetCall(true, target.name);
           model.removeSheet(target);
         },
         getSpreadsheetTimeZone: () => model.timeZone,
@@ -123,7 +123,7 @@ function insertSheet(exec: Execution, args: unknown[]): SheetModel {
       `A sheet with the name "${name}" already exists. Please enter another name.`
     );
   }
-  exec.sheetCall(true);
+  exec.sheetCall(true, name);
   const sheet = model.addSheet(name, typeof index === 'number' ? index : model.sheets.length);
   model.activeSheetId = sheet.id;
   return sheet;
@@ -141,11 +141,11 @@ export function sheetObject(exec: Execution, sheet: SheetModel): object {
   return exec.memoize(`sheet:${sheet.id}`, () => {
     const model = exec.state.spreadsheet;
     const read = <T>(value: () => T): T => {
-      exec.sheetCall(false);
+      exec.sheetCall(false, sheet.name);
       return value();
     };
     const write = (change: () => void): object => {
-      exec.sheetCall(true);
+      exec.sheetCall(true, sheet.name);
       change();
       return self;
     };
@@ -218,7 +218,7 @@ export function sheetObject(exec: Execution, sheet: SheetModel): object {
           const numRows = nr === -1 ? sheet.lastRow() - row + 1 : nr;
           const numColumns = nc === -1 ? sheet.lastColumn() - column + 1 : nc;
           const rect = checkRect(sheet, { row, column, numRows, numColumns });
-          exec.sheetCall(false);
+          exec.sheetCall(false, sheet.name);
           return Array.from({ length: rect.numRows }, (_, i) =>
             Array.from({ length: rect.numColumns }, (_v, j) =>
               model.valueOf(sheet, row + i, column + j)

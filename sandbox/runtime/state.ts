@@ -28,7 +28,57 @@ export interface FetchedResponse {
   body: string;
 }
 
+/** The services whose calls are boundaries (see README, "Boundaries and faults"). */
+export type BoundaryService = 'Spreadsheet' | 'UrlFetchApp' | 'Properties' | 'Cache' | 'Lock';
+
+/**
+ * Where an execution stands when `hooks.atBoundary` is called: about to make a service call
+ * (`before`), or, for UrlFetchApp only, holding the answers the script has not seen yet (`after`).
+ */
+export interface BoundaryInfo {
+  execution: ExecutionView;
+  service: BoundaryService;
+  /** `Range.setValues`, `Properties.getProperty`, `UrlFetchApp.fetchAll`, `SpreadsheetApp.flush`… */
+  method: string;
+  phase: 'before' | 'after';
+  /** Spreadsheet calls: whether the call writes. */
+  write?: boolean;
+  /** Spreadsheet calls on a sheet (or a range of it): the sheet's name. */
+  sheet?: string;
+  /** UrlFetchApp calls: the requests of the call (a fetchAll batch gives several). */
+  requests?: Array<{ method: string; url: string; payload: string | undefined }>;
+  /** UrlFetchApp, phase `after`: what the server answered (status 0: no answer). */
+  responses?: Array<{ status: number; body: string }>;
+  /** How many executions are running, this one included (2 or more: nested). */
+  depth: number;
+}
+
+/**
+ * What a boundary hook may do to the calling execution instead of letting the call go on:
+ *  - `kill`: the execution is killed right there (before the call, or after the answer came);
+ *  - `throw`: the call throws an Apps Script `Exception` with this message and has no effect
+ *    (a `SpreadsheetApp.flush()` that fails once, a Properties call that fails…); with
+ *    `loseWrites` the Range writes this execution made since its last flush or read are undone
+ *    first, as a failed flush loses the writes Apps Script had buffered;
+ *  - `respond` (UrlFetchApp, `before`): every request of the call gets this answer without
+ *    reaching the server (a 5xx, a 429 with Retry-After);
+ *  - `lose` (UrlFetchApp, `after`): the server processed the requests but the script gets a
+ *    transport error instead of the answers (the answer was lost on the way back).
+ */
+export type BoundaryFault =
+  | { fault: 'kill'; reason?: string }
+  | { fault: 'throw'; message: string; loseWrites?: boolean }
+  | { fault: 'respond'; status: number; body?: string; headers?: Record<string, string> }
+  | { fault: 'lose' };
+
 export interface RuntimeHooks {
+  /**
+   * Called synchronously at every boundary of every execution: each counted Spreadsheet call,
+   * each UrlFetchApp fetch/fetchAll before sending and after the answers, each Properties, Cache
+   * and Lock call. It may act as a person on `runtime.spreadsheet`, run another execution
+   * (nested: it runs to its end while this one is blocked), or return a fault.
+   */
+  atBoundary?: (info: BoundaryInfo) => void | BoundaryFault;
   /**
    * Called synchronously after each HTTP response (for fetchAll once per request, in order),
    * before the script sees it. It may run a nested execution. Returning 'kill' kills the
@@ -52,6 +102,8 @@ export interface RuntimeState {
   readonly ui: UiRecorder;
   readonly http: HttpClient;
   readonly hooks: RuntimeHooks;
+  /** How many executions are running now (nested ones included). */
+  depth(): number;
   /** The web app's URL: the front's when started, else a fake /exec URL. */
   webAppUrl(): string;
   /** The text of `<bundleDir>/<name>.html`, or undefined (HtmlService.*FromFile). */

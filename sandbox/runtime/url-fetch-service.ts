@@ -10,7 +10,7 @@ import { GasException, signatureMismatch } from './errors';
 import { requireFullAuth, type Execution } from './execution';
 import { encodeForm } from './form-encoding';
 import type { WireRequest, WireResult } from './http-client';
-import type { FetchedRequest, FetchedResponse } from './state';
+import type { BoundaryFault, FetchedRequest, FetchedResponse } from './state';
 
 const SCOPE = 'https://www.googleapis.com/auth/script.external_request';
 const MAX_URL_LENGTH = 2048;
@@ -157,12 +157,36 @@ function perform(exec: Execution, requests: Prepared[], batch: boolean): object[
       (exec.counters.httpByEndpoint[request.endpoint] ?? 0) + 1;
   }
   if (batch) exec.counters.fetchAllBatches += 1;
-  const results = requests.length > 0 ? http.sendAll(requests.map(r => r.wire)) : [];
+  const seen = requests.map(r => ({
+    method: r.wire.method,
+    url: r.wire.url,
+    payload: r.payloadText,
+  }));
+  const before = exec.boundary('UrlFetchApp', 'before', { requests: seen });
+  const results =
+    before?.fault === 'respond'
+      ? requests.map(r => injectedAnswer(r, before))
+      : requests.length > 0
+        ? http.sendAll(requests.map(r => r.wire))
+        : [];
   const timedOut = results.some(r => !r.ok && r.kind === 'timeout');
   clock.advance(timedOut ? options.virtualTimeoutMs : options.httpLatencyMs);
   results.forEach((result, i) => {
     if (result.ok) afterResponse(exec, requests[i], result);
   });
+  const responses = results.map(r =>
+    r.ok
+      ? {
+          status: r.status,
+          body: decodeText(r.body, charsetOf(lowerHeaders(r.rawHeaders)['content-type'])),
+        }
+      : { status: 0, body: '' }
+  );
+  const after = exec.boundary('UrlFetchApp', 'after', { requests: seen, responses });
+  // The server did its work; only the way back failed (what a dropped connection looks like).
+  if (after?.fault === 'lose' && requests.length > 0) {
+    throw transportError('unexpected', requests[0].url);
+  }
   results.forEach((result, i) => {
     if (!result.ok) throw transportError(result.kind, requests[i].url);
   });
@@ -171,6 +195,27 @@ function perform(exec: Execution, requests: Prepared[], batch: boolean): object[
     if (ok.status >= 400 && !requests[i].mute) throw httpError(requests[i], ok);
     return responseObject(exec, ok);
   });
+}
+
+/** A boundary hook's `respond` fault: the answer a server would give, without any request. */
+function injectedAnswer(
+  request: Prepared,
+  fault: Extract<BoundaryFault, { fault: 'respond' }>
+): WireResult {
+  const headers: Record<string, string> = {
+    'content-type': 'application/problem+json',
+    ...fault.headers,
+  };
+  const body =
+    fault.body ??
+    JSON.stringify({ title: 'Injected', status: fault.status, detail: 'boundary fault' });
+  return {
+    ok: true,
+    status: fault.status,
+    rawHeaders: Object.entries(headers).flat(),
+    body: new Uint8Array(Buffer.from(body, 'utf8')),
+    url: request.wire.url,
+  };
 }
 
 /** Kill header, then the test hook; either may end the execution here. */

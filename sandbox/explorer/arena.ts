@@ -1,0 +1,81 @@
+// One AmoCRM fake and one local runtime, reused across thousands of schedules: reset() puts both
+// back to a fresh account and an empty sheet with the headers, the settings and (unless asked
+// not to) the triggers installed and AmoCRM prepared — in a few milliseconds instead of starting
+// a world. Webhooks are subscribed to a dead address, so every manager action reports the exact
+// body AmoCRM would post; the explorer decides when (and whether) doPost receives it, because
+// the web-app front cannot answer while the main thread is blocked in an execution.
+
+import { MAIN_PIPELINE, startFakeAmo, type FakeAmoHandle } from '../amo-fake';
+import { FORM_CONTENT_TYPE, LocalRuntime, type RunResult } from '../runtime';
+import { HEADERS, SHEET, START_STATUS, WEBHOOK_SECRET, WEBHOOK_SETTINGS } from '../world';
+import { SyncFakeAdmin } from './sync-admin';
+
+export { HEADERS, SHEET, WEBHOOK_SECRET };
+export const START_TIME = Date.UTC(2026, 10, 24, 9, 0, 0);
+/** Nothing listens there: deliveries fail at once and keep their body. */
+const DEAD_DESTINATION = `http://127.0.0.1:9/exec?secret=${WEBHOOK_SECRET}`;
+
+export class Arena {
+  private constructor(
+    readonly rt: LocalRuntime,
+    readonly fake: FakeAmoHandle,
+    readonly admin: SyncFakeAdmin
+  ) {}
+
+  static async start(bundleDir = 'dist'): Promise<Arena> {
+    const fake = await startFakeAmo();
+    const rt = new LocalRuntime({ bundleDir, startTime: START_TIME, sheets: [SHEET, 'Notes'] });
+    return new Arena(rt, fake, new SyncFakeAdmin(fake.url));
+  }
+
+  /** A fresh account and sheet; `prepared` false leaves the "Sheet row ID" field uncreated. */
+  reset(prepared = true): void {
+    this.rt.hooks.atBoundary = undefined;
+    this.rt.reset(START_TIME);
+    this.admin.reset();
+    const now = this.rt.clock.now();
+    this.rt.spreadsheet.setValues(SHEET, 1, 1, [HEADERS]);
+    const phone = String.fromCharCode(65 + HEADERS.indexOf('phone'));
+    this.rt.spreadsheet.setNumberFormat(SHEET, `${phone}2:${phone}`, '@');
+    const props = this.rt.properties.script;
+    props.setAll({
+      AMO_BASE_URL: this.fake.url,
+      AMO_PIPELINE_ID: String(MAIN_PIPELINE.id),
+      AMO_STATUS_ID: String(START_STATUS.id),
+      WEBHOOK_SECRET,
+      SHEET_NAME: SHEET,
+      AMO_LONG_LIVED_TOKEN: this.admin.longLivedToken(now),
+    });
+    this.admin.addWebhook(DEAD_DESTINATION, WEBHOOK_SETTINGS, now);
+    if (!prepared) props.delete('AMO_BASE_URL');
+    const install = this.rt.run('installTriggers');
+    if (install.error) throw new Error(`installTriggers failed: ${install.error}`);
+    if (!prepared) {
+      props.set('AMO_BASE_URL', this.fake.url);
+      this.rt.cache.evictAll();
+    }
+  }
+
+  /** The installed on-edit trigger's id (handleEdit). */
+  editTrigger(): string {
+    const [trigger] = this.rt.triggers.byEventType('ON_EDIT');
+    if (!trigger) throw new Error('no on-edit trigger installed');
+    return trigger.uid;
+  }
+
+  /** AmoCRM posts a webhook body to doPost (called directly: see the header comment). */
+  post(body: string): RunResult {
+    return this.rt.run('doPost', {
+      type: 'post',
+      query: `secret=${encodeURIComponent(WEBHOOK_SECRET)}`,
+      contentType: FORM_CONTENT_TYPE,
+      body,
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.admin.dispose();
+    await this.rt.dispose();
+    await this.fake.stop();
+  }
+}

@@ -1,0 +1,598 @@
+// One schedule: from a seed, a random workload of people, AmoCRM managers, executions and
+// faults over a small sheet, interleaved at the executions' service-call boundaries (the
+// runtime's atBoundary hook), then recovery to quiescence and the invariants. Every step is
+// written to a short trace ("who did what at which boundary"); the seed replays it.
+//
+// People act on runtime.spreadsheet as a person would (typing fires the on-edit trigger, now or
+// later, as the platform queues it), managers act in the fake through its admin routes called
+// synchronously, webhooks are the bodies the fake would post, delivered now, later or never.
+
+import { MAIN_PIPELINE } from '../amo-fake';
+import type { BoundaryFault, BoundaryInfo, RunResult } from '../runtime';
+import { Arena, HEADERS, SHEET } from './arena';
+import { checkInvariants, type Failure, type Intents } from './invariants';
+import { Prng } from './prng';
+
+export type Field = 'name' | 'phone' | 'email' | 'budget';
+export const TAG = 'Комментарий';
+const COL = Object.fromEntries(HEADERS.map((h, i) => [h, i + 1])) as Record<string, number>;
+const STATUSES = MAIN_PIPELINE.statuses.slice(1, 5);
+const MINUTE = 60_000;
+export const FLUSH_FAILED = 'Service Spreadsheets failed while accessing document';
+
+export interface ScheduleOptions {
+  /** Actions (people, managers, executions, faults) in the schedule; default 6–12. */
+  actions?: number;
+  /** Chance that an action steps in at a given boundary. */
+  stepIn?: number;
+  /** Leave the "Sheet row ID" field uncreated (first edits create it). Default: 1 in 8. */
+  unprepared?: boolean;
+}
+
+export interface ScheduleResult {
+  seed: number;
+  failures: Failure[];
+  trace: string[];
+  executions: number;
+  requests: number;
+}
+
+type PendingEvent =
+  | {
+      kind: 'edit';
+      label: string;
+      row: number;
+      column: number;
+      numRows: number;
+      numColumns: number;
+    }
+  | { kind: 'webhook'; label: string; body: string };
+
+type Actor = 'person' | 'manager' | 'exec';
+
+export function runSchedule(
+  arena: Arena,
+  seed: number,
+  options: ScheduleOptions = {}
+): ScheduleResult {
+  return new ScheduleRun(arena, seed, options).run();
+}
+
+class ScheduleRun {
+  private readonly rng: Prng;
+  private readonly trace: string[] = [];
+  private readonly intents: Intents = { person: new Map(), lead: new Map(), contact: new Map() };
+  /** The first lead each tagged row was seen linked to: a row keeps its lead. */
+  private readonly firstLead = new Map<string, string>();
+  private readonly pending: PendingEvent[] = [];
+  /** Copies pasted and not yet turned into a new customer (a person always does, later). */
+  private readonly copies: string[] = [];
+  /** Pasted copies a person then made a new customer: [copy tag, source tag]. */
+  private readonly conversions: Array<[string, string]> = [];
+  /** The row each pasted copy was copied from. */
+  private readonly copySource = new Map<string, string>();
+  /** The lead id each pasted copy was pasted with (its source's): not the copy's own. */
+  private readonly copyOf = new Map<string, string>();
+  private readonly faulted = new Set<string>();
+  private actionsLeft: number;
+  private faultsLeft: number;
+  private seq = 0;
+  private steps = 0;
+  private unique = 0;
+  private tags = 0;
+  private stepIn: number;
+
+  constructor(
+    private readonly arena: Arena,
+    readonly seed: number,
+    private readonly options: ScheduleOptions
+  ) {
+    this.rng = new Prng(seed);
+    this.actionsLeft = options.actions ?? this.rng.int(6, 12);
+    this.faultsLeft = this.rng.int(0, 2);
+    this.stepIn = options.stepIn ?? 0.12;
+  }
+
+  private get rt() {
+    return this.arena.rt;
+  }
+
+  run(): ScheduleResult {
+    const unprepared = this.options.unprepared ?? this.rng.chance(1 / 8);
+    this.arena.reset(!unprepared);
+    this.log('setup', `${unprepared ? 'AmoCRM not prepared, ' : ''}seed ${this.seed}`);
+    // A few rows already synced, and maybe one typed before the triggers existed.
+    const synced = this.rng.int(1, 4);
+    this.typeRows(synced, 'setup', 'now');
+    if (this.rng.chance(0.3)) this.placeRowUnsynced();
+    this.rt.hooks.atBoundary = info => this.atBoundary(info);
+    try {
+      while (this.actionsLeft > 0) {
+        this.actionsLeft -= 1;
+        this.act(this.rng.weighted<Actor>({ person: 4, manager: 2, exec: 3 }), 'top');
+        this.observeLinks();
+      }
+      this.actionsLeft = 0;
+      while (this.copies.length > 0) this.convertCopy('top');
+      this.drainPending('top');
+    } finally {
+      this.rt.hooks.atBoundary = undefined;
+    }
+    const quiet = this.recover();
+    this.observeLinks();
+    const failures = checkInvariants({
+      arena: this.arena,
+      intents: this.intents,
+      firstLead: this.firstLead,
+      faulted: this.faulted,
+      conversions: this.conversions,
+    });
+    if (!quiet) failures.push({ invariant: 'quiescence', detail: 'recovery never settled' });
+    const executions = this.rt.executions;
+    return {
+      seed: this.seed,
+      failures,
+      trace: this.trace,
+      executions: executions.length,
+      requests: executions.reduce((n, r) => n + r.counters.httpRequests, 0),
+    };
+  }
+
+  // ---- boundaries --------------------------------------------------------------------------
+
+  private atBoundary(info: BoundaryInfo): void | BoundaryFault {
+    if (this.actionsLeft <= 0 || !this.rng.chance(this.stepIn)) return undefined;
+    const where = `${info.execution.id} ${info.execution.fnName} @ ${info.method}${
+      info.phase === 'after' ? ' (answered)' : ''
+    }${info.depth > 1 ? ` [depth ${info.depth}]` : ''}`;
+    const kind = this.rng.weighted({
+      person: 5,
+      manager: 2,
+      exec: info.depth < 3 ? 2 : 0,
+      fault: this.faultsLeft > 0 ? 1.5 : 0,
+    });
+    this.actionsLeft -= 1;
+    if (kind === 'fault') return this.fault(info, where);
+    this.act(kind, where);
+    return undefined;
+  }
+
+  private fault(info: BoundaryInfo, where: string): BoundaryFault {
+    this.faultsLeft -= 1;
+    this.faulted.add(info.execution.id);
+    const options: BoundaryFault[] = [{ fault: 'kill', reason: 'killed by the explorer' }];
+    if (info.method === 'SpreadsheetApp.flush') {
+      // Twice as likely as the kill here: the flush failure is what this boundary is for.
+      const flush: BoundaryFault = { fault: 'throw', message: FLUSH_FAILED, loseWrites: true };
+      options.push(flush, flush);
+    }
+    if (info.service === 'UrlFetchApp' && info.phase === 'before') {
+      options.push({ fault: 'respond', status: 503, body: '{"title":"Service Unavailable"}' });
+      options.push({
+        fault: 'respond',
+        status: 429,
+        headers: { 'retry-after': '1' },
+        body: '{"title":"Too Many Requests","status":429,"retry_after":1}',
+      });
+    }
+    if (info.service === 'UrlFetchApp' && info.phase === 'after') options.push({ fault: 'lose' });
+    const chosen = this.rng.pick(options);
+    this.log(where, `FAULT ${describeFault(chosen)}`);
+    return chosen;
+  }
+
+  // ---- actions -------------------------------------------------------------------------------
+
+  private act(actor: Actor, where: string): void {
+    if (actor === 'person') return this.person(where);
+    if (actor === 'manager') return this.manager(where);
+    return this.execution(where);
+  }
+
+  private person(where: string): void {
+    const dataRows = this.dataRows();
+    if (this.copies.length > 0 && this.rng.chance(0.4)) return this.convertCopy(where);
+    const kind = this.rng.weighted({
+      type: 2,
+      paste: 1,
+      edit: dataRows.length > 0 ? 4 : 0,
+      formula: dataRows.length > 0 ? 1 : 0,
+      clear: dataRows.length > 0 ? 0.5 : 0,
+      copy: dataRows.length > 0 ? 1 : 0,
+      sort: 1,
+      insert: 1,
+      remove: dataRows.length > 1 ? 0.4 : 0,
+    });
+    switch (kind) {
+      case 'type':
+        return this.typeRows(1, where);
+      case 'paste':
+        return this.typeRows(this.rng.int(2, 3), where);
+      case 'edit':
+        return this.editCell(where, this.rng.pick(['budget', 'budget', 'name', 'phone', 'email']));
+      case 'formula':
+        return this.editCell(where, 'budget', true);
+      case 'clear':
+        return this.clearBudget(where);
+      case 'copy':
+        return this.pasteCopy(where);
+      case 'sort':
+        return this.sortRows(where);
+      case 'insert':
+        return this.insertRows(where);
+      default:
+        return this.deleteRow(where);
+    }
+  }
+
+  private nextValue(field: Field): string | number {
+    this.unique += 1;
+    const u = this.unique;
+    const n = String(this.seed % 1000).padStart(3, '0') + String(u).padStart(4, '0');
+    switch (field) {
+      case 'name':
+        return `Client ${this.seed % 1000}-${u}`;
+      case 'phone':
+        return `8 (916) ${n.slice(0, 3)}-${n.slice(3, 5)}-${n.slice(5, 7)}`;
+      case 'email':
+        return `p${this.seed}x${u}@example.com`;
+      default:
+        return 1000 + this.rng.int(1, 8999);
+    }
+  }
+
+  /** Types `count` new rows below the last one (a paste when more than one). */
+  private typeRows(count: number, where: string, fire?: 'now'): void {
+    const top = this.lastRow() + 1;
+    const existing = this.dataRows();
+    const grid: unknown[][] = [];
+    const tags: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const tag = this.newTag();
+      const values: Record<string, unknown> = {
+        name: this.nextValue('name'),
+        phone: this.nextValue('phone'),
+        email: this.nextValue('email'),
+        budget: this.nextValue('budget'),
+      };
+      // Sometimes the same customer again: the contact must be reused, never made twice.
+      // Typing the customer's known details is no change of the contact: those intents rank
+      // before every real change (seq -1), so the contact's latest values are expected.
+      const twin = existing.length > 0 && this.rng.chance(0.12) ? this.rng.pick(existing) : null;
+      if (twin) {
+        values.name = twin.values.name;
+        values.phone = twin.values.phone;
+        values.email = twin.values.email;
+      }
+      grid.push(HEADERS.slice(0, COL[TAG]).map(h => (h === TAG ? tag : values[h])));
+      tags.push(tag);
+      this.seq += 1;
+      for (const f of ['name', 'phone', 'email', 'budget'] as Field[]) {
+        this.personIntent(tag, f, values[f], undefined, twin && f !== 'budget' ? -1 : undefined);
+      }
+    }
+    this.rt.spreadsheet.setValues(SHEET, top, 1, grid);
+    this.log(where, `person types ${count} new row(s) at row ${top} (${tags.join(', ')})`);
+    this.edited(where, top, 1, count, COL[TAG], fire);
+  }
+
+  /** A row typed while no trigger ran for it (Sync now or an import picks it up). */
+  private placeRowUnsynced(): void {
+    const top = this.lastRow() + 1;
+    const tag = this.newTag();
+    this.seq += 1;
+    const values: Record<string, unknown> = {
+      name: this.nextValue('name'),
+      phone: this.nextValue('phone'),
+      email: this.nextValue('email'),
+      budget: this.nextValue('budget'),
+    };
+    for (const f of ['name', 'phone', 'email', 'budget'] as Field[]) {
+      this.personIntent(tag, f, values[f]);
+    }
+    this.rt.spreadsheet.setValues(SHEET, top, 1, [
+      HEADERS.slice(0, COL[TAG]).map(h => (h === TAG ? tag : values[h])),
+    ]);
+    this.log('setup', `row ${top} (${tag}) is there without a sync`);
+  }
+
+  private editCell(where: string, field: Field, formula = false): void {
+    const target = this.rng.pick(this.dataRows());
+    if (this.copies.includes(target.tag) && field !== 'budget') return this.convertCopy(where);
+    let typed: unknown = this.nextValue(field);
+    let value = typed;
+    if (formula) {
+      const a = this.rng.int(1, 9) * 1000;
+      const b = this.rng.int(1, 9) * 100;
+      typed = `=${a}+${b}`;
+      value = a + b;
+    }
+    this.seq += 1;
+    this.personIntent(target.tag, field, value, formula ? String(typed) : undefined);
+    this.rt.spreadsheet.setValues(SHEET, target.row, COL[field], [[typed]]);
+    this.log(
+      where,
+      `person types ${field} "${String(typed)}" in row ${target.row} (${target.tag})`
+    );
+    this.edited(where, target.row, COL[field], 1, 1);
+  }
+
+  private clearBudget(where: string): void {
+    const target = this.rng.pick(this.dataRows());
+    this.seq += 1;
+    this.personIntent(target.tag, 'budget', '');
+    this.rt.spreadsheet.setValues(SHEET, target.row, COL.budget, [['']]);
+    this.log(where, `person clears budget in row ${target.row} (${target.tag})`);
+    this.edited(where, target.row, COL.budget, 1, 1);
+  }
+
+  /** A copy of a whole row (script columns too) pasted into a new row, maybe above it. */
+  private pasteCopy(where: string): void {
+    const source = this.rng.pick(this.dataRows());
+    const at = this.rng.int(2, this.lastRow() + 1);
+    const line = this.rt.spreadsheet.values(SHEET)[source.row - 1];
+    const formulas = this.rt.spreadsheet.formulas(SHEET)[source.row - 1];
+    this.rt.spreadsheet.insertRowsAt(SHEET, at, 1);
+    const tag = this.newTag();
+    const copy = HEADERS.map((h, i) => (h === TAG ? tag : formulas[i] || line[i]));
+    this.rt.spreadsheet.setValues(SHEET, at, 1, [copy]);
+    this.seq += 1;
+    // What was pasted is what the cells held; no field of the customer changed by it.
+    for (const f of ['name', 'phone', 'email', 'budget'] as Field[]) {
+      const formula = formulas[COL[f] - 1] || undefined;
+      this.personIntent(tag, f, line[COL[f] - 1], formula, -1);
+    }
+    this.copies.push(tag);
+    this.copySource.set(tag, source.tag);
+    this.copyOf.set(tag, String(line[COL.amo_deal_id - 1]));
+    this.log(
+      where,
+      `person pastes a copy of ${source.tag} (row ${source.row}) at row ${at} (${tag})`
+    );
+    this.edited(where, at, 1, 1, HEADERS.length);
+  }
+
+  /** The person turns a pasted copy into a new customer: name, phone and email in one paste. */
+  private convertCopy(where: string): void {
+    const tag = this.copies.shift() as string;
+    const target = this.dataRows().find(r => r.tag === tag);
+    if (!target) return;
+    const values = [this.nextValue('name'), this.nextValue('phone'), this.nextValue('email')];
+    this.conversions.push([tag, this.copySource.get(tag) as string]);
+    this.seq += 1;
+    (['name', 'phone', 'email'] as Field[]).forEach((f, i) => this.personIntent(tag, f, values[i]));
+    this.rt.spreadsheet.setValues(SHEET, target.row, COL.name, [values]);
+    this.log(where, `person makes copy ${tag} (row ${target.row}) a new customer ${values[0]}`);
+    this.edited(where, target.row, COL.name, 1, 3);
+  }
+
+  private sortRows(where: string): void {
+    const column = this.rng.pick([COL.name, COL.budget, COL.email]);
+    const ascending = this.rng.chance(0.5);
+    this.rt.spreadsheet.sortBy(SHEET, column, ascending);
+    this.log(where, `person sorts by ${HEADERS[column - 1]} ${ascending ? 'A→Z' : 'Z→A'}`);
+  }
+
+  private insertRows(where: string): void {
+    const at = this.rng.int(2, Math.max(2, this.lastRow()));
+    const count = this.rng.int(1, 2);
+    this.rt.spreadsheet.insertRowsAt(SHEET, at, count);
+    this.log(where, `person inserts ${count} empty row(s) at row ${at}`);
+  }
+
+  private deleteRow(where: string): void {
+    const target = this.rng.pick(this.dataRows());
+    this.rt.spreadsheet.deleteRowAt(SHEET, target.row, 1);
+    this.intents.person.delete(target.tag);
+    const copy = this.copies.indexOf(target.tag);
+    if (copy >= 0) this.copies.splice(copy, 1);
+    this.log(where, `person deletes row ${target.row} (${target.tag})`);
+  }
+
+  /** The on-edit trigger: the platform runs it now, or queues it behind the running work. */
+  private edited(
+    where: string,
+    row: number,
+    column: number,
+    numRows: number,
+    numColumns: number,
+    fire?: 'now'
+  ): void {
+    const event: PendingEvent = {
+      kind: 'edit',
+      label: `handleEdit for rows ${row}–${row + numRows - 1}`,
+      row,
+      column,
+      numRows,
+      numColumns,
+    };
+    if (fire === 'now' || this.rng.chance(0.55)) this.deliver(event, where);
+    else this.pending.push(event);
+  }
+
+  private manager(where: string): void {
+    const linked = this.dataRows().filter(r => /^\d+$/.test(String(r.values.amo_deal_id)));
+    if (linked.length === 0) return this.person(where);
+    const row = this.rng.pick(linked);
+    const leadId = Number(row.values.amo_deal_id);
+    const contactId = Number(row.values.amo_contact_id);
+    const now = this.rt.clock.now();
+    const kind = this.rng.weighted({
+      price: 1.5,
+      status: 1.5,
+      contact: /^\d+$/.test(String(row.values.amo_contact_id)) ? 1.5 : 0,
+    });
+    this.seq += 1;
+    let result;
+    let text: string;
+    if (kind === 'price') {
+      const price = this.rng.int(1, 99) * 500;
+      result = this.arena.admin.setLeadPrice(leadId, price, now);
+      this.intent(this.intents.lead, leadId, 'budget', price);
+      text = `manager sets price ${price} on lead ${leadId}`;
+    } else if (kind === 'status') {
+      const status = this.rng.pick(STATUSES);
+      result = this.arena.admin.setLeadStatus(leadId, status.id, now);
+      this.intent(this.intents.lead, leadId, 'status', status.name);
+      text = `manager moves lead ${leadId} to "${status.name}"`;
+    } else {
+      const field = this.rng.pick(['name', 'phone', 'email'] as Field[]);
+      let value = this.nextValue(field);
+      if (field === 'phone') value = `+7916${String(value).replace(/\D/g, '').slice(-7)}`;
+      result = this.arena.admin.editContact(contactId, { [field]: value }, now);
+      this.intent(this.intents.contact, contactId, field, value);
+      text = `manager sets contact ${contactId} ${field}=${String(value)}`;
+    }
+    const body = result.deliveries[0]?.body;
+    const fate = this.rng.weighted({ now: 0.45, later: 0.4, lost: 0.15 });
+    this.log(where, `${text} (webhook ${body ? fate : 'none'})`);
+    if (!body || fate === 'lost') return;
+    const event: PendingEvent = { kind: 'webhook', label: `webhook of "${text}"`, body };
+    if (fate === 'now') this.deliver(event, where);
+    else this.pending.push(event);
+  }
+
+  private execution(where: string): void {
+    const kind = this.rng.weighted({
+      background: 1,
+      syncNow: 1,
+      importExistingRows: 0.5,
+      pending: this.pending.length > 0 ? 3 : 0,
+    });
+    if (kind === 'pending') {
+      const [event] = this.pending.splice(this.rng.int(0, this.pending.length - 1), 1);
+      return this.deliver(event, where);
+    }
+    const fn = kind === 'background' ? 'runBackgroundWork' : kind;
+    this.log(where, `${fn} starts`);
+    this.note(this.rt.run(fn, kind === 'background' ? { type: 'time' } : undefined));
+  }
+
+  private deliver(event: PendingEvent, where: string): void {
+    this.log(where, `${event.label} runs`);
+    const result =
+      event.kind === 'webhook'
+        ? this.arena.post(event.body)
+        : this.rt.fireTrigger(this.arena.editTrigger(), {
+            sheet: SHEET,
+            row: event.row,
+            column: event.column,
+            numRows: event.numRows,
+            numColumns: event.numColumns,
+          });
+    this.note(result);
+  }
+
+  private drainPending(where: string): void {
+    while (this.pending.length > 0) {
+      const [event] = this.pending.splice(this.rng.int(0, this.pending.length - 1), 1);
+      this.deliver(event, where);
+    }
+  }
+
+  private note(result: RunResult): void {
+    const how = result.killed
+      ? `killed: ${result.killReason}`
+      : result.error
+        ? `threw: ${result.error.split('\n')[0]}`
+        : 'ended';
+    this.trace.push(`      → ${result.executionId} ${result.fnName} ${how}`);
+  }
+
+  // ---- recovery --------------------------------------------------------------------------------
+
+  /** Past claim staleness, then background runs and Sync now until nothing changes. */
+  private recover(): boolean {
+    this.log('recovery', 'clock +8 min; runBackgroundWork and syncNow until quiet');
+    this.rt.clock.advance(8 * MINUTE);
+    let before = this.fingerprint();
+    for (let round = 0; round < 5; round++) {
+      this.rt.run('runBackgroundWork', { type: 'time' });
+      this.rt.clock.advance(MINUTE);
+      this.rt.run('syncNow');
+      this.rt.clock.advance(MINUTE);
+      const after = this.fingerprint();
+      if (after === before) return true;
+      before = after;
+    }
+    return false;
+  }
+
+  private fingerprint(): string {
+    const state = this.arena.admin.state();
+    const amo = [...state.leads, ...state.contacts].map(e => `${e.id}:${e.updated_at}`).join();
+    return JSON.stringify(this.rt.spreadsheet.values(SHEET)) + amo;
+  }
+
+  // ---- bookkeeping -------------------------------------------------------------------------------
+
+  private newTag(): string {
+    this.tags += 1;
+    return `t${this.tags}`;
+  }
+
+  private personIntent(
+    tag: string,
+    field: Field,
+    value: unknown,
+    formula?: string,
+    seq = this.seq
+  ): void {
+    let fields = this.intents.person.get(tag);
+    if (!fields) this.intents.person.set(tag, (fields = new Map()));
+    fields.set(field, { value, formula, seq });
+  }
+
+  private intent(
+    map: Map<number, Map<string, { value: unknown; seq: number }>>,
+    id: number,
+    field: string,
+    value: unknown
+  ): void {
+    let fields = map.get(id);
+    if (!fields) map.set(id, (fields = new Map()));
+    fields.set(field, { value, seq: this.seq });
+  }
+
+  /** Rows a person filled (by their tag), with their current row number and values. */
+  private dataRows(): Array<{ tag: string; row: number; values: Record<string, unknown> }> {
+    const out: Array<{ tag: string; row: number; values: Record<string, unknown> }> = [];
+    this.rt.spreadsheet.records(SHEET).forEach((values, i) => {
+      const tag = String(values[TAG] ?? '');
+      if (tag !== '' && this.intents.person.has(tag)) out.push({ tag, row: i + 2, values });
+    });
+    return out;
+  }
+
+  private lastRow(): number {
+    return Math.max(1, this.rt.spreadsheet.values(SHEET).length);
+  }
+
+  /** Remembers the first lead each row was linked to. */
+  private observeLinks(): void {
+    for (const row of this.dataRows()) {
+      const deal = String(row.values.amo_deal_id ?? '');
+      if (!/^\d+$/.test(deal) || this.firstLead.has(row.tag)) continue;
+      if (this.copyOf.get(row.tag) === deal) continue;
+      this.firstLead.set(row.tag, deal);
+    }
+  }
+
+  private log(where: string, text: string): void {
+    this.steps += 1;
+    this.trace.push(`${String(this.steps).padStart(3)} [${where}] ${text}`);
+  }
+}
+
+function describeFault(fault: BoundaryFault): string {
+  switch (fault.fault) {
+    case 'kill':
+      return 'kill the execution';
+    case 'throw':
+      return `the call throws "${fault.message}"${fault.loseWrites ? ' (its writes are lost)' : ''}`;
+    case 'respond':
+      return `answer ${fault.status} without reaching AmoCRM`;
+    default:
+      return 'AmoCRM processed it, the answer is lost';
+  }
+}
