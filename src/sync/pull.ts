@@ -295,9 +295,11 @@ function amoFields(ctx: SyncContext, view: RowView, src: Source): AmoFields {
   if (contact) {
     const at = contact.updated_at * 1000;
     const name = contact.name ?? '';
-    // The contract: a row shows its contact's current (first) phone and email.
-    const phone = contactPhones(contact)[0] ?? '';
-    const email = contactEmails(contact)[0] ?? '';
+    // A contact may hold several phones and emails (rows of one person with two phones
+    // share it): the row's own one, when the contact holds it, is AmoCRM's value for the row;
+    // else the first.
+    const phone = pick(contactPhones(contact), view.keys.phone, v => keyOf('phone', v, region));
+    const email = pick(contactEmails(contact), view.keys.email, v => keyOf('email', v, region));
     const keys = cellKeys({ name, phone, email, budget: '' }, region);
     // A nameless row gave its contact its phone or email as the name: not a name to show.
     const fallback =
@@ -307,6 +309,14 @@ function amoFields(ctx: SyncContext, view: RowView, src: Source): AmoFields {
     out.email = { value: email, key: keys.email, at };
   }
   return out;
+}
+
+function keyOf(field: 'phone' | 'email', value: string, region: string): string {
+  return cellKeys({ name: '', phone: '', email: '', budget: '', [field]: value }, region)[field];
+}
+
+function pick(values: string[], own: string, key: (v: string) => string): string {
+  return values.find(v => own !== '' && key(v) === own) ?? values[0] ?? '';
 }
 
 function cloneMemory(memory: RowMemory): RowMemory {
