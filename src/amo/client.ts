@@ -15,7 +15,7 @@ import type {
 } from '../ports';
 import type { TokenSource } from './auth';
 import type { AmoCall, CallValue } from './calls';
-import { AmoError, describeProblem, parseJson, readProblem, redact } from './errors';
+import { AmoError, describeProblem, parseJson, PlatformError, readProblem, redact } from './errors';
 import type { AmoErrorInit, Result } from './errors';
 import { pacerFor } from './pacer';
 import type { RequestPacer } from './pacer';
@@ -429,6 +429,11 @@ export class AmoClient implements AmoRunner {
     p.attempts++;
     const reason = this.scrub(e instanceof Error ? e.message : String(e));
     const operation = operationOf(p.call);
+    if (e instanceof PlatformError || (e instanceof Error && e.name === 'PlatformError')) {
+      // Apps Script refused before sending: no retry in this run, nothing reached AmoCRM.
+      const quota = (e as PlatformError).reason === 'quota';
+      return fail(new AmoError({ kind: 'platform', operation, message: reason, retryable: quota }));
+    }
     const isNetwork =
       e instanceof NetworkError || (e instanceof Error && e.name === 'NetworkError');
     if (!p.call.idempotent) {

@@ -10,6 +10,7 @@ import type { Ports, SyncContext } from './context';
 import { readClaims } from './claims';
 import { emptyReport, push, PushReport } from './push';
 import { reconcile, ReconcileReport } from './reconcile';
+import { finishBackground, planBackground } from './schedule';
 import { ensureTriggers, TriggerSummary } from './triggers';
 
 /** The block an edit touched, 1-based and inclusive. */
@@ -78,10 +79,20 @@ function importAll(ctx: SyncContext): SyncSummary {
   return { push: pushed, message };
 }
 
-/** The time-driven trigger: retries and continues pushes, then reconciles. */
+/**
+ * The time-driven trigger (every minute): idles after one Script Properties read unless
+ * webhooks are queued or the pull is due (src/sync/schedule.ts); else retries and continues
+ * pushes, then reconciles.
+ */
 export function backgroundWork(ports: Ports): SyncSummary {
+  const plan = planBackground(ports.props.getAll(), ports.clock.now());
+  if (!plan.due) return { push: NO_PUSH, message: `background: ${plan.reason}` };
   const ctx = buildContext(ports, { flow: 'background' });
-  return logged(ctx, () => background(ctx));
+  return logged(ctx, () => {
+    const summary = background(ctx);
+    finishBackground(ctx, plan);
+    return summary;
+  });
 }
 
 function background(ctx: SyncContext): SyncSummary {
@@ -98,7 +109,7 @@ function background(ctx: SyncContext): SyncSummary {
  * row's id, and the pipelines' status names. Setup failures do not stop the triggers.
  */
 export function installAllTriggers(ports: Ports): TriggerSummary & { prepared: string } {
-  const summary = ensureTriggers(ports.triggers);
+  const summary = ensureTriggers(ports.triggers, { props: ports.props, now: ports.clock.now() });
   let prepared = 'AmoCRM not prepared';
   try {
     const ctx = buildContext(ports, { flow: 'sync' });

@@ -237,8 +237,10 @@ function newLead(
     pipeline_id: ctx.settings.pipelineId,
     status_id: ctx.settings.statusId,
     request_id: item.externalId,
-    custom_fields_values: [{ field_id: rowIdField, values: [{ value: item.externalId }] }],
   };
+  if (rowIdField > 0) {
+    lead.custom_fields_values = [{ field_id: rowIdField, values: [{ value: item.externalId }] }];
+  }
   if (item.data.budget !== null) lead.price = item.data.budget;
   if (contactId !== undefined) lead._embedded = { contacts: [{ id: contactId, is_main: true }] };
   return lead;

@@ -14,7 +14,7 @@ import { missingColumns, PERSON_COLUMNS } from '../sheet/headers';
 import { SheetTable, TableRow } from '../sheet/table';
 import { fetchAllPages } from '../amo/batching';
 import { mainContactId } from '../amo/fields';
-import { leadExternalId, rowIdFieldId } from './amo-reads';
+import { healRowIdField, leadExternalId, rowIdFieldId } from './amo-reads';
 import {
   Claim,
   isClaimed,
@@ -266,7 +266,8 @@ function talkToAmo(ctx: SyncContext, plan: Plan): Outcomes {
   const adopted: Outcomes = new Map();
   try {
     if (plan.creates.length > 0) {
-      rowIdField = rowIdFieldId(ctx.amo, ctx.props);
+      // null: the field cannot be made (no admin right); 0 makes leads without it.
+      rowIdField = rowIdFieldId(ctx.amo, ctx.props) ?? 0;
       const covered = plan.recoverFrom.filter(
         c => c.ids === null || plan.creates.some(i => c.ids?.includes(i.externalId))
       );
@@ -276,6 +277,7 @@ function talkToAmo(ctx: SyncContext, plan: Plan): Outcomes {
     return failAll(plan, e);
   }
   const outcomes = sendPush(ctx, plan.creates, plan.updates, rowIdField);
+  healRowIdField(ctx.props, outcomes.values());
   for (const [id, outcome] of adopted) outcomes.set(id, outcome);
   return outcomes;
 }

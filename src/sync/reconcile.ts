@@ -8,12 +8,15 @@ import { AmoError } from '../amo/errors';
 import { PIPELINES_CACHE_KEY, StatusDirectory } from '../amo/pipelines';
 import { listContacts, listLeads, listWebhooks, subscribeWebhook } from '../amo/calls';
 import type { Contact, Lead } from '../amo/types';
-import { PROP, STATE } from './config';
+import { STATE } from './config';
 import type { SyncContext } from './context';
 import { clearQueuedPulls, readQueuedPulls } from './pending';
 import { pullInto, PullReport } from './pull';
 import { LOCK_WAIT_MS, readSyncedTable } from './push';
 import { cellId } from './row-view';
+import { webhookUrl } from './webhook-url';
+
+export { webhookUrl };
 
 /** The webhook subscription is checked at most this often by the background run. */
 const HOURLY_MS = 60 * 60 * 1000;
@@ -203,12 +206,4 @@ function checkWebhook(ctx: SyncContext): ReconcileReport['webhook'] {
   }
   ctx.logger.info('webhook: the AmoCRM subscription was missing or switched off and is restored');
   return 'restored';
-}
-
-/** The URL AmoCRM posts to: the web app's URL with the shared secret. */
-export function webhookUrl(ctx: Pick<SyncContext, 'triggers' | 'props'>): string | null {
-  const base = ctx.triggers.webAppUrl();
-  const secret = ctx.props.get(PROP.webhookSecret);
-  if (!base || !secret) return null;
-  return `${base}${base.includes('?') ? '&' : '?'}secret=${encodeURIComponent(secret)}`;
 }
