@@ -50,7 +50,9 @@ export class World {
   ) {}
 
   static async start(options: WorldOptions = {}): Promise<World> {
-    const fake = await startFakeAmo({ config: options.fake });
+    // The front answers 302 as Google does; whether AmoCRM follows it is unknown, so the world
+    // follows by default and the tests of the pessimistic case set `webhookFollowRedirects: false`.
+    const fake = await startFakeAmo({ config: { webhookFollowRedirects: true, ...options.fake } });
     const rt = new LocalRuntime({
       startTime: Date.UTC(2026, 10, 24, 9, 0, 0),
       sheets: [SHEET, 'Notes'],

@@ -106,7 +106,8 @@ describe('loadSettings', () => {
   });
 
   it('has no webhook URL until the /exec URL is learned: the /dev URL outside doPost is never shown', () => {
-    const { SYNC_WEB_APP_URL: _, ...unlearned } = STORED;
+    const unlearned: Record<string, string> = { ...STORED };
+    delete unlearned.SYNC_WEB_APP_URL;
     const ports = memoryPorts(amo, unlearned);
     ports.triggers.url = 'https://script.google.com/macros/s/HEAD/dev';
     expect(loadSettings(ports).webhookUrl).toBeNull();
