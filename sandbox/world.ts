@@ -90,6 +90,9 @@ export class World {
     let web: WebApp | null = null;
     if (options.webhooks !== false) {
       web = await rt.startWebApp();
+      // The set-up step: the person opens the web app URL once, so doGet learns its /exec URL
+      // (outside doGet/doPost getUrl() answers the /dev URL).
+      await fetch(web.url);
       await fake.admin.addWebhook({
         destination: `${web.url}?secret=${WEBHOOK_SECRET}`,
         settings: WEBHOOK_SETTINGS,
@@ -130,6 +133,19 @@ export class World {
 
   row(i: number): Record<string, unknown> {
     return this.rows()[i];
+  }
+
+  /**
+   * A minute passes and the time-driven triggers fire: how queued webhook deliveries reach
+   * the rows (doPost only queues them).
+   */
+  nextMinute(): RunResult[] {
+    this.rt.clock.advance(60_000);
+    const results = this.rt.fireTimeTriggers();
+    for (const r of results) {
+      if (r.error && !r.killed) throw new Error(`${r.fnName} failed: ${r.error}`);
+    }
+    return results;
   }
 
   /** The clock the fake should use for manager actions: the runtime's virtual now. */

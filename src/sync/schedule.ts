@@ -13,7 +13,8 @@ import type { SyncContext } from './context';
 import { HOOK_CHECK_EVERY_MS, hookCheckedAt, pullEveryMs, refreshHookState } from './hook-state';
 import { hasQueuedPulls } from './pending';
 import { subdomainFromBaseUrl } from '../webhook/account';
-import { PROP } from './config';
+import { readClaims } from './claims';
+import { PROP, STATE } from './config';
 
 /** Epoch ms of the last full background run: also the triggers' heartbeat (triggers.ts). */
 export const BACKGROUND_AT_KEY = 'SYNC_BACKGROUND_AT';
@@ -31,6 +32,11 @@ export function planBackground(props: Record<string, string>, now: number): Back
   const view = { get: (key: string) => props[key] ?? null };
   const checkHook = now - hookCheckedAt(view) >= HOOK_CHECK_EVERY_MS;
   if (hasQueuedPulls(props)) return { due: true, reason: 'queued webhooks', checkHook };
+  // Rows a busy lock held back, or creates of a run that died: the next minute picks them up.
+  if (props[STATE.dirty]) return { due: true, reason: 'rows held back', checkHook };
+  if (readClaims(props, now).stale.length > 0) {
+    return { due: true, reason: 'unfinished creates', checkHook };
+  }
   const last = Number(props[BACKGROUND_AT_KEY] ?? '') || 0;
   if (now - last >= pullEveryMs(view)) return { due: true, reason: 'reconciliation', checkHook };
   return { due: false, reason: 'nothing to do', checkHook: false };
