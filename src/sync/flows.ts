@@ -90,7 +90,7 @@ export function backgroundWork(ports: Ports): SyncSummary {
   const ctx = buildContext(ports, { flow: 'background' });
   return logged(ctx, () => {
     const summary = background(ctx);
-    finishBackground(ctx, plan);
+    finishBackground(ctx, plan, summary.pull?.webhook);
     return summary;
   });
 }

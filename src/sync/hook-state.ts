@@ -20,8 +20,11 @@ const LAST_DELIVERY_KEY = 'SYNC_HOOK_LAST_AT';
 
 /** Pull cadence of the background run while the webhook works, and while it may not. */
 export const PULL_EVERY_MS = { healthy: 10 * 60_000, degraded: 5 * 60_000 } as const;
-/** How often the background run re-reads the subscription's state. */
-export const HOOK_CHECK_EVERY_MS = 15 * 60_000;
+/**
+ * How often the background run re-reads the subscription's state (one GET), between the
+ * reconciliation's hourly check whose result it also keeps.
+ */
+export const HOOK_CHECK_EVERY_MS = 30 * 60_000;
 
 interface Checked {
   checkedAt: number;
@@ -29,6 +32,8 @@ interface Checked {
   disabled: boolean | null;
   adminNeeded: boolean;
   error: string | null;
+  /** Epoch ms when the script last found the hook off or gone and subscribed it again. */
+  restoredAt?: number | null;
 }
 
 export interface HookState {
@@ -46,6 +51,8 @@ export interface HookState {
   lastDeliveryAt: number | null;
   /** Why the last check failed, or null. */
   error: string | null;
+  /** Epoch ms when the script last found the hook off or gone and switched it back on. */
+  restoredAt: number | null;
   /** How often the background run pulls AmoCRM's changes now, in minutes. */
   pullEveryMinutes: number;
   /** The state and what the script does about it, in one sentence for the person. */
@@ -64,6 +71,7 @@ export function hookState(props: Pick<KeyValueStore, 'get'>): HookState {
     checkedAt: checked?.checkedAt ?? null,
     lastDeliveryAt: lastDelivery,
     error: checked?.error ?? null,
+    restoredAt: checked?.restoredAt ?? null,
   };
   const healthy = isHealthy(base);
   const pullEveryMinutes = (healthy ? PULL_EVERY_MS.healthy : PULL_EVERY_MS.degraded) / 60_000;
@@ -75,6 +83,25 @@ export function recordDelivery(props: KeyValueStore, now: number): void {
   props.set(LAST_DELIVERY_KEY, String(now));
 }
 
+/** Keeps what the reconciliation's own check of the subscription found. */
+export function recordHookState(
+  props: KeyValueStore,
+  now: number,
+  seen: { subscribed: boolean; disabled: boolean; restored: 'ok' | 'restored' }
+): void {
+  const before = readChecked(props);
+  const restoredAt = seen.restored === 'restored' ? now : (before?.restoredAt ?? null);
+  const checked: Checked = {
+    checkedAt: now,
+    subscribed: seen.subscribed,
+    disabled: seen.disabled,
+    adminNeeded: false,
+    error: null,
+    restoredAt,
+  };
+  props.set(STATE_KEY, JSON.stringify(checked));
+}
+
 /** Reads AmoCRM's subscription of our URL and keeps what it says. One GET request. */
 export function refreshHookState(amo: AmoRunner, props: KeyValueStore, now: number): HookState {
   const destination = webhookUrl({ props });
@@ -84,6 +111,7 @@ export function refreshHookState(amo: AmoRunner, props: KeyValueStore, now: numb
     disabled: null,
     adminNeeded: false,
     error: null,
+    restoredAt: readChecked(props)?.restoredAt ?? null,
   };
   if (destination) {
     try {
@@ -109,6 +137,10 @@ export function hookCheckedAt(props: Pick<KeyValueStore, 'get'>): number {
 }
 
 function isHealthy(s: Omit<HookState, 'pullEveryMinutes' | 'summary'>): boolean {
+  // A hook AmoCRM had to have switched back on may be failing (a 302-counting AmoCRM): poll
+  // at the short interval for the two hours AmoCRM judges failures over.
+  if (s.restoredAt !== null && s.checkedAt !== null && s.checkedAt - s.restoredAt < 2 * 3600_000)
+    return false;
   return s.urlKnown && s.subscribed === true && s.disabled === false && !s.adminNeeded;
 }
 
@@ -124,7 +156,10 @@ function summarize(s: Omit<HookState, 'pullEveryMinutes' | 'summary'>, minutes: 
   if (s.disabled) {
     return `AmoCRM switched the webhook off (too many failed deliveries: it may count Apps Script's 302 answer as a failure); ${polling} and re-enables it hourly.`;
   }
-  return `The webhook is on; changes arrive within about a minute, and the script also pulls every ${minutes} minutes.`;
+  const restored = s.restoredAt
+    ? ' It was last found off or missing and switched back on at the time shown.'
+    : '';
+  return `The webhook is on; changes arrive within about a minute, and the script also pulls every ${minutes} minutes.${restored}`;
 }
 
 function readChecked(props: Pick<KeyValueStore, 'get'>): Checked | null {

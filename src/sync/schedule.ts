@@ -10,7 +10,13 @@ import { learnAccount, storedAccount } from './account';
 import { AmoError } from '../amo/errors';
 import type { KeyValueStore } from '../ports';
 import type { SyncContext } from './context';
-import { HOOK_CHECK_EVERY_MS, hookCheckedAt, pullEveryMs, refreshHookState } from './hook-state';
+import {
+  HOOK_CHECK_EVERY_MS,
+  hookCheckedAt,
+  pullEveryMs,
+  recordHookState,
+  refreshHookState,
+} from './hook-state';
 import { hasQueuedPulls } from './pending';
 import { subdomainFromBaseUrl } from '../webhook/account';
 import { readClaims } from './claims';
@@ -46,14 +52,22 @@ export function planBackground(props: Record<string, string>, now: number): Back
  * After a full run: the heartbeat, the webhook's state when due, and the account when no
  * setup remembered it (doPost refuses webhooks until it is known, and must not ask AmoCRM).
  */
-export function finishBackground(ctx: SyncContext, plan: BackgroundPlan): void {
+export function finishBackground(
+  ctx: SyncContext,
+  plan: BackgroundPlan,
+  webhook?: 'ok' | 'restored' | 'skipped' | 'unavailable'
+): void {
   const now = ctx.clock.now();
   ctx.props.set(BACKGROUND_AT_KEY, String(now));
   try {
     if (!storedAccount(ctx.props) && !subdomainFromBaseUrl(ctx.props.get(PROP.baseUrl) ?? '')) {
       learnAccount(ctx.amo, ctx.props);
     }
-    if (plan.checkHook) refreshHookState(ctx.amo, ctx.props, now);
+    // The reconciliation's own hourly check just saw the subscription on (or switched it back
+    // on): keep that instead of asking AmoCRM again.
+    if (webhook === 'ok' || webhook === 'restored') {
+      recordHookState(ctx.props, now, { subscribed: true, disabled: false, restored: webhook });
+    } else if (plan.checkHook) refreshHookState(ctx.amo, ctx.props, now);
   } catch (e) {
     if (!(e instanceof AmoError)) throw e;
     ctx.logger.warn(`background: ${e.message}`);
