@@ -17,4 +17,5 @@ export {
   settingsSave,
   settingsTestConnection,
   settingsLoadPipelines,
+  webhookState,
 } from './gas/entrypoints';

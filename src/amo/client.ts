@@ -15,7 +15,15 @@ import type {
 } from '../ports';
 import type { TokenSource } from './auth';
 import type { AmoCall, CallValue } from './calls';
-import { AmoError, describeProblem, parseJson, PlatformError, readProblem, redact } from './errors';
+import {
+  AmoError,
+  describeProblem,
+  isObject,
+  parseJson,
+  PlatformError,
+  readProblem,
+  redact,
+} from './errors';
 import type { AmoErrorInit, Result } from './errors';
 import { pacerFor } from './pacer';
 import type { RequestPacer } from './pacer';
@@ -261,6 +269,9 @@ export class AmoClient implements AmoRunner {
           : undefined,
       operation: operationOf(p.call),
     };
+    if (status === 403 && isRightsRefusal(body.ok ? body.value : undefined)) {
+      return fail(this.refusedRights(text, facts));
+    }
     if (status === 403) return fail(this.block(text, facts));
     if (this.policy.statusCodes.includes(status)) {
       const asked = requestedDelayMs(
@@ -344,7 +355,23 @@ export class AmoClient implements AmoRunner {
     return outcome;
   }
 
-  /** 403: AmoCRM blocks an address after repeated 429s; stop sending for this execution. */
+  /**
+   * 403 with AmoCRM's problem+json body: this user may not do this (admin-only methods such as
+   * creating custom fields or managing webhooks; Kommo "Invalid scope"). Only this call fails;
+   * the rest of the run goes on.
+   */
+  private refusedRights(text: string, facts: Partial<AmoErrorInit>): AmoError {
+    const error = new AmoError({
+      ...facts,
+      kind: 'http',
+      status: 403,
+      message: `AmoCRM refused (403): the AmoCRM user of the token lacks the rights for ${facts.operation ?? 'this'}, which may need an account administrator (${text})`,
+    });
+    this.logger.warn(error.message);
+    return error;
+  }
+
+  /** 403 otherwise: AmoCRM blocks an address after repeated 429s; stop sending for this run. */
   private block(text: string, facts: Partial<AmoErrorInit>): AmoError {
     this.blockedBy = new AmoError({
       ...facts,
@@ -506,6 +533,15 @@ export class AmoClient implements AmoRunner {
       this.clock.sleep(Math.min(left, MAX_SLEEP_MS));
     }
   }
+}
+
+/**
+ * A rights refusal comes as problem+json (`{"title":"Forbidden","status":403,"detail":…}`, as
+ * for Kommo's "Invalid scope"); the block after repeated 429s as a bare `403 Forbidden` page.
+ * What AmoCRM sends for a non-admin is not documented: this reading is an assumption.
+ */
+function isRightsRefusal(body: unknown): boolean {
+  return isObject(body) && (body.status === 403 || typeof body.detail === 'string');
 }
 
 function fail(error: AmoError): Outcome {

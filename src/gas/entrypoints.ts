@@ -11,6 +11,7 @@ import {
   syncEverything,
 } from '../sync/flows';
 import type { Ports } from '../sync/context';
+import { hookState, type HookState } from '../sync/hook-state';
 import { receiveWebhook } from '../sync/webhook';
 import { learnWebAppUrl, WEB_APP_URL_HINT } from '../sync/webhook-url';
 import { dialogHtml } from '../ui/dialog-html';
@@ -123,6 +124,11 @@ export function openSyncLog(): void {
   const sheet = SpreadsheetApp.getActiveSpreadsheet().getSheetByName('AmoCRM log');
   if (sheet) sheet.activate();
   else toastIfOpen('Nothing has been logged yet.');
+}
+
+/** The webhook's state as last seen, for the settings dialog (no request to AmoCRM). */
+export function webhookState(): HookState {
+  return hookState(new ScriptPropertiesStore());
 }
 
 export function settingsLoad(): settingsUi.SettingsView {
