@@ -358,13 +358,15 @@ export class AmoClient implements AmoRunner {
   /**
    * 403 with AmoCRM's problem+json body: this user may not do this (admin-only methods such as
    * creating custom fields or managing webhooks; Kommo "Invalid scope"). Only this call fails;
-   * the rest of the run goes on.
+   * the rest of the run goes on. Retryable: an administrator may grant the right, or what
+   * looked like a refusal was a block that lifts.
    */
   private refusedRights(text: string, facts: Partial<AmoErrorInit>): AmoError {
     const error = new AmoError({
       ...facts,
       kind: 'http',
       status: 403,
+      retryable: true,
       message: `AmoCRM refused (403): the AmoCRM user of the token lacks the rights for ${facts.operation ?? 'this'}, which may need an account administrator (${text})`,
     });
     this.logger.warn(error.message);
