@@ -201,7 +201,7 @@ async function play(
   await step(
     4,
     `A manager moves lead #${leadId} to "${MANAGER_STATUS.name}" in AmoCRM`,
-    'AmoCRM posts its webhook to the web app; doPost reads the lead and updates the row.',
+    "AmoCRM posts its webhook to the web app; doPost queues the lead, and the next minute's background run reads it and updates the row.",
     async () => {
       const result = await fake.admin.setLeadStatus({
         leadId,
@@ -222,7 +222,8 @@ async function play(
         }
       }
       if (results.length === 0) throw new Error('the web app ran no doPost');
-      return results;
+      rt.clock.advance(60_000);
+      return [...results, ...rt.fireTimeTriggers()];
     }
   );
 
@@ -276,10 +277,10 @@ export async function serveInstructions(outcome: StoryOutcome): Promise<string[]
     `  web app      ${web}`,
     '',
     'Health check (doGet):',
-    `  curl -s '${web}'`,
+    `  curl -sL '${web}'`,
     '',
-    `A webhook as AmoCRM posts it (doPost reads lead #${movedLeadId} from the fake and updates its row):`,
-    `  curl -s -X POST '${web}?secret=${WEBHOOK_SECRET}' \\`,
+    `A webhook as AmoCRM posts it (doPost queues lead #${movedLeadId}; the next background minute updates its row):`,
+    `  curl -sL -X POST '${web}?secret=${WEBHOOK_SECRET}' \\`,
     `    -H 'Content-Type: application/x-www-form-urlencoded' \\`,
     `    --data '${body}'`,
     '',
