@@ -200,6 +200,9 @@ describe('a permission left unticked at consent', () => {
     w.rt.run('syncNow'); // spends the one call the day allows
     const [edit] = w.type([ANN]);
     expect(edit.counters.httpRequests).toBe(0);
+    // Refused before sending: no back-off, no second attempt.
+    expect(edit.counters.sleepMs).toBe(0);
+    expect(edit.logs.join('\n')).not.toMatch(/trying again|attempt 2/);
     const status = String(w.row(0).sync_status);
     expect(status).toMatch(/daily limit/);
     expect(status).not.toMatch(/could not reach/i);
