@@ -18,4 +18,5 @@ export {
   settingsTestConnection,
   settingsLoadPipelines,
   webhookState,
+  settingsSaveWebAppUrl,
 } from './gas/entrypoints';

@@ -13,7 +13,7 @@ import {
 import type { Ports } from '../sync/context';
 import { hookState, type HookState } from '../sync/hook-state';
 import { receiveWebhook } from '../sync/webhook';
-import { learnWebAppUrl, WEB_APP_URL_HINT } from '../sync/webhook-url';
+import { learnWebAppUrl, saveWebAppUrl, WEB_APP_URL_HINT } from '../sync/webhook-url';
 import { dialogHtml } from '../ui/dialog-html';
 import * as settingsUi from '../ui/settings';
 import { UrlFetchHttp } from './http';
@@ -129,6 +129,12 @@ export function openSyncLog(): void {
 /** The webhook's state as last seen, for the settings dialog (no request to AmoCRM). */
 export function webhookState(): HookState {
   return hookState(new ScriptPropertiesStore());
+}
+
+/** The dialog's "paste the web app URL": kept when it is an /exec URL, else why not. */
+export function settingsSaveWebAppUrl(url: string): { ok: boolean; error?: string } {
+  const error = saveWebAppUrl(new ScriptPropertiesStore(), String(url ?? ''));
+  return error ? { ok: false, error } : { ok: true };
 }
 
 export function settingsLoad(): settingsUi.SettingsView {
