@@ -195,7 +195,7 @@ async function play(
   await step(
     4,
     `A manager moves lead #${leadId} to "${MANAGER_STATUS.name}" in AmoCRM`,
-    'AmoCRM posts its webhook to the web app; doPost reads the lead and updates the row.',
+    "AmoCRM posts its webhook to the web app; doPost queues the lead, and the next minute's background run reads it and updates the row.",
     async () => {
       const result = await fake.admin.setLeadStatus({
         leadId,
@@ -216,7 +216,8 @@ async function play(
         }
       }
       if (results.length === 0) throw new Error('the web app ran no doPost');
-      return results;
+      rt.clock.advance(60_000);
+      return [...results, ...rt.fireTimeTriggers()];
     }
   );
 

@@ -50,7 +50,9 @@ export class World {
   ) {}
 
   static async start(options: WorldOptions = {}): Promise<World> {
-    const fake = await startFakeAmo({ config: options.fake });
+    // The front answers 302 as Google does; whether AmoCRM follows it is unknown, so the world
+    // follows by default and the tests of the pessimistic case set `webhookFollowRedirects: false`.
+    const fake = await startFakeAmo({ config: { webhookFollowRedirects: true, ...options.fake } });
     const rt = new LocalRuntime({
       startTime: Date.UTC(2026, 10, 24, 9, 0, 0),
       sheets: [SHEET, 'Notes'],
@@ -88,6 +90,9 @@ export class World {
     let web: WebApp | null = null;
     if (options.webhooks !== false) {
       web = await rt.startWebApp();
+      // The set-up step: the person opens the web app URL once, so doGet learns its /exec URL
+      // (outside doGet/doPost getUrl() answers the /dev URL).
+      await fetch(web.url);
       await fake.admin.addWebhook({
         destination: `${web.url}?secret=${WEBHOOK_SECRET}`,
         settings: WEBHOOK_SETTINGS,
@@ -128,6 +133,19 @@ export class World {
 
   row(i: number): Record<string, unknown> {
     return this.rows()[i];
+  }
+
+  /**
+   * A minute passes and the time-driven triggers fire: how queued webhook deliveries reach
+   * the rows (doPost only queues them).
+   */
+  nextMinute(): RunResult[] {
+    this.rt.clock.advance(60_000);
+    const results = this.rt.fireTimeTriggers();
+    for (const r of results) {
+      if (r.error && !r.killed) throw new Error(`${r.fnName} failed: ${r.error}`);
+    }
+    return results;
   }
 
   /** The clock the fake should use for manager actions: the runtime's virtual now. */

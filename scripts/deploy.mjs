@@ -5,9 +5,12 @@
 // Configuration (environment, never code): DEPLOYMENT_ID — the web app's deployment id
 // (clasp list-deployments). The hash of the last deployed bundle is kept in
 // .deploy-state.json, which CI restores from its cache, or falls back to "always deploy".
+// Before making a version it counts them (clasp list-versions): a warning from 180 of the 200
+// Apps Script allows, and a stop at 200 with the clean-up steps (scripts/versions.mjs).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { countVersions, versionCheck } from './versions.mjs';
 
 const STATE_FILE = '.deploy-state.json';
 const deploymentId = process.env.DEPLOYMENT_ID;
@@ -25,6 +28,13 @@ clasp(['push', '--force']);
 if (last === hash) {
   console.log('The bundle is unchanged since the last deployment: no new version.');
 } else {
+  const listed = execFileSync('npx', ['clasp', 'list-versions', '--json'], { encoding: 'utf8' });
+  const check = versionCheck(countVersions(listed));
+  if (check.level === 'block') {
+    console.error(check.message);
+    process.exit(1);
+  }
+  (check.level === 'warn' ? console.warn : console.log)(check.message);
   clasp(['create-deployment', '-i', deploymentId, '-d', `bundle ${hash.slice(0, 12)}`]);
   writeFileSync(STATE_FILE, JSON.stringify({ hash, deployedAt: new Date().toISOString() }));
 }

@@ -17,4 +17,6 @@ export {
   settingsSave,
   settingsTestConnection,
   settingsLoadPipelines,
+  webhookState,
+  settingsSaveWebAppUrl,
 } from './gas/entrypoints';

@@ -129,4 +129,8 @@ export interface TriggerPort {
   remove(id: string): void;
   /** The deployed web app's URL, or null when the script is not deployed as one. */
   webAppUrl(): string | null;
+  /** The e-mail of the user this execution runs as ('' when unknown). */
+  currentUser?(): string;
+  /** Of these OAuth scopes, the ones the current user has not granted. */
+  missingScopes?(scopes: string[]): string[];
 }

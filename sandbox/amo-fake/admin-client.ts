@@ -132,6 +132,11 @@ export class FakeAmoAdmin {
     return this.call('POST', '/manager/create-lead', input);
   }
 
+  /** An admin deletes a custom field in AmoCRM's settings; its values vanish from every record. */
+  async deleteCustomField(fieldId: number, entity: 'leads' | 'contacts' = 'leads'): Promise<void> {
+    await this.call('POST', '/manager/delete-field', { fieldId, entity });
+  }
+
   /** Subscribes a destination as if configured in AmoCRM's settings (re-saving re-enables). */
   addWebhook(webhook: {
     destination: string;

@@ -60,6 +60,16 @@ export interface FakeAmoConfig {
   webhookTimeoutMs: number;
   /** When true, changes made through the API queue webhook events (sent by `deliverPending`). */
   apiChangeWebhooks: boolean;
+  /**
+   * Whether the sender follows a 3xx (Apps Script's web app answers 302) and counts the final
+   * answer. AmoCRM does not say; false (the default) counts every 3xx as a failed delivery.
+   */
+  webhookFollowRedirects: boolean;
+  /**
+   * Whether the user behind the API tokens is an account administrator. A non-admin gets 403 on
+   * the admin-only methods: creating or deleting custom fields and the webhooks API.
+   */
+  apiUserIsAdmin: boolean;
 }
 
 /** `configure()` input: any subset; nested objects are merged key by key. */
@@ -289,6 +299,8 @@ export interface WebhookDelivery {
   body: string;
   /** The clock of the delivery (virtual ms). */
   clock: number;
+  /** Locations followed (only with `webhookFollowRedirects`), in order. */
+  redirects?: string[];
 }
 
 export interface PendingRetry {

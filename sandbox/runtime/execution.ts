@@ -369,4 +369,5 @@ export function requireFullAuth(exec: Execution, method: string, scope: string):
       `You do not have permission to call ${method}. Required permissions: ${scope}`
     );
   }
+  exec.state.users.check(exec, method, scope);
 }

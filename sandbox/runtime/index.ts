@@ -32,6 +32,7 @@ export type { TriggerRecord, TriggerStore } from './script-app-service';
 export type { PropertyStore, PropertyStores } from './properties-service';
 export type { CacheStore, CacheStores } from './cache-service';
 export type { LockTable } from './lock-service';
+export type { UserDirectory } from './users';
 export type { UiRecorder, MenuRecord, DialogRecord, AlertRecord, ToastRecord } from './ui-service';
 export type { WebApp } from './web-app-front';
 export type { VirtualClock } from './clock';

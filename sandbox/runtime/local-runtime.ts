@@ -29,11 +29,12 @@ import { LockTable } from './lock-service';
 import { resolveOptions, type LocalRuntimeOptions, type ResolvedOptions } from './options';
 import { createPropertyStores, type PropertyStores } from './properties-service';
 import type { MemberInfo } from './realm';
-import { TriggerStore, type TriggerRecord } from './script-app-service';
+import { TriggerStore, triggerOwner, type TriggerRecord } from './script-app-service';
 import { SpreadsheetModel } from './sheet-model';
 import { SpreadsheetControl } from './spreadsheet-control';
 import type { RuntimeHooks, RuntimeState } from './state';
 import { UiRecorder } from './ui-service';
+import { UserDirectory } from './users';
 import {
   errorPage,
   NO_OUTPUT_PAGE,
@@ -98,6 +99,8 @@ export class LocalRuntime {
   readonly locks = new LockTable();
   readonly ui = new UiRecorder();
   readonly hooks: RuntimeHooks = {};
+  /** Who runs each execution, consent per user (see users.ts). */
+  readonly users: UserDirectory;
   /** Every finished execution, in order of completion. */
   readonly executions: RunResult[] = [];
   /** Every request the web-app front answered. */
@@ -123,6 +126,7 @@ export class LocalRuntime {
     this.cache = createCacheStores(() => this.clock.now());
     this.http = new HttpClient(this.options.fetchTimeoutMs);
     this.bundle = new BundleLoader(this.options.bundleDir);
+    this.users = new UserDirectory({ owner: this.options.userEmail, ...this.options.users });
     this.state = {
       options: this.options,
       clock: this.clock,
@@ -135,6 +139,7 @@ export class LocalRuntime {
       http: this.http,
       hooks: this.hooks,
       depth: () => this.running.length,
+      users: this.users,
       webAppUrl: () => this.front?.url ?? FAKE_WEB_APP_URL,
       readHtmlFile: name => readOptional(join(this.options.bundleDir, `${name}.html`)),
     };
@@ -151,6 +156,7 @@ export class LocalRuntime {
     const { kind, authMode } = classifyEvent(event);
     this.seq += 1;
     const exec = new Execution(this.state, { id: `exec-${this.seq}`, fnName, kind, authMode });
+    this.users.bind(exec, triggerOwner(this.triggers, event));
     this.running.push(exec);
     let returned: unknown;
     let failure: { error: unknown } | null = null;
@@ -241,7 +247,7 @@ export class LocalRuntime {
   /** Starts the web-app front; ScriptApp.getService().getUrl() returns its URL from then on. */
   async startWebApp(): Promise<WebApp> {
     if (this.front) return this.front;
-    const front = await startWebFront(request => this.answerWeb(request));
+    const front = await startWebFront(request => this.answerWeb(request), this.options);
     this.front = {
       url: front.url,
       stop: async () => {

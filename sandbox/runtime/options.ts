@@ -35,6 +35,28 @@ export interface LocalRuntimeOptions {
   sheets?: string[];
   /** Also print every script log line to the host console. */
   echoLogs?: boolean;
+  /**
+   * What `ScriptApp.getService().getUrl()` returns outside a web-app execution (menu, trigger,
+   * dialog). Google's Service reference: "If you are running the development mode web app,
+   * this returns the development mode url"; reports say that outside a live doGet/doPost it
+   * returns the `/dev` URL or an outdated one. `'dev'` (default), `'stale'` (an older
+   * deployment's /exec, which the front answers 404) or `'exec'` (the old, lenient model).
+   * Inside doGet/doPost it is always the deployment's `/exec` URL.
+   */
+  webAppUrlOutside?: 'dev' | 'exec' | 'stale';
+  /**
+   * The front answers /exec with 302 to a `script.googleusercontent.com`-like echo URL on the
+   * same server, which serves the content, as Google does (the script has already run when the
+   * 302 goes out). Default true; false answers the content directly with 200.
+   */
+  webAppRedirect?: boolean;
+  /** Consent and quotas per user (see users.ts); the owner is `userEmail`. */
+  users?: {
+    /** Scopes a user left unticked at consent, by e-mail. */
+    withheldScopes?: Record<string, string[]>;
+    /** UrlFetch calls per user per day; 0 = unlimited (default). */
+    urlFetchDailyQuota?: number;
+  };
 }
 
 export type ResolvedOptions = Required<Omit<LocalRuntimeOptions, 'startTime'>> & {
@@ -62,6 +84,9 @@ export function resolveOptions(options: LocalRuntimeOptions = {}): ResolvedOptio
     userEmail: options.userEmail ?? 'owner@example.com',
     sheets: options.sheets ?? ['Sheet1'],
     echoLogs: options.echoLogs ?? false,
+    webAppUrlOutside: options.webAppUrlOutside ?? 'dev',
+    webAppRedirect: options.webAppRedirect ?? true,
+    users: options.users ?? {},
   };
 }
 

@@ -1,8 +1,19 @@
 // ScriptApp: installable triggers kept in a TriggerStore that outlives executions (the test
 // reads `runtime.triggers` and fires them with `runtime.fireTrigger`), the web app's URL, the
-// script id, and the AuthMode/EventType/TriggerSource enums. Builders validate what Apps Script
-// validates (everyMinutes ∈ {1,5,10,15,30}, everyHours ∈ {1,2,4,6,8,12}, 20 triggers per user).
+// script id, consent checks, and the AuthMode/EventType/TriggerSource/AuthorizationStatus
+// enums. Builders validate what Apps Script validates (everyMinutes ∈ {1,5,10,15,30},
+// everyHours ∈ {1,2,4,6,8,12}, 20 triggers per user).
+//
+// Platform rules kept here (sources in README.md, "Real-platform rules"):
+// - a trigger belongs to the user whose execution created it; `getProjectTriggers()` lists only
+//   the current user's, and every user's triggers fire (as that user);
+// - `getService().getUrl()` is the deployment's /exec URL inside doGet/doPost only; elsewhere
+//   the `/dev` URL or an outdated one (option `webAppUrlOutside`);
+// - `getAuthorizationInfo(FULL[, scopes])`, `requireAllScopes(FULL)`, `requireScopes(FULL,
+//   scopes)` judge the manifest's `oauthScopes` against what the user granted.
 
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { GasException, signatureMismatch } from './errors';
 import { requireFullAuth, type Execution } from './execution';
 
@@ -33,6 +44,8 @@ export interface TriggerRecord {
   createdAt: number;
   /** Virtual time a one-shot (after/at) trigger fired; it stays listed, as on the platform. */
   firedAt?: number;
+  /** The user whose execution created it; it runs as that user and only they can list it. */
+  owner: string;
 }
 
 const MAX_TRIGGERS = 20;
@@ -51,7 +64,7 @@ export class TriggerStore {
   }
 
   add(record: Omit<TriggerRecord, 'uid'>): TriggerRecord {
-    if (this.records.length >= MAX_TRIGGERS) {
+    if (this.records.filter(r => r.owner === record.owner).length >= MAX_TRIGGERS) {
       throw new GasException(
         'This script has too many triggers. Triggers must be deleted from the script before more can be added.'
       );
@@ -89,9 +102,16 @@ export class TriggerStore {
   }
 }
 
+/** The user a trigger-fired event runs as (undefined for any other event). */
+export function triggerOwner(store: TriggerStore, event: unknown): string | undefined {
+  const uid = (event as { triggerUid?: unknown } | undefined)?.triggerUid;
+  return typeof uid === 'string' ? store.get(uid)?.owner : undefined;
+}
+
 export function createScriptApp(exec: Execution): object {
-  const { triggers, options } = exec.state;
+  const { triggers, options, users } = exec.state;
   const enums = scriptEnums(exec);
+  const mine = () => triggers.list.filter(r => r.owner === users.userOf(exec));
   return exec.object(
     'ScriptApp',
     {
@@ -101,26 +121,33 @@ export function createScriptApp(exec: Execution): object {
       },
       getProjectTriggers: () => {
         requireFullAuth(exec, 'ScriptApp.getProjectTriggers', SCOPE);
-        return triggers.list.map(r => triggerObject(exec, r));
+        return mine().map(r => triggerObject(exec, r));
       },
       getUserTriggers: source => {
         requireFullAuth(exec, 'ScriptApp.getUserTriggers', SCOPE);
         const id = sourceIdOf(exec, source);
-        return triggers.list.filter(r => r.sourceId === id).map(r => triggerObject(exec, r));
+        return mine()
+          .filter(r => r.sourceId === id)
+          .map(r => triggerObject(exec, r));
       },
       getScriptTriggers: () =>
-        triggers.list.filter(r => r.source === 'CLOCK').map(r => triggerObject(exec, r)),
+        mine()
+          .filter(r => r.source === 'CLOCK')
+          .map(r => triggerObject(exec, r)),
       deleteTrigger: trigger => {
         requireFullAuth(exec, 'ScriptApp.deleteTrigger', SCOPE);
         const record = exec.hostOf<TriggerRecord>(trigger, 'Trigger');
         if (!record) throw signatureMismatch('ScriptApp.deleteTrigger', [trigger]);
-        triggers.remove(record.uid);
+        if (record.owner === users.userOf(exec)) triggers.remove(record.uid);
       },
       getService: () =>
         exec.object('Service', {
-          getUrl: () => exec.state.webAppUrl(),
+          getUrl: () => serviceUrl(exec),
           isEnabled: () => true,
         }),
+      getAuthorizationInfo: (mode, scopes) => authorizationInfo(exec, mode, scopes),
+      requireAllScopes: mode => requireScopes(exec, mode, undefined),
+      requireScopes: (mode, scopes) => requireScopes(exec, mode, scopes),
       getScriptId: () => options.scriptId,
       getOAuthToken: () => 'local-runtime-oauth-token',
       invalidateAuth: () => undefined,
@@ -148,7 +175,77 @@ function scriptEnums(exec: Execution): Record<string, object> {
       'CALENDAR',
     ]),
     WeekDay: exec.enumType('WeekDay', WEEK_DAYS),
+    AuthorizationStatus: exec.enumType('AuthorizationStatus', ['REQUIRED', 'NOT_REQUIRED']),
   };
+}
+
+const STALE_DEPLOYMENT = 'AKfycbStaleDeployment';
+
+/** /exec inside a web-app execution; elsewhere what `webAppUrlOutside` chooses. */
+function serviceUrl(exec: Execution): string {
+  const exec_ = exec.state.webAppUrl();
+  const outside = exec.state.options.webAppUrlOutside;
+  if (exec.isWebApp || outside === 'exec') return exec_;
+  if (outside === 'stale') {
+    // Another (older) deployment's /exec: Google's form replaces the id, the front's gains one.
+    return /\/macros\/s\/[^/]+\/exec$/.test(exec_)
+      ? exec_.replace(/\/s\/[^/]+\/exec$/, `/s/${STALE_DEPLOYMENT}/exec`)
+      : exec_.replace(/\/exec$/, `/s/${STALE_DEPLOYMENT}/exec`);
+  }
+  return exec_.replace(/\/exec$/, '/dev');
+}
+
+/** The manifest's oauthScopes: what the script asks people to consent to. */
+export function manifestScopes(bundleDir: string): string[] {
+  const path = join(bundleDir, 'appsscript.json');
+  if (!existsSync(path)) return [];
+  try {
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as { oauthScopes?: unknown };
+    return Array.isArray(manifest.oauthScopes) ? manifest.oauthScopes.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
+function scopesAsked(exec: Execution, scopes: unknown): string[] {
+  if (scopes === undefined) return manifestScopes(exec.state.options.bundleDir);
+  if (!Array.isArray(scopes)) throw signatureMismatch('ScriptApp.getAuthorizationInfo', [scopes]);
+  return scopes.map(String);
+}
+
+function missingScopes(exec: Execution, scopes: string[]): string[] {
+  const user = exec.state.users.userOf(exec);
+  return scopes.filter(s => !exec.state.users.hasScope(user, s));
+}
+
+function authorizationInfo(exec: Execution, mode: unknown, scopes: unknown): object {
+  checkMode(exec, mode, 'ScriptApp.getAuthorizationInfo');
+  const asked = scopesAsked(exec, scopes);
+  const missing = missingScopes(exec, asked);
+  const statuses = scriptEnums(exec).AuthorizationStatus as Record<string, object>;
+  const url = `https://script.google.com/macros/d/${exec.state.options.scriptId}/authorize`;
+  return exec.object('AuthorizationInfo', {
+    getAuthorizationStatus: () => statuses[missing.length > 0 ? 'REQUIRED' : 'NOT_REQUIRED'],
+    getAuthorizationUrl: () => (missing.length > 0 ? url : null),
+    getAuthorizedScopes: () => asked.filter(s => !missing.includes(s)),
+  });
+}
+
+/**
+ * "If any consents are missing, then this method ends the current execution and renders an
+ * authorization prompt": here the execution is killed (nothing after it runs) with the
+ * wording Apps Script uses when authorization is needed.
+ */
+function requireScopes(exec: Execution, mode: unknown, scopes: unknown): void {
+  checkMode(exec, mode, 'ScriptApp.requireScopes');
+  if (missingScopes(exec, scopesAsked(exec, scopes)).length > 0) {
+    exec.killNow('Authorization is required to perform that action.');
+  }
+}
+
+function checkMode(exec: Execution, mode: unknown, method: string): void {
+  const modes = scriptEnums(exec).AuthMode as Record<string, object>;
+  if (!Object.values(modes).includes(mode as object)) throw signatureMismatch(method, [mode]);
 }
 
 function sourceIdOf(exec: Execution, source: unknown): string {
@@ -165,9 +262,16 @@ function triggerBuilder(exec: Execution, handler: string): object {
   });
 }
 
-function create(exec: Execution, record: Omit<TriggerRecord, 'uid' | 'createdAt'>): object {
+function create(
+  exec: Execution,
+  record: Omit<TriggerRecord, 'uid' | 'createdAt' | 'owner'>
+): object {
   requireFullAuth(exec, 'TriggerBuilder.create', SCOPE);
-  const stored = exec.state.triggers.add({ ...record, createdAt: exec.state.clock.now() });
+  const stored = exec.state.triggers.add({
+    ...record,
+    createdAt: exec.state.clock.now(),
+    owner: exec.state.users.userOf(exec),
+  });
   return triggerObject(exec, stored);
 }
 

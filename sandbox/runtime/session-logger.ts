@@ -1,20 +1,22 @@
 // Session, Logger and console. Log lines go to the execution's log (RunResult.logs) instead of
-// Stackdriver. The active user is the owner, except in web apps and simple triggers where Apps
-// Script reports an empty e-mail; the effective user is always the owner.
+// Stackdriver. The effective user is whoever the execution runs as (users.ts: a trigger's
+// creator, the deployer in the web app, else the person at the keyboard); the active user is
+// the same, except in web apps and simple triggers where Apps Script reports an empty e-mail.
 
 import { formatWithOptions } from 'node:util';
 import { createHash } from 'node:crypto';
 import type { Execution, LogEntry } from './execution';
 
 export function createSession(exec: Execution): object {
-  const { options } = exec.state;
+  const { options, users } = exec.state;
   const anonymous = exec.isWebApp || exec.authMode === 'LIMITED';
+  const user = users.userOf(exec);
   return exec.object('Session', {
     getScriptTimeZone: () => options.scriptTimeZone,
-    getActiveUser: () => userObject(exec, anonymous ? '' : options.userEmail),
-    getEffectiveUser: () => userObject(exec, options.userEmail),
+    getActiveUser: () => userObject(exec, anonymous ? '' : user),
+    getEffectiveUser: () => userObject(exec, user),
     getTemporaryActiveUserKey: () =>
-      createHash('sha256').update(`${options.scriptId}:${options.userEmail}`).digest('base64url'),
+      createHash('sha256').update(`${options.scriptId}:${user}`).digest('base64url'),
     getActiveUserLocale: () => (anonymous ? '' : 'en'),
   });
 }

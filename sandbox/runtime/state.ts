@@ -12,6 +12,7 @@ import type { PropertyStores } from './properties-service';
 import type { TriggerStore } from './script-app-service';
 import type { SpreadsheetModel } from './sheet-model';
 import type { UiRecorder } from './ui-service';
+import type { UserDirectory } from './users';
 
 /** A request as the afterFetch hook sees it. */
 export interface FetchedRequest {
@@ -104,6 +105,8 @@ export interface RuntimeState {
   readonly hooks: RuntimeHooks;
   /** How many executions are running now (nested ones included). */
   depth(): number;
+  /** Who runs each execution and which scopes each user granted. */
+  readonly users: UserDirectory;
   /** The web app's URL: the front's when started, else a fake /exec URL. */
   webAppUrl(): string;
   /** The text of `<bundleDir>/<name>.html`, or undefined (HtmlService.*FromFile). */

@@ -7,7 +7,7 @@
 import type { CachePort, ClockPort, HttpPort, HttpResponse, KeyValueStore } from '../ports';
 import type { LoggerPort, MutexPort } from '../ports';
 import { normalizeBaseUrl } from './base-url';
-import { AmoError, isObject, parseJson, readProblem, redact } from './errors';
+import { AmoError, isObject, parseJson, PlatformError, readProblem, redact } from './errors';
 import { pacerFor } from './pacer';
 import { sha256Hex } from './sha256';
 import { AMO_TOKENS_KEY, TokenStore } from './token-store';
@@ -191,6 +191,9 @@ export class OAuthTokenSource implements TokenSource {
       ]);
     } catch (e) {
       const reason = this.scrub(e instanceof Error ? e.message : String(e));
+      if (e instanceof PlatformError) {
+        throw new AmoError({ kind: 'platform', retryable: e.reason === 'quota', message: reason });
+      }
       throw new AmoError({
         kind: 'network',
         retryable: true,

@@ -15,7 +15,15 @@ import type {
 } from '../ports';
 import type { TokenSource } from './auth';
 import type { AmoCall, CallValue } from './calls';
-import { AmoError, describeProblem, parseJson, readProblem, redact } from './errors';
+import {
+  AmoError,
+  describeProblem,
+  isObject,
+  parseJson,
+  PlatformError,
+  readProblem,
+  redact,
+} from './errors';
 import type { AmoErrorInit, Result } from './errors';
 import { pacerFor } from './pacer';
 import type { RequestPacer } from './pacer';
@@ -261,6 +269,9 @@ export class AmoClient implements AmoRunner {
           : undefined,
       operation: operationOf(p.call),
     };
+    if (status === 403 && isRightsRefusal(body.ok ? body.value : undefined)) {
+      return fail(this.refusedRights(text, facts));
+    }
     if (status === 403) return fail(this.block(text, facts));
     if (this.policy.statusCodes.includes(status)) {
       const asked = requestedDelayMs(
@@ -344,7 +355,25 @@ export class AmoClient implements AmoRunner {
     return outcome;
   }
 
-  /** 403: AmoCRM blocks an address after repeated 429s; stop sending for this execution. */
+  /**
+   * 403 with AmoCRM's problem+json body: this user may not do this (admin-only methods such as
+   * creating custom fields or managing webhooks; Kommo "Invalid scope"). Only this call fails;
+   * the rest of the run goes on. Retryable: an administrator may grant the right, or what
+   * looked like a refusal was a block that lifts.
+   */
+  private refusedRights(text: string, facts: Partial<AmoErrorInit>): AmoError {
+    const error = new AmoError({
+      ...facts,
+      kind: 'http',
+      status: 403,
+      retryable: true,
+      message: `AmoCRM refused (403): the AmoCRM user of the token lacks the rights for ${facts.operation ?? 'this'}, which may need an account administrator (${text})`,
+    });
+    this.logger.warn(error.message);
+    return error;
+  }
+
+  /** 403 otherwise: AmoCRM blocks an address after repeated 429s; stop sending for this run. */
   private block(text: string, facts: Partial<AmoErrorInit>): AmoError {
     this.blockedBy = new AmoError({
       ...facts,
@@ -429,6 +458,11 @@ export class AmoClient implements AmoRunner {
     p.attempts++;
     const reason = this.scrub(e instanceof Error ? e.message : String(e));
     const operation = operationOf(p.call);
+    if (e instanceof PlatformError || (e instanceof Error && e.name === 'PlatformError')) {
+      // Apps Script refused before sending: no retry in this run, nothing reached AmoCRM.
+      const quota = (e as PlatformError).reason === 'quota';
+      return fail(new AmoError({ kind: 'platform', operation, message: reason, retryable: quota }));
+    }
     const isNetwork =
       e instanceof NetworkError || (e instanceof Error && e.name === 'NetworkError');
     if (!p.call.idempotent) {
@@ -501,6 +535,15 @@ export class AmoClient implements AmoRunner {
       this.clock.sleep(Math.min(left, MAX_SLEEP_MS));
     }
   }
+}
+
+/**
+ * A rights refusal comes as problem+json (`{"title":"Forbidden","status":403,"detail":…}`, as
+ * for Kommo's "Invalid scope"); the block after repeated 429s as a bare `403 Forbidden` page.
+ * What AmoCRM sends for a non-admin is not documented: this reading is an assumption.
+ */
+function isRightsRefusal(body: unknown): boolean {
+  return isObject(body) && (body.status === 403 || typeof body.detail === 'string');
 }
 
 function fail(error: AmoError): Outcome {

@@ -3,8 +3,50 @@
 // `redact` with the secrets the caller knows (tokens, client secret, auth code), so an error
 // shown in a cell or a log line can never leak one, whatever AmoCRM echoed back.
 
-/** What went wrong, coarsely: decides how the caller reacts. */
-export type AmoErrorKind = 'http' | 'network' | 'auth' | 'blocked' | 'deadline' | 'config';
+/**
+ * What went wrong, coarsely: decides how the caller reacts. `platform`: Apps Script itself
+ * refused to send (a permission not granted, a daily quota spent): nothing reached AmoCRM.
+ */
+export type AmoErrorKind =
+  'http' | 'network' | 'auth' | 'blocked' | 'deadline' | 'config' | 'platform';
+
+/**
+ * UrlFetchApp refused before sending: a permission the person did not grant, or a daily quota
+ * that is spent. Not a network error: retrying in the same run cannot help, and the message
+ * must not say that AmoCRM could not be reached.
+ */
+export class PlatformError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'permission' | 'quota'
+  ) {
+    super(message);
+    this.name = 'PlatformError';
+  }
+}
+
+/**
+ * Apps Script's own refusals, by their wording: "You do not have permission to call
+ * UrlFetchApp.fetch. Required permissions: …", "Authorization is required to perform that
+ * action.", and "Service invoked too many times for one day: urlfetch." (guides/services/
+ * quotas: exceeding a quota throws). Anything else thrown by UrlFetchApp is a network error.
+ */
+export function platformErrorOf(message: string): PlatformError | null {
+  if (/Service invoked too many times for one day|Bandwidth quota exceeded/i.test(message)) {
+    return new PlatformError(
+      `Apps Script's daily limit of requests to other services (UrlFetch) is used up; the sync resumes when it resets, 24 hours after the first request (${message})`,
+      'quota'
+    );
+  }
+  if (/You do not have permission to call|Authorization is required/i.test(message)) {
+    const scope = /Required permissions?:\s*(\S+)/i.exec(message)?.[1];
+    return new PlatformError(
+      `Permission missing: the script may not connect to AmoCRM because the permission "Connect to an external service"${scope ? ` (${scope})` : ''} was not granted. Run AmoCRM → Sync now and allow every permission it asks for.`,
+      'permission'
+    );
+  }
+  return null;
+}
 
 /** One failed check of AmoCRM's request validation (`validation-errors[].errors[]`). */
 export interface AmoValidationError {

@@ -11,7 +11,9 @@ import {
   syncEverything,
 } from '../sync/flows';
 import type { Ports } from '../sync/context';
+import { hookState, type HookState } from '../sync/hook-state';
 import { receiveWebhook } from '../sync/webhook';
+import { learnWebAppUrl, saveWebAppUrl, WEB_APP_URL_HINT } from '../sync/webhook-url';
 import { dialogHtml } from '../ui/dialog-html';
 import * as settingsUi from '../ui/settings';
 import { UrlFetchHttp } from './http';
@@ -77,7 +79,10 @@ export function doPost(e: GoogleAppsScript.Events.DoPost): GoogleAppsScript.Cont
 }
 
 export function doGet(): GoogleAppsScript.Content.TextOutput {
-  return json(health(ports(), SCRIPT_VERSION));
+  const p = ports();
+  // Here getUrl() is the deployment's /exec URL: opening it once teaches the script its URL.
+  learnWebAppUrl(p.props, p.triggers);
+  return json(health(p, SCRIPT_VERSION));
 }
 
 export function syncNow(): string {
@@ -94,7 +99,9 @@ export function runBackgroundWork(): string {
 
 export function installTriggers(): string {
   const summary = installAllTriggers(ports());
-  const message = `Triggers ready (created ${summary.created.length}, removed ${summary.removed}); ${summary.prepared}`;
+  const message =
+    summary.note ??
+    `Triggers ready (created ${summary.created.length}, removed ${summary.removed}); ${summary.prepared}`;
   toastIfOpen(message);
   return message;
 }
@@ -108,7 +115,7 @@ export function showWebhookUrl(): void {
   const url = settingsUi.loadSettings(ports()).webhookUrl;
   SpreadsheetApp.getUi().alert(
     'AmoCRM webhook URL',
-    url ?? 'Deploy the script as a web app and save the settings first.',
+    url ?? WEB_APP_URL_HINT,
     SpreadsheetApp.getUi().ButtonSet.OK
   );
 }
@@ -117,6 +124,17 @@ export function openSyncLog(): void {
   const sheet = SpreadsheetApp.getActiveSpreadsheet().getSheetByName('AmoCRM log');
   if (sheet) sheet.activate();
   else toastIfOpen('Nothing has been logged yet.');
+}
+
+/** The webhook's state as last seen, for the settings dialog (no request to AmoCRM). */
+export function webhookState(): HookState {
+  return hookState(new ScriptPropertiesStore());
+}
+
+/** The dialog's "paste the web app URL": kept when it is an /exec URL, else why not. */
+export function settingsSaveWebAppUrl(url: string): { ok: boolean; error?: string } {
+  const error = saveWebAppUrl(new ScriptPropertiesStore(), String(url ?? ''));
+  return error ? { ok: false, error } : { ok: true };
 }
 
 export function settingsLoad(): settingsUi.SettingsView {

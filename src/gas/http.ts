@@ -1,5 +1,8 @@
 // HttpPort over UrlFetchApp: one fetchAll per batch, HTTP errors returned as responses
-// (muteHttpExceptions) so the AmoCRM client decides, transport failures as NetworkError.
+// (muteHttpExceptions) so the AmoCRM client decides, transport failures as NetworkError, and
+// Apps Script's own refusals (a permission not granted, the daily UrlFetch quota) as a
+// PlatformError: nothing was sent, and retrying as if the network failed cannot help.
+import { platformErrorOf } from '../amo/errors';
 import { HttpPort, HttpRequest, HttpResponse, NetworkError } from '../ports';
 
 export class UrlFetchHttp implements HttpPort {
@@ -9,7 +12,8 @@ export class UrlFetchHttp implements HttpPort {
     try {
       responses = UrlFetchApp.fetchAll(params);
     } catch (e) {
-      throw new NetworkError(e instanceof Error ? e.message : String(e));
+      const message = e instanceof Error ? e.message : String(e);
+      throw platformErrorOf(message) ?? new NetworkError(message);
     }
     return responses.map(toHttpResponse);
   }

@@ -1,5 +1,14 @@
-// TriggerPort over ScriptApp.
+// TriggerPort over ScriptApp (and Session for the user the execution runs as).
 import { TriggerInfo, TriggerPort } from '../ports';
+
+/** getAuthorizationInfo(mode, scopes) and getAuthorizedScopes() postdate the typings. */
+type AuthorizationInfo = GoogleAppsScript.Script.AuthorizationInfo & {
+  getAuthorizedScopes(): string[] | null;
+};
+type GetAuthorizationInfo = (
+  mode: GoogleAppsScript.Script.AuthMode,
+  scopes?: string[]
+) => AuthorizationInfo;
 
 export class GasTriggers implements TriggerPort {
   list(): TriggerInfo[] {
@@ -26,11 +35,35 @@ export class GasTriggers implements TriggerPort {
     if (trigger) ScriptApp.deleteTrigger(trigger);
   }
 
+  /** Inside doGet/doPost the deployment's /exec URL; elsewhere maybe /dev or an old one. */
   webAppUrl(): string | null {
     try {
       return ScriptApp.getService().getUrl() || null;
     } catch {
       return null;
+    }
+  }
+
+  currentUser(): string {
+    try {
+      return Session.getEffectiveUser().getEmail() || '';
+    } catch {
+      return '';
+    }
+  }
+
+  missingScopes(scopes: string[]): string[] {
+    try {
+      const info = (ScriptApp.getAuthorizationInfo as unknown as GetAuthorizationInfo)(
+        ScriptApp.AuthMode.FULL,
+        scopes
+      );
+      if (info.getAuthorizationStatus() !== ScriptApp.AuthorizationStatus.REQUIRED) return [];
+      const granted = info.getAuthorizedScopes() ?? [];
+      return scopes.filter(s => !granted.includes(s));
+    } catch {
+      // The check itself is not available: the services' own errors will say what is missing.
+      return [];
     }
   }
 }

@@ -4,6 +4,7 @@ import { createTokenSource } from '../amo/auth';
 import { AmoClient } from '../amo/client';
 import { StatusDirectory } from '../amo/pipelines';
 import { readSettings } from './config';
+import { requireConsent, SCOPES } from './consent';
 import { Ports, SAFE_WORK_MS, SyncContext } from './context';
 import { LogEntry, SyncLog } from './sync-log';
 
@@ -17,6 +18,7 @@ export interface ContextOptions {
 
 /** Throws an Error whose message tells the person which setting to fix. */
 export function buildContext(ports: Ports, options: ContextOptions): SyncContext {
+  requireConsent(ports.triggers, [SCOPES.external], 'talk to AmoCRM');
   const props = ports.props.getAll();
   const result = readSettings(props);
   if (!result.ok) throw new Error(result.error);

@@ -11,6 +11,7 @@ import { readClaims } from './claims';
 import { emptyReport, LOCK_WAIT_MS, push, PushReport } from './push';
 import { emptyPullReport } from './pull';
 import { reconcile, ReconcileReport } from './reconcile';
+import { finishBackground, planBackground } from './schedule';
 import { ensureTriggers, TriggerSummary } from './triggers';
 
 /** The block an edit touched, 1-based and inclusive. */
@@ -79,10 +80,20 @@ function importAll(ctx: SyncContext): SyncSummary {
   return { push: pushed, message };
 }
 
-/** The time-driven trigger: retries and continues pushes, then reconciles. */
+/**
+ * The time-driven trigger (every minute): idles after one Script Properties read unless
+ * webhooks are queued or the pull is due (src/sync/schedule.ts); else retries and continues
+ * pushes, then reconciles.
+ */
 export function backgroundWork(ports: Ports): SyncSummary {
+  const plan = planBackground(ports.props.getAll(), ports.clock.now());
+  if (!plan.due) return { push: NO_PUSH, message: `background: ${plan.reason}` };
   const ctx = buildContext(ports, { flow: 'background' });
-  return logged(ctx, () => background(ctx));
+  return logged(ctx, () => {
+    const summary = background(ctx);
+    finishBackground(ctx, plan, summary.pull?.webhook);
+    return summary;
+  });
 }
 
 function background(ctx: SyncContext): SyncSummary {
@@ -99,7 +110,7 @@ function background(ctx: SyncContext): SyncSummary {
  * row's id, and the pipelines' status names. Setup failures do not stop the triggers.
  */
 export function installAllTriggers(ports: Ports): TriggerSummary & { prepared: string } {
-  const summary = ensureTriggers(ports.triggers);
+  const summary = ensureTriggers(ports.triggers, { props: ports.props, now: ports.clock.now() });
   let prepared = 'AmoCRM not prepared';
   try {
     const ctx = buildContext(ports, { flow: 'sync' });

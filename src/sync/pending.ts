@@ -1,7 +1,9 @@
-// Webhook work that could not be applied at once (lock busy, AmoCRM slow): the ids are kept
-// in Script Properties, one key per delivery so concurrent web-app executions never
-// read-modify-write the same value, and the background trigger applies them. The queue is
-// bounded: past MAX_KEYS deliveries, a single "pull everything linked" flag replaces them.
+// Webhook work: doPost never applies a delivery itself (it must answer within AmoCRM's 2 s),
+// it keeps the ids in Script Properties, one key per delivery so concurrent web-app
+// executions never read-modify-write the same value, and the 1-minute background trigger
+// applies them (reconcile). The queue is bounded: past MAX_KEYS deliveries, a single "pull
+// everything linked" flag replaces them. A repeated delivery (AmoCRM's retries at +5 and +15
+// minutes when it counts Apps Script's 302 as a failure) costs only an idempotent re-read.
 import type { KeyValueStore } from '../ports';
 import { STATE } from './config';
 import type { PullRequest } from './pull';
@@ -10,8 +12,19 @@ const MAX_KEYS = 50;
 /** Well under the 9 KB per-value limit: 50 entries stay near 100 KB of the 500 KB store. */
 const MAX_VALUE_CHARS = 2000;
 
-export function queuePull(store: KeyValueStore, key: string, req: PullRequest): void {
-  const keys = Object.keys(store.getAll()).filter(k => k.startsWith(STATE.pendingLeadsPrefix));
+/**
+ * Queues one delivery's ids. `knownKeys` are the property keys the caller already read (doPost
+ * reads them once), so queueing costs one write and no read.
+ */
+export function queuePull(
+  store: KeyValueStore,
+  key: string,
+  req: PullRequest,
+  knownKeys?: string[]
+): void {
+  const keys = (knownKeys ?? Object.keys(store.getAll())).filter(k =>
+    k.startsWith(STATE.pendingLeadsPrefix)
+  );
   const value = JSON.stringify(req);
   if (keys.length >= MAX_KEYS || value.length > MAX_VALUE_CHARS) {
     store.set(STATE.pullAll, '1');
@@ -25,6 +38,14 @@ export interface QueuedPulls {
   request: PullRequest;
   /** The queue overflowed: every linked row must be pulled. */
   all: boolean;
+}
+
+/** True when deliveries wait to be applied (a cheap check on a properties snapshot). */
+export function hasQueuedPulls(props: Record<string, string>): boolean {
+  return (
+    props[STATE.pullAll] === '1' ||
+    Object.keys(props).some(k => k.startsWith(STATE.pendingLeadsPrefix))
+  );
 }
 
 export function readQueuedPulls(props: Record<string, string>): QueuedPulls {

@@ -248,7 +248,7 @@ function newLead(
     status_id: ctx.settings.statusId,
     request_id: item.externalId,
   };
-  if (rowIdField !== null) {
+  if (rowIdField !== null && rowIdField > 0) {
     lead.custom_fields_values = [{ field_id: rowIdField, values: [{ value: item.externalId }] }];
   }
   if (item.data.budget !== null) lead.price = item.data.budget;

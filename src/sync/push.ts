@@ -17,7 +17,7 @@ import { missingColumns, PERSON_COLUMNS } from '../sheet/headers';
 import { SheetTable, TableRow } from '../sheet/table';
 import { fetchAllPages } from '../amo/batching';
 import { mainContactId } from '../amo/fields';
-import { leadExternalId, rowIdFieldId } from './amo-reads';
+import { healRowIdField, leadExternalId, rowIdFieldId } from './amo-reads';
 import {
   Claim,
   ClaimView,
@@ -351,6 +351,7 @@ function talkToAmo(ctx: SyncContext, plan: Plan, recover: boolean): AmoResult {
     return { outcomes, resolved: [] };
   }
   const outcomes = sendPush(ctx, plan.creates, plan.updates, rowIdField);
+  healRowIdField(ctx.props, outcomes.values());
   for (const [id, outcome] of adopted) outcomes.set(id, outcome);
   return { outcomes, resolved: recover ? plan.recoverFrom : [] };
 }

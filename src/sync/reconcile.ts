@@ -8,11 +8,14 @@ import { AmoError } from '../amo/errors';
 import { PIPELINES_CACHE_KEY, StatusDirectory } from '../amo/pipelines';
 import { listContacts, listLeads, listWebhooks, subscribeWebhook } from '../amo/calls';
 import type { Contact, Lead } from '../amo/types';
-import { PROP, STATE } from './config';
+import { STATE } from './config';
 import type { SyncContext } from './context';
 import { clearQueuedPulls, readQueuedPulls } from './pending';
 import { emptyPullReport, pull, PullReport } from './pull';
 import { readClaims } from './claims';
+import { webhookUrl } from './webhook-url';
+
+export { webhookUrl };
 
 /** The webhook subscription is checked at most this often by the background run. */
 const HOURLY_MS = 60 * 60 * 1000;
@@ -217,12 +220,4 @@ function checkWebhook(ctx: SyncContext): ReconcileReport['webhook'] {
   }
   ctx.logger.info('webhook: the AmoCRM subscription was missing or switched off and is restored');
   return 'restored';
-}
-
-/** The URL AmoCRM posts to: the web app's URL with the shared secret. */
-export function webhookUrl(ctx: Pick<SyncContext, 'triggers' | 'props'>): string | null {
-  const base = ctx.triggers.webAppUrl();
-  const secret = ctx.props.get(PROP.webhookSecret);
-  if (!base || !secret) return null;
-  return `${base}${base.includes('?') ? '&' : '?'}secret=${encodeURIComponent(secret)}`;
 }

@@ -1,16 +1,21 @@
 // doPost's logic: check the URL's secret (constant time) and the sending account, parse
-// AmoCRM's form body, and apply the current state of the named leads and contacts to their
-// rows. Anything refused changes nothing and says why; anything that cannot be applied
-// within AmoCRM's 2-second wait is queued for the background trigger and answered ok.
-import { AmoError } from '../amo/errors';
+// AmoCRM's form body, and queue the named leads and contacts for the background run, which
+// reads their current state and applies it (src/sync/reconcile.ts). AmoCRM waits 2 seconds
+// (Kommo "Webhooks": success is an answer of 100–299 within 2 s) and Apps Script cannot
+// answer early, while one UrlFetch already sent may hang for its fixed ~60 s deadline and a
+// large sheet takes seconds to read. So doPost makes no AmoCRM request, takes no lock and
+// reads no sheet: one read of Script Properties and one write, whatever AmoCRM and the sheet
+// do. Anything refused changes nothing and says why.
 import { parseWebhook, WebhookPayload } from '../webhook/events';
 import { secretMatches } from '../webhook/secret';
-import { expectedAccount, learnAccount } from './account';
-import { buildContext } from './build-context';
-import { PROP } from './config';
-import type { Ports, SyncContext } from './context';
+import type { KeyValueStore } from '../ports';
+import { expectedAccount } from './account';
+import { PROP, readSettings } from './config';
+import type { Ports } from './context';
 import { queuePull } from './pending';
-import { pull, PullRequest } from './pull';
+import type { PullRequest } from './pull';
+import { learnWebAppUrl, WEB_APP_URL_KEY } from './webhook-url';
+import { recordDelivery } from './hook-state';
 
 export interface WebhookRequest {
   secret: string | null;
@@ -20,39 +25,40 @@ export interface WebhookRequest {
 export type WebhookAnswer =
   { ok: true; rows: number; queued: boolean; ignored: number } | { ok: false; error: string };
 
-/** AmoCRM gives up after 2 s; the script answers within about one. */
-const AMO_BUDGET_MS = 1200;
-const LOCK_WAIT_MS = 300;
-
 export function receiveWebhook(ports: Ports, req: WebhookRequest): WebhookAnswer {
-  if (!secretMatches(req.secret, ports.props.get(PROP.webhookSecret))) {
+  const props = ports.props.getAll();
+  if (!secretMatches(req.secret, props[PROP.webhookSecret] ?? null)) {
     return refuse('wrong or missing secret');
   }
+  // Inside doPost getUrl() is the deployment's /exec URL: the one worth showing and subscribing.
+  learnWebAppUrl(ports.props, ports.triggers, props[WEB_APP_URL_KEY] ?? null);
   const parsed = parseWebhook(req.body);
   if (!parsed.ok) return refuse(parsed.error);
-  let ctx: SyncContext;
-  try {
-    ctx = buildContext(ports, {
-      flow: 'webhook',
-      amoBudgetMs: AMO_BUDGET_MS,
-      workBudgetMs: AMO_BUDGET_MS,
-    });
-  } catch (e) {
-    return refuse(`the integration is not configured: ${message(e)}`);
-  }
-  const accountError = checkAccount(ctx, parsed.value);
+  const settings = readSettings(props);
+  if (!settings.ok) return refuse(`the integration is not configured: ${settings.error}`);
+  const accountError = checkAccount(settings.settings.baseUrl, snapshot(props), parsed.value);
   if (accountError) return refuse(accountError);
-  return apply(ctx, toPullRequest(parsed.value));
+  const pull = toPullRequest(parsed.value);
+  const total = pull.leadIds.length + pull.contactIds.length + pull.deletedLeadIds.length;
+  recordDelivery(ports.props, ports.clock.now());
+  if (total === 0) return { ok: true, rows: 0, queued: false, ignored: 0 };
+  queuePull(ports.props, ports.uuid(), pull, Object.keys(props));
+  return { ok: true, rows: 0, queued: true, ignored: 0 };
 }
 
-function checkAccount(ctx: SyncContext, payload: WebhookPayload): string | null {
-  let expected = expectedAccount(ctx.settings.baseUrl, ctx.props);
+/**
+ * The account must already be known (from AMO_BASE_URL or remembered by Settings or Install
+ * triggers): asking AmoCRM here could outlast AmoCRM's wait. An unknown account is refused;
+ * the background run learns it and the reconciliation pull covers what the webhook named.
+ */
+function checkAccount(
+  baseUrl: string,
+  props: Pick<KeyValueStore, 'get'>,
+  payload: WebhookPayload
+): string | null {
+  const expected = expectedAccount(baseUrl, props as KeyValueStore);
   if (!expected) {
-    try {
-      expected = learnAccount(ctx.amo, ctx.props);
-    } catch {
-      return 'the account could not be checked: AmoCRM did not answer';
-    }
+    return 'the AmoCRM account is not known yet (save the settings or run Install triggers); the change is picked up by the next reconciliation';
   }
   if (payload.account.subdomain !== expected.subdomain)
     return 'the webhook is from another account';
@@ -73,30 +79,11 @@ function toPullRequest(payload: WebhookPayload): PullRequest {
   };
 }
 
-function apply(ctx: SyncContext, req: PullRequest): WebhookAnswer {
-  const total = req.leadIds.length + req.contactIds.length + req.deletedLeadIds.length;
-  if (total === 0) return { ok: true, rows: 0, queued: false, ignored: 0 };
-  try {
-    const report = pull(ctx, req, LOCK_WAIT_MS);
-    if (report.queued)
-      ctx.logger.warn('webhook: queued for the background run (the script is busy)');
-    return { ok: true, rows: report.rowsChanged, queued: report.queued, ignored: report.ignored };
-  } catch (e) {
-    if (e instanceof AmoError) return queue(ctx, req, e.message);
-    throw e;
-  }
-}
-
-function queue(ctx: SyncContext, req: PullRequest, reason: string): WebhookAnswer {
-  queuePull(ctx.props, ctx.uuid(), req);
-  ctx.logger.warn(`webhook: queued for the background run (${reason})`);
-  return { ok: true, rows: 0, queued: true, ignored: 0 };
+/** A read-only view of a properties snapshot. */
+function snapshot(props: Record<string, string>): Pick<KeyValueStore, 'get'> {
+  return { get: key => props[key] ?? null };
 }
 
 function refuse(error: string): WebhookAnswer {
   return { ok: false, error };
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -1,11 +1,13 @@
 // What AmoCRM → sheet costs, measured with the runtime's counters on the executions the
-// web-app front and the time-driven trigger ran: AmoCRM requests, Spreadsheet calls and
-// virtual time per webhook, and per reconciliation run with nothing changed.
+// web-app front and the time-driven trigger ran: doPost only queues (no AmoCRM request, no
+// sheet call), the next minute's run applies; AmoCRM requests, Spreadsheet calls and virtual
+// time per webhook, per reconciliation run with nothing changed, and per idle minute.
 import type { Counters } from '../../sandbox/runtime';
 import {
   answerOf,
   lastWebhook,
   leadIdOf,
+  QUEUED,
   STATUS,
   webhookBody,
   World,
@@ -27,8 +29,16 @@ function people(n: number) {
   }));
 }
 
-/** Moves every linked lead without webhooks, then delivers one body naming them all. */
-async function oneWebhookNaming(n: number): Promise<Counters> {
+/** Requests of a run other than the webhook-state check (one GET every half hour). */
+function syncRequests(c: Counters): number {
+  return c.httpRequests - (c.httpByEndpoint['GET /api/v4/webhooks'] ?? 0);
+}
+
+/**
+ * Moves every linked lead without webhooks, then delivers one body naming them all: doPost
+ * only queues (no AmoCRM request, no sheet call), the next minute's run applies it.
+ */
+async function oneWebhookNaming(n: number): Promise<{ doPost: Counters; applied: Counters }> {
   const ids = Array.from({ length: n }, (_, i) => leadIdOf(w, i));
   await w.fake.admin.setWebhookDelivery(false);
   for (const leadId of ids) {
@@ -41,37 +51,47 @@ async function oneWebhookNaming(n: number): Promise<Counters> {
     w.now()
   );
   expect(delivery.ok).toBe(true);
-  expect(answerOf(lastWebhook(w))).toEqual({ ok: true, rows: n, queued: false, ignored: 0 });
+  expect(answerOf(lastWebhook(w))).toEqual(QUEUED);
+  const doPost = lastWebhook(w).result?.counters as Counters;
+  const [applied] = w.nextMinute();
   expect(new Set(w.rows().map(r => r.status))).toEqual(new Set([STATUS.contract.name]));
-  return lastWebhook(w).result?.counters as Counters;
+  return { doPost, applied: applied.counters };
+}
+
+/** What doPost costs whatever it names: one Script Properties read and two writes. */
+function expectQueuedOnly(doPost: Counters): void {
+  expect(doPost.httpRequests).toBe(0);
+  expect(doPost.spreadsheetCalls).toBe(0);
+  expect(doPost.propertiesCalls).toBeLessThanOrEqual(3);
+  expect(doPost.virtualMs).toBeLessThan(2000);
 }
 
 describe('one webhook', () => {
-  it('naming 1 lead: 2 AmoCRM requests, 9 Spreadsheet calls, well under a second', async () => {
+  it('naming 1 lead: doPost asks nothing; the next run 2 AmoCRM requests, one block written', async () => {
     w = await worldWithRows(people(1));
-    const counters = await oneWebhookNaming(1);
+    const { doPost, applied } = await oneWebhookNaming(1);
 
-    expect(counters.httpByEndpoint).toEqual({ 'GET /api/v4/leads': 1, 'GET /api/v4/contacts': 1 });
-    // A snapshot without the lock (getDataRange + getValues) to learn which rows link what;
-    // under the lock the sheet again with the memory notes (3), the status cell, the memory
-    // note, and the flush before the lock goes. (A status is the script's own column: no
-    // formula read; a budget is a person's, see below.)
-    expect(counters.spreadsheetCalls).toBe(8);
-    expect(counters.spreadsheetWrites).toBe(2);
-    expect(counters.virtualMs).toBeLessThanOrEqual(1000);
+    expectQueuedOnly(doPost);
+    expect(syncRequests(applied)).toBe(2);
+    expect(applied.httpByEndpoint).toMatchObject({
+      'GET /api/v4/leads': 1,
+      'GET /api/v4/contacts': 1,
+    });
+    expect(applied.spreadsheetWrites).toBe(1);
+    expect(applied.virtualMs).toBeLessThanOrEqual(1000);
   });
 
   it('a price change: 2 requests; one block per run of synced columns it touches', async () => {
     w = await worldWithRows(people(1));
     await w.fake.admin.setLeadPrice({ leadId: leadIdOf(w, 0), price: 777, now: w.now() });
+    expectQueuedOnly(lastWebhook(w).result?.counters as Counters);
+    const [run] = w.nextMinute();
 
     expect(w.row(0).budget).toBe(777);
-    const counters = lastWebhook(w).result?.counters as Counters;
-    expect(counters.httpRequests).toBe(2);
-    // budget (D), sync_status (K) and its memory note: only the cells that change, never
-    // the "Комментарий" column (E). Reads 2 + 3 + formulas 1, writes 3, flush 1.
-    expect(counters.spreadsheetWrites).toBe(3);
-    expect(counters.spreadsheetCalls).toBe(10);
+    expect(syncRequests(run.counters)).toBe(2);
+    // budget (D) and sync_status (K) are two blocks: the "Комментарий" column (E) between
+    // them is never written.
+    expect(run.counters.spreadsheetWrites).toBe(2);
   });
 
   it('after a quiet day of background runs, still 2 requests (status names stay cached)', async () => {
@@ -81,43 +101,45 @@ describe('one webhook', () => {
       w.rt.clock.advance(10 * 60_000);
       runs.push(w.rt.fireTimeTriggers()[0].counters.httpRequests);
     }
-    // The background runs pay for it instead: never more than 2 requests in a run, and 2 only
-    // for the hourly webhook check and a status-name refresh every 5 hours or so.
+    // Never more than 2 requests in a run, and 2 only for the webhook's state (every half
+    // hour; the reconciliation's hourly check counts as one of them) and a status-name
+    // refresh every 5 hours or so.
     expect(Math.max(...runs.slice(1))).toBe(2);
-    expect(runs.slice(1).filter(n => n === 2).length).toBeLessThanOrEqual(24 + 5);
+    expect(runs.slice(1).filter(n => n === 2).length).toBeLessThanOrEqual(48 + 5);
     await w.fake.admin.setLeadStatus({
       leadId: leadIdOf(w, 0),
       statusId: STATUS.talks.id,
       now: w.now(),
     });
+    const [run] = w.nextMinute();
 
     expect(w.row(0).status).toBe(STATUS.talks.name);
-    expect(lastWebhook(w).result?.counters.httpByEndpoint).toEqual({
+    expect(run.counters.httpByEndpoint).toEqual({
       'GET /api/v4/leads': 1,
       'GET /api/v4/contacts': 1,
     });
   });
 
-  it('naming 10 leads answers within about a second of virtual time', async () => {
+  it('naming 10 leads: doPost asks nothing; the next run 2 requests within a second', async () => {
     w = await worldWithRows(people(10));
-    const counters = await oneWebhookNaming(10);
+    const { doPost, applied } = await oneWebhookNaming(10);
 
-    expect(counters.httpRequests).toBe(2);
-    expect(counters.virtualMs).toBeLessThanOrEqual(1000);
+    expectQueuedOnly(doPost);
+    expect(syncRequests(applied)).toBe(2);
+    expect(applied.virtualMs).toBeLessThanOrEqual(1000);
   });
 
-  it('naming 50 leads: at most 3 AmoCRM requests, one block of statuses written', async () => {
+  it('naming 50 leads: the next run makes at most 3 AmoCRM requests, one block written', async () => {
     w = await worldWithRows(people(50));
-    const counters = await oneWebhookNaming(50);
+    const { doPost, applied } = await oneWebhookNaming(50);
 
-    expect(counters.httpRequests).toBeLessThanOrEqual(3);
-    expect(counters.httpByEndpoint).toEqual({ 'GET /api/v4/leads': 1, 'GET /api/v4/contacts': 1 });
-    // The same 8 calls as for one lead: the 50 status cells and 50 notes are two blocks.
-    expect(counters.spreadsheetCalls).toBe(8);
-    expect(counters.virtualMs).toBeLessThanOrEqual(1000);
+    expectQueuedOnly(doPost);
+    expect(syncRequests(applied)).toBeLessThanOrEqual(3);
+    expect(applied.spreadsheetWrites).toBe(1);
+    expect(applied.virtualMs).toBeLessThanOrEqual(1000);
   });
 
-  it('naming only leads no row links: no AmoCRM request, the sheet read once', async () => {
+  it('naming only leads no row links: nothing asked about them, nothing written', async () => {
     w = await worldWithRows(people(1));
     await w.fake.admin.deliverRaw(
       webhookBody([
@@ -126,10 +148,11 @@ describe('one webhook', () => {
       ])
     );
 
-    expect(answerOf(lastWebhook(w))).toMatchObject({ ok: true, rows: 0, ignored: 2 });
-    const counters = lastWebhook(w).result?.counters as Counters;
-    expect(counters.httpRequests).toBe(0);
-    expect(counters.spreadsheetCalls).toBe(2);
+    expect(answerOf(lastWebhook(w))).toEqual(QUEUED);
+    expectQueuedOnly(lastWebhook(w).result?.counters as Counters);
+    const [run] = w.nextMinute();
+    expect(run.counters.httpByEndpoint['GET /api/v4/contacts']).toBeUndefined();
+    expect(run.counters.spreadsheetWrites).toBe(0);
   });
 });
 
@@ -147,8 +170,23 @@ describe('reconciliation with nothing changed', () => {
     }
 
     const only = (endpoints: Record<string, number>) => runs.filter(r => equal(r, endpoints));
-    expect(only({ 'GET /api/v4/leads': 1 })).toHaveLength(10);
-    expect(only({ 'GET /api/v4/leads': 1, 'GET /api/v4/webhooks': 1 })).toHaveLength(2);
+    // The webhook's state is read every half hour (the reconciliation's hourly check is one).
+    expect(only({ 'GET /api/v4/leads': 1 })).toHaveLength(8);
+    expect(only({ 'GET /api/v4/leads': 1, 'GET /api/v4/webhooks': 1 })).toHaveLength(4);
+  });
+
+  it('a minute with nothing to do reads Script Properties once and nothing else', async () => {
+    w = await worldWithRows(people(3));
+    w.rt.clock.advance(10 * 60_000);
+    w.rt.fireTimeTriggers();
+    const [idle] = w.nextMinute();
+    expect(idle.returned).toBe('background: nothing to do');
+    expect(idle.counters).toMatchObject({
+      httpRequests: 0,
+      spreadsheetCalls: 0,
+      propertiesCalls: 1,
+      cacheCalls: 0,
+    });
   });
 
   it('syncNow: changed and deleted leads, changed contacts, the webhook check; no sheet read', async () => {
@@ -162,9 +200,8 @@ describe('reconciliation with nothing changed', () => {
       'GET /api/v4/contacts': 1,
       'GET /api/v4/webhooks': 1,
     });
-    // The push's own read of the sheet (getDataRange + getValues + the memory notes); the
-    // pull reads nothing.
-    expect(sync.counters.spreadsheetCalls).toBe(3);
+    // The push's own read of the sheet (getDataRange + getValues); the pull reads nothing.
+    expect(sync.counters.spreadsheetCalls).toBe(2);
   });
 });
 

@@ -68,6 +68,12 @@ export function lastWebhook(w: World): WebExecutionRecord {
   return hooks[hooks.length - 1];
 }
 
+/**
+ * doPost's answer to a good delivery naming leads or contacts: it only queues them (it must
+ * answer within AmoCRM's 2 s); the next minute's background run applies them.
+ */
+export const QUEUED = { ok: true, rows: 0, queued: true, ignored: 0 };
+
 /** doPost's JSON answer. */
 export function answerOf(record: WebExecutionRecord): Record<string, unknown> {
   return JSON.parse(record.responseBody) as Record<string, unknown>;

@@ -136,6 +136,7 @@ describe('a webhook subscription AmoCRM switched off', () => {
       now: w.now(),
     });
     expect(next.deliveries.map(d => d.ok)).toEqual([true]);
+    w.nextMinute();
     expect(w.row(0).budget).toBe(3);
   });
 

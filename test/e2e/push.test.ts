@@ -214,6 +214,8 @@ describe('one row, one lead', () => {
     expect(await leads()).toHaveLength(1);
     w.rt.clock.advance(7 * 60 * 1000);
     w.run('runBackgroundWork', { type: 'time' });
+    // The next full run (every 5–10 minutes) pushes the edit onto the adopted lead.
+    w.rt.clock.advance(10 * 60 * 1000);
     w.run('runBackgroundWork', { type: 'time' });
     const all = await leads();
     expect(all).toHaveLength(1);
@@ -303,6 +305,7 @@ describe('a lead deleted in AmoCRM', () => {
     w.type([ivan]);
     const dealId = Number(w.row(0).amo_deal_id);
     await w.fake.admin.deleteLead({ leadId: dealId, now: w.now() });
+    w.nextMinute();
     expect(String(w.row(0).sync_status)).toMatch(/^deleted/);
     expect(w.row(0).name).toBe('Иван Петров');
     w.edit(2, 'budget', 1700);

@@ -92,10 +92,36 @@ export async function closedPort(): Promise<number> {
 }
 
 /** A plain HTTP request from the test (main thread, asynchronous). */
-export function httpRequest(
+export interface HttpAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+  location?: string;
+  /** The answers before this one, when redirects were followed. */
+  hops?: HttpAnswer[];
+}
+
+/**
+ * One request; a 302 is followed with GET (as curl -L and browsers do after a POST) unless
+ * `follow` is false, and the redirects show in `hops`.
+ */
+export async function httpRequest(
   url: string,
-  options: { method?: string; body?: string; contentType?: string } = {}
-): Promise<{ status: number; contentType: string; body: string }> {
+  options: { method?: string; body?: string; contentType?: string; follow?: boolean } = {}
+): Promise<HttpAnswer> {
+  const hops: HttpAnswer[] = [];
+  let answer = await httpOnce(url, options);
+  while (options.follow !== false && answer.status === 302 && answer.location && hops.length < 5) {
+    hops.push(answer);
+    answer = await httpOnce(new URL(answer.location, url).toString(), {});
+  }
+  return hops.length > 0 ? { ...answer, hops } : answer;
+}
+
+function httpOnce(
+  url: string,
+  options: { method?: string; body?: string; contentType?: string }
+): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {};
     if (options.contentType) headers['Content-Type'] = options.contentType;
@@ -107,6 +133,7 @@ export function httpRequest(
           status: res.statusCode ?? 0,
           contentType: String(res.headers['content-type'] ?? ''),
           body: Buffer.concat(chunks).toString('utf8'),
+          ...(res.headers.location ? { location: res.headers.location } : {}),
         })
       );
     });

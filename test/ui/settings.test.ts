@@ -28,6 +28,8 @@ const STORED = {
   WEBHOOK_SECRET: 'stored-webhook-secret-abcdef',
   SHEET_NAME: 'Leads',
   DEFAULT_PHONE_REGION: 'RU',
+  // Learned by doGet/doPost, where getUrl() is the deployment's /exec URL.
+  SYNC_WEB_APP_URL: 'https://script.google.com/macros/s/DEPLOYMENT/exec',
 };
 const SECRETS = [
   STORED.AMO_CLIENT_SECRET,
@@ -103,9 +105,11 @@ describe('loadSettings', () => {
     expectNoSecrets(ports, { ...view, webhookUrl: null });
   });
 
-  it('has no webhook URL before the script is deployed as a web app', () => {
-    const ports = memoryPorts(amo, STORED);
-    ports.triggers.url = null;
+  it('has no webhook URL until the /exec URL is learned: the /dev URL outside doPost is never shown', () => {
+    const unlearned: Record<string, string> = { ...STORED };
+    delete unlearned.SYNC_WEB_APP_URL;
+    const ports = memoryPorts(amo, unlearned);
+    ports.triggers.url = 'https://script.google.com/macros/s/HEAD/dev';
     expect(loadSettings(ports).webhookUrl).toBeNull();
   });
 });
@@ -228,7 +232,8 @@ describe('saveSettings with good input', () => {
     expect(answer.message).toMatch(/^Saved\. Connected to the AmoCRM account "example"\./);
     expect(answer.message).toMatch(/webhook secret was generated/);
     expect(answer.view.secretsSet.WEBHOOK_SECRET).toBe(true);
-    expect(answer.view.webhookUrl).toMatch(new RegExp(`\\?secret=${secret}$`));
+    // A fresh setup has not learned the web app's /exec URL yet (doGet/doPost teach it).
+    expect(answer.view.webhookUrl).toBeNull();
     expectNoSecrets(ports, withoutUrl(answer), [TOKEN, secret]);
   });
 

@@ -192,6 +192,21 @@ export class AccountState {
     catalog.add(def);
     return def;
   }
+
+  /**
+   * Deletes a custom field, as an admin can at any time: its values vanish from every record
+   * (Kommo "Delete a custom field": "Custom field values will be deleted"). False when unknown.
+   */
+  deleteField(entity: 'leads' | 'contacts', id: number): boolean {
+    const catalog = entity === 'leads' ? this.leadFields : this.contactFields;
+    if (!catalog.remove(id)) return false;
+    const records = entity === 'leads' ? this.leads.values() : this.contacts.values();
+    for (const record of records) {
+      const left = (record.custom_fields_values ?? []).filter(f => f.field_id !== id);
+      record.custom_fields_values = left.length > 0 ? left : null;
+    }
+    return true;
+  }
 }
 
 function withSystemStatuses(statuses: StatusConfig[]): StatusConfig[] {

@@ -45,6 +45,13 @@ export class FieldCatalog {
   add(def: CustomFieldDefinition): void {
     this.defs.push(def);
   }
+
+  /** Removes a field definition; false when there is none with this id. */
+  remove(id: number): boolean {
+    const before = this.defs.length;
+    this.defs = this.defs.filter(def => def.id !== id);
+    return this.defs.length < before;
+  }
 }
 
 /** One parsed field write: the field and its new values (null = clear it). */

@@ -135,6 +135,8 @@ export function defaultConfig(): FakeAmoConfig {
     pipelines: [MAIN_PIPELINE],
     webhookTimeoutMs: 2000,
     apiChangeWebhooks: false,
+    webhookFollowRedirects: false,
+    apiUserIsAdmin: true,
   };
 }
 

@@ -96,6 +96,16 @@ function addWebhook(world: FakeWorld, req: ApiRequest): ApiResponse {
   return json(world.webhooks.upsert(destination, settings.map(String), nowS, accountId, userId));
 }
 
+/** An admin tidies the account's fields: the field and its values on every record go. */
+function deleteFieldAsManager(world: FakeWorld, req: ApiRequest): ApiResponse {
+  const { entity, fieldId } = input(req);
+  const kind = entity === 'contacts' ? 'contacts' : 'leads';
+  if (!world.account.deleteField(kind, Number(fieldId))) {
+    throw new ApiError(problem(404, `No ${kind} custom field ${String(fieldId)}`));
+  }
+  return json({ ok: true });
+}
+
 function setWebhookDisabled(world: FakeWorld, req: ApiRequest): ApiResponse {
   const { destination, disabled } = input(req);
   const hook = world.webhooks.setDisabled(String(destination), disabled === true);
@@ -140,6 +150,7 @@ export const ADMIN_ROUTES: Route[] = [
   route('POST', '/__fake/manager/delete-lead', manager(deleteLead)),
   route('POST', '/__fake/manager/edit-contact', manager(editContact)),
   route('POST', '/__fake/manager/create-lead', manager(createLead)),
+  route('POST', '/__fake/manager/delete-field', deleteFieldAsManager),
   route('POST', '/__fake/webhooks', addWebhook),
   route('POST', '/__fake/webhooks/disabled', setWebhookDisabled),
   route('POST', '/__fake/webhooks/delivery', (world, req) => {

@@ -13,6 +13,7 @@ import {
   NO_CONTENT,
   fieldError,
   hal,
+  problem,
   validationProblem,
 } from '../core/problems';
 import { stringsOf } from '../core/bracket-query';
@@ -116,6 +117,16 @@ export function addFields(entity: 'leads' | 'contacts') {
       request_id: spec.requestId,
     }));
     return hal({ _total_items: created.length, _embedded: { custom_fields: created } });
+  };
+}
+
+/** DELETE /api/v4/{entity}/custom_fields/{id} (admin only): 204; the values go too. */
+export function deleteField(entity: 'leads' | 'contacts') {
+  return (world: FakeWorld, req: ApiRequest): ApiResponse => {
+    if (!world.account.deleteField(entity, Number(req.params.id))) {
+      throw new ApiError(problem(404, `Custom field ${req.params.id} not found`));
+    }
+    return NO_CONTENT;
   };
 }
 

@@ -5,6 +5,7 @@ import { ApiResponse, problem } from '../core/problems';
 import type { GrantParams } from '../core/oauth';
 import {
   addFields,
+  deleteField,
   getAccount,
   getField,
   getPipeline,
@@ -26,7 +27,7 @@ import {
 import { addComplex, addLeads, getLead, listLeads, updateLead, updateLeads } from './api-leads';
 import { linkHandler } from './api-links';
 import type { FakeWorld } from './fake-world';
-import { ApiRequest, Route, route } from './route-table';
+import { ApiRequest, Route, route, type Handler } from './route-table';
 
 const OAUTH_PROBLEM = 'https://developers.amocrm.ru/v3/errors/OAuthProblemJson';
 
@@ -54,11 +55,13 @@ export const API_ROUTES: Route[] = [
   route('GET', '/api/v4/leads/pipelines/{id}/statuses', listStatuses),
   route('GET', '/api/v4/leads/pipelines/{id}/statuses/{status_id}', getStatus),
   route('GET', '/api/v4/leads/custom_fields', listFields('leads')),
-  route('POST', '/api/v4/leads/custom_fields', addFields('leads')),
+  route('POST', '/api/v4/leads/custom_fields', adminOnly(addFields('leads'))),
   route('GET', '/api/v4/leads/custom_fields/{id}', getField('leads')),
+  route('DELETE', '/api/v4/leads/custom_fields/{id}', adminOnly(deleteField('leads'))),
   route('GET', '/api/v4/contacts/custom_fields', listFields('contacts')),
-  route('POST', '/api/v4/contacts/custom_fields', addFields('contacts')),
+  route('POST', '/api/v4/contacts/custom_fields', adminOnly(addFields('contacts'))),
   route('GET', '/api/v4/contacts/custom_fields/{id}', getField('contacts')),
+  route('DELETE', '/api/v4/contacts/custom_fields/{id}', adminOnly(deleteField('contacts'))),
   route('GET', '/api/v4/leads', listLeads),
   route('POST', '/api/v4/leads', addLeads),
   route('PATCH', '/api/v4/leads', updateLeads),
@@ -78,10 +81,22 @@ export const API_ROUTES: Route[] = [
   route('PATCH', '/api/v4/contacts/{id}', updateContact),
   route('POST', '/api/v4/contacts/{id}/link', linkHandler('contacts', 'link')),
   route('POST', '/api/v4/contacts/{id}/unlink', linkHandler('contacts', 'unlink')),
-  route('GET', '/api/v4/webhooks', listWebhooks),
-  route('POST', '/api/v4/webhooks', subscribeWebhook),
-  route('DELETE', '/api/v4/webhooks', unsubscribeWebhook),
+  route('GET', '/api/v4/webhooks', adminOnly(listWebhooks)),
+  route('POST', '/api/v4/webhooks', adminOnly(subscribeWebhook)),
+  route('DELETE', '/api/v4/webhooks', adminOnly(unsubscribeWebhook)),
 ];
+
+/**
+ * Methods "available for administrator users only" (Kommo: add and delete custom fields;
+ * amoCRM Webhooks API: «Метод доступен с правами администратора аккаунта»). A non-admin token
+ * gets 403 in AmoCRM's problem+json shape; the detail wording for this case is not documented.
+ */
+function adminOnly(handler: Handler): Handler {
+  return (world, req) =>
+    world.config.apiUserIsAdmin ? handler(world, req) : problem(403, ADMIN_ONLY_DETAIL);
+}
+
+export const ADMIN_ONLY_DETAIL = 'Access denied: the method is available for administrators only';
 
 /** 401 unless the bearer token is good at the request clock. */
 export function checkBearer(world: FakeWorld, req: ApiRequest): ApiResponse | null {

@@ -49,7 +49,8 @@ export class FakeWorld {
       this.webhooks,
       this.sender,
       () => ({ subdomain: this.config.subdomain, id: this.config.accountId, url: this.url }),
-      () => this.config.webhookTimeoutMs
+      () => this.config.webhookTimeoutMs,
+      () => this.config.webhookFollowRedirects
     );
     this.lastClock = null;
   }

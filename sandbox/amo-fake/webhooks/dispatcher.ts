@@ -18,7 +18,8 @@ export class WebhookDispatcher {
     private registry: WebhookRegistry,
     private send: WebhookSender,
     private account: () => AccountInfo,
-    private timeoutMs: () => number
+    private timeoutMs: () => number,
+    private followRedirects: () => boolean = () => false
   ) {}
 
   /** Delivers one change's events to every destination subscribed to any of them. */
@@ -74,7 +75,15 @@ export class WebhookDispatcher {
   ): Promise<WebhookDelivery> {
     const destination = hook.destination;
     const timeoutMs = this.timeoutMs();
-    const result = await this.send({ destination, body, contentType, requestId, timeoutMs });
+    const followRedirects = this.followRedirects();
+    const result = await this.send({
+      destination,
+      body,
+      contentType,
+      requestId,
+      timeoutMs,
+      followRedirects,
+    });
     const delivery: WebhookDelivery = {
       webhookId: hook.id,
       destination,
@@ -86,6 +95,7 @@ export class WebhookDispatcher {
       body,
       clock: now,
       ...(result.error ? { error: result.error } : {}),
+      ...(result.redirects ? { redirects: result.redirects } : {}),
     };
     this.registry.record(hook, delivery, contentType);
     return delivery;
