@@ -92,11 +92,12 @@ export async function instructions(outcome: StoryOutcome): Promise<string[]> {
     ),
     '',
     ...paragraph(
-      `1. That webhook, as AmoCRM posts it: doPost reads lead #${movedLeadId} and row ${row} ` +
-        `shows "${LOST_STATUS.name}" (it answers "rows":1; sent again, "rows":0: nothing new):`,
+      `1. That webhook, as AmoCRM posts it: doPost queues lead #${movedLeadId} (it answers ` +
+        `"queued":true), the next background minute (run here at once) reads it, and row ${row} ` +
+        `shows "${LOST_STATUS.name}"; sent again, no cell changes:`,
       '   '
     ),
-    ...command(`curl -s '${web}?secret=${WEBHOOK_SECRET}'`, [
+    ...command(`curl -sL '${web}?secret=${WEBHOOK_SECRET}'`, [
       ...webhook.map(pair => `-d '${encodeForm([pair])}'`),
     ]),
     '',
@@ -105,18 +106,18 @@ export async function instructions(outcome: StoryOutcome): Promise<string[]> {
         `itself, and row ${row} follows:`,
       '   '
     ),
-    ...command(`curl -s '${fake}/__fake/manager/set-lead-status'`, [
+    ...command(`curl -sL '${fake}/__fake/manager/set-lead-status'`, [
       `-H 'Content-Type: application/json'`,
       `-d '${move}'`,
     ]),
     '',
     `3. The lead in the AmoCRM API (the token is in ${path.relative(process.cwd(), headerFile)}):`,
-    ...command(`curl -s -H '@${headerFile}'`, [
+    ...command(`curl -sL -H '@${headerFile}'`, [
       `'${fake}/api/v4/leads/${movedLeadId}?with=contacts'`,
     ]),
     '',
     '4. The web app answers GET (doGet):',
-    ...command(`curl -s '${web}'`, []),
+    ...command(`curl -sL '${web}'`, []),
   ];
 }
 
@@ -146,6 +147,12 @@ function watchWebApp({ world, sheet }: StoryOutcome, print: Print): () => void {
     seen += fresh.length;
     if (fresh.length === 0) return;
     for (const request of fresh) report(request, print);
+    // doPost only queues; the platform's 1-minute background trigger applies the queue.
+    if (fresh.some(r => r.result?.fnName === 'doPost')) {
+      const runs = world.nextMinute();
+      const requests = runs.reduce((n, r) => n + r.counters.httpRequests, 0);
+      print(`  the next background minute ran: ${requests} AmoCRM request(s)`);
+    }
     sheet.show(fresh.length === 1 ? 'this request' : 'these requests', print);
   }, 200);
   return () => clearInterval(timer);

@@ -67,7 +67,7 @@ function expectQueuedOnly(doPost: Counters): void {
 }
 
 describe('one webhook', () => {
-  it('naming 1 lead: doPost asks nothing; the next run 2 AmoCRM requests, one block written', async () => {
+  it('naming 1 lead: doPost asks nothing; the next run 2 AmoCRM requests, 2 writes', async () => {
     w = await worldWithRows(people(1));
     const { doPost, applied } = await oneWebhookNaming(1);
 
@@ -77,7 +77,8 @@ describe('one webhook', () => {
       'GET /api/v4/leads': 1,
       'GET /api/v4/contacts': 1,
     });
-    expect(applied.spreadsheetWrites).toBe(1);
+    // The status cell and the row's memory note (only cells that change are written).
+    expect(applied.spreadsheetWrites).toBe(2);
     expect(applied.virtualMs).toBeLessThanOrEqual(1000);
   });
 
@@ -89,9 +90,9 @@ describe('one webhook', () => {
 
     expect(w.row(0).budget).toBe(777);
     expect(syncRequests(run.counters)).toBe(2);
-    // budget (D) and sync_status (K) are two blocks: the "Комментарий" column (E) between
+    // budget (D), sync_status (K) and its memory note: the "Комментарий" column (E) between
     // them is never written.
-    expect(run.counters.spreadsheetWrites).toBe(2);
+    expect(run.counters.spreadsheetWrites).toBe(3);
   });
 
   it('after a quiet day of background runs, still 2 requests (status names stay cached)', async () => {
@@ -129,13 +130,14 @@ describe('one webhook', () => {
     expect(applied.virtualMs).toBeLessThanOrEqual(1000);
   });
 
-  it('naming 50 leads: the next run makes at most 3 AmoCRM requests, one block written', async () => {
+  it('naming 50 leads: the next run makes at most 3 AmoCRM requests, 2 blocks written', async () => {
     w = await worldWithRows(people(50));
     const { doPost, applied } = await oneWebhookNaming(50);
 
     expectQueuedOnly(doPost);
     expect(syncRequests(applied)).toBeLessThanOrEqual(3);
-    expect(applied.spreadsheetWrites).toBe(1);
+    // 50 status cells and 50 memory notes, each one block.
+    expect(applied.spreadsheetWrites).toBe(2);
     expect(applied.virtualMs).toBeLessThanOrEqual(1000);
   });
 
@@ -200,8 +202,9 @@ describe('reconciliation with nothing changed', () => {
       'GET /api/v4/contacts': 1,
       'GET /api/v4/webhooks': 1,
     });
-    // The push's own read of the sheet (getDataRange + getValues); the pull reads nothing.
-    expect(sync.counters.spreadsheetCalls).toBe(2);
+    // The push's own read of the sheet (getDataRange + getValues + the memory notes); the
+    // pull reads nothing.
+    expect(sync.counters.spreadsheetCalls).toBe(3);
   });
 });
 

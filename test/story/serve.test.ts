@@ -66,12 +66,12 @@ describe('npm start -- --serve', () => {
         `row ${row()} still shows "${outcome.statusName}"`
       );
       let from = lines.length;
-      expect(JSON.parse(await run(1))).toMatchObject({ ok: true, rows: 1 });
+      expect(JSON.parse(await run(1))).toMatchObject({ ok: true, queued: true });
       let report = await nextReport(from);
       expect(report).toContain('━━ POST /exec · doPost ran ━━');
       expect(rowLine(report)).toContain(` · ${lost}* · `);
       from = lines.length;
-      expect(JSON.parse(await run(1))).toMatchObject({ ok: true, rows: 0 });
+      expect(JSON.parse(await run(1))).toMatchObject({ ok: true });
       report = await nextReport(from);
       expect(report).toContain('(no cell changed)');
     }
