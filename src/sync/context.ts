@@ -26,6 +26,8 @@ export interface Ports {
   triggers: TriggerPort;
   /** A random UUID (Utilities.getUuid). */
   uuid(): string;
+  /** `epochMs` in `timeZone` as SimpleDateFormat `pattern` says (Utilities.formatDate). */
+  formatDate(epochMs: number, timeZone: string, pattern: string): string;
 }
 
 /** Apps Script ends an execution at 6 minutes; work stops starting new steps well before. */
