@@ -17,4 +17,5 @@ export {
   settingsSave,
   settingsTestConnection,
   settingsLoadPipelines,
+  settingsAddColumns,
 } from './gas/entrypoints';

@@ -81,6 +81,8 @@ const en = {
       'There is no webhook URL yet: deploy the script as a web app (Deploy → New deployment → Web app), then open AmoCRM → Settings… and save.',
     nothingLogged: 'Nothing has been logged yet.',
     backgroundIdle: 'not set up yet: nothing to do',
+    openHint: (missing: string[]) =>
+      `AmoCRM sync is not set up yet: open AmoCRM → Settings… (start here) and fill in ${missing.join(', ')}.`,
   },
   sync: {
     summary: (s: {
@@ -128,8 +130,7 @@ const en = {
       given
         ? `"${given}" is not an AmoCRM address: type it as your browser shows it, like mycompany.amocrm.ru.`
         : 'Fill in the account address, like mycompany.amocrm.ru.',
-    redirectBad:
-      'The redirect URI must be a web address: the one saved in the AmoCRM integration.',
+    redirectBad: 'The redirect URI must be a web address: the one saved in the AmoCRM integration.',
     pipelineBad: (given: string) =>
       `Choose a pipeline from the list (press Load pipelines), not "${given}".`,
     statusBad: (given: string) =>
@@ -164,8 +165,7 @@ const en = {
     amoAnswered: (status: number) =>
       `AmoCRM answered with an error (HTTP ${status}); try again, and check the settings if it repeats.`,
     unexpected: 'Something went wrong; try again in a minute.',
-    fixFields: (n: number) =>
-      n === 1 ? 'Fix the marked field.' : `Fix the ${n} marked fields.`,
+    fixFields: (n: number) => (n === 1 ? 'Fix the marked field.' : `Fix the ${n} marked fields.`),
     saved: (account: string) => `Saved. Connected to the AmoCRM account "${account}".`,
     secretGenerated: 'A webhook secret was generated.',
     deployForUrl: 'Deploy the script as a web app to get the webhook URL.',
@@ -254,8 +254,7 @@ const en = {
     authToken: 'Long-lived token (private integration)',
     authOauth: 'OAuth (integration ID, secret key, code)',
     baseUrlHint: 'As your browser shows it, e.g. mycompany.amocrm.ru',
-    tokenHint:
-      'Your integration in AmoCRM → Keys and scopes; paste it whole.',
+    tokenHint: 'Your integration in AmoCRM → Keys and scopes; paste it whole.',
     oauthHint:
       'From your integration → Keys and scopes; the authorization code is valid for 20 minutes.',
     clear: 'clear',
@@ -350,6 +349,8 @@ const ru: Messages = {
       'Адреса вебхука ещё нет: разверните скрипт как веб-приложение (Начать развертывание → Новое развертывание → Веб-приложение), затем откройте AmoCRM → Настройки… и сохраните.',
     nothingLogged: 'В журнале пока ничего нет.',
     backgroundIdle: 'скрипт ещё не настроен: делать нечего',
+    openHint: (missing: string[]) =>
+      `Синхронизация с AmoCRM ещё не настроена: откройте AmoCRM → Настройки… (начните здесь) и укажите ${missing.join(', ')}.`,
   },
   sync: {
     summary: s =>
@@ -374,14 +375,14 @@ const ru: Messages = {
     headers: {
       name: 'Имя',
       phone: 'Телефон',
-      email: 'Email',
+      email: 'Эл. почта',
       budget: 'Бюджет',
-      amo_deal_id: 'amo_deal_id',
-      amo_contact_id: 'amo_contact_id',
-      amo_link: 'amo_link',
+      amo_deal_id: 'ID сделки',
+      amo_contact_id: 'ID контакта',
+      amo_link: 'Ссылка на сделку',
       status: 'Статус',
-      external_id: 'external_id',
-      sync_status: 'sync_status',
+      external_id: 'Внешний ID',
+      sync_status: 'Статус синхронизации',
     },
   },
   settings: {
@@ -396,7 +397,8 @@ const ru: Messages = {
     statusBad: (given: string) =>
       `Выберите начальный этап из списка (кнопка «Загрузить воронки»), а не «${given}».`,
     pipelineBoth: 'Выберите и воронку, и её начальный этап — или ни то, ни другое.',
-    regionBad: (given: string) => `Введите двухбуквенный код страны, например RU или KZ, а не «${given}».`,
+    regionBad: (given: string) =>
+      `Введите двухбуквенный код страны, например RU или KZ, а не «${given}».`,
     sheetMissing: (name: string) =>
       `В таблице нет листа «${name}»; оставьте поле пустым, чтобы использовать первый лист.`,
     credentialsMissing:
@@ -515,8 +517,7 @@ const ru: Messages = {
     authToken: 'Долгосрочный токен (частная интеграция)',
     authOauth: 'OAuth (ID интеграции, секретный ключ, код)',
     baseUrlHint: 'Как в адресной строке браузера, например mycompany.amocrm.ru',
-    tokenHint:
-      'Ваша интеграция в AmoCRM → «Ключи и доступы»; вставьте его целиком.',
+    tokenHint: 'Ваша интеграция в AmoCRM → «Ключи и доступы»; вставьте его целиком.',
     oauthHint: 'Из вашей интеграции → «Ключи и доступы»; код авторизации действует 20 минут.',
     clear: 'удалить',
     newSecret: 'создать новый',

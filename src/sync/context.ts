@@ -45,6 +45,11 @@ export interface SyncContext extends Ports {
   /** Which job this execution runs (for the sync log). */
   flow: LogEntry['flow'];
   log: SyncLog;
+  /**
+   * Long work reports how far it got (rows done of rows to do) after each batch; the menu's
+   * flows show it as a toast. Optional: a flow with nobody watching leaves it unset.
+   */
+  progress?: (done: number, total: number) => void;
 }
 
 export function timeLeft(ctx: SyncContext): number {
