@@ -2,7 +2,7 @@
 // .html file: jest cannot load it, so the settings logic (settings.ts) stays importable in unit
 // tests, and the browser tests read settings-dialog.html from disk instead.
 import type { Lang } from '../i18n/lang';
-import { messages } from '../i18n/messages';
+import { dialogTexts } from './dialog-texts';
 import html from './settings-dialog.html';
 
 /**
@@ -11,7 +11,7 @@ import html from './settings-dialog.html';
  * (escaped for a script element), which the page applies to every element with data-t.
  */
 export function dialogHtml(lang: Lang = 'en'): string {
-  const texts = JSON.stringify(messages(lang).dialog).replace(/</g, '\\u003c');
+  const texts = JSON.stringify(dialogTexts(lang)).replace(/</g, '\\u003c');
   return html
     .replace('<html lang="en">', `<html lang="${lang}">`)
     .replace('<!--TEXTS-->', `<script>window.DIALOG_TEXTS = ${texts};</script>`);

@@ -56,6 +56,8 @@ export interface SettingsView {
   webhookUrl: string | null;
   /** The language the dialog speaks. */
   lang: Lang;
+  /** The script is deployed as a web app (so saving gives a webhook URL). */
+  deployed: boolean;
   /** Which way of signing in the dialog opens with. */
   auth: 'token' | 'oauth';
   /** The chosen pipeline's and status's names, so the lists show names before Load pipelines. */
@@ -177,6 +179,7 @@ function viewOf(ports: Ports, lang: Lang): SettingsView {
     secretsSet: Object.fromEntries(SECRET_PROPS.map(key => [key, Boolean(all[key])])),
     webhookUrl: url,
     lang,
+    deployed: ports.triggers.webAppUrl() !== null,
     auth: !all[PROP.longLivedToken] && all[PROP.clientId] ? 'oauth' : 'token',
     pipelineNames: pipelineNames(all),
     state: { webhook, triggers, lines: stateLines(ports, lang, webhook, triggers) },
