@@ -94,7 +94,6 @@ const en = {
       pulled: number;
     }) =>
       `Created ${s.created}, updated ${s.updated}, unchanged ${s.unchanged}, errors ${s.errors}, waiting ${s.pending}; rows updated from AmoCRM ${s.pulled}.`,
-    errorsFirst: (error: string, summary: string) => `${error}\n${summary}`,
     rowErrors: (n: number) =>
       `${n} ${n === 1 ? 'row has' : 'rows have'} an error: see sync_status and the AmoCRM log sheet.`,
     progress: (done: number, total: number) => `Working: ${done} of ${total} rows done…`,
@@ -358,7 +357,6 @@ const ru: Messages = {
   sync: {
     summary: s =>
       `Создано ${s.created}, обновлено ${s.updated}, без изменений ${s.unchanged}, ошибок ${s.errors}, ожидают ${s.pending}; строк обновлено из AmoCRM ${s.pulled}.`,
-    errorsFirst: (error: string, summary: string) => `${error}\n${summary}`,
     rowErrors: (n: number) =>
       `Строк с ошибкой: ${n}. Причина — в столбце sync_status и на листе журнала AmoCRM.`,
     progress: (done: number, total: number) => `Идёт работа: готово ${done} из ${total} строк…`,
