@@ -49,11 +49,12 @@ export function describeFailure(
 ): { message: string; field: string } {
   const usesToken = Boolean(values[PROP.longLivedToken]);
   const message = failureText(error, lang, { baseUrl: values[PROP.baseUrl] ?? '', usesToken });
-  return { message, field: fieldOf(error, usesToken) };
+  const oauthChosen = !usesToken && Boolean(values[PROP.clientId]);
+  return { message, field: fieldOf(error, oauthChosen) };
 }
 
 /** Which field a failure points at ('' for none in particular). */
-function fieldOf(error: unknown, usesToken: boolean): string {
+function fieldOf(error: unknown, oauthChosen: boolean): string {
   if (error instanceof Explained) return error.field;
   if (error instanceof NetworkError) return PROP.baseUrl;
   if (!(error instanceof AmoError)) return '';
@@ -61,7 +62,7 @@ function fieldOf(error: unknown, usesToken: boolean): string {
     return PROP.baseUrl;
   }
   if (error.kind === 'auth' || error.kind === 'config') {
-    return usesToken ? PROP.longLivedToken : PROP.authCode;
+    return oauthChosen ? PROP.authCode : PROP.longLivedToken;
   }
   return '';
 }

@@ -122,13 +122,14 @@ export function saveSettings(ports: Ports, form: Record<string, string>): SaveAn
   const subscribe = form[SUBSCRIBE_FIELD] === 'true';
   const outcome = withAmo(ports, lang, values, amo => applyToAmo(amo, ports, staged, subscribe));
   if (!outcome.ok) return outcome;
-  const changed = staged.changedKeys();
+  const changed = staged.changedKeys().filter(key => !key.startsWith('SYNC_'));
+  // Saved settings without triggers sync nothing by themselves: they are installed right
+  // after the properties are written (the time goes in with them: one write).
+  staged.set(STATE.triggersAt, String(ports.clock.now()));
   staged.commit();
+  ensureTriggers(ports.triggers);
   if (outcome.value.accountChanged) ports.cache.remove(PIPELINES_CACHE_KEY);
   ports.logger.info(`Settings saved; changed: ${changed.join(', ') || 'nothing'}`);
-  // Saved settings without triggers sync nothing by themselves: install them now.
-  ensureTriggers(ports.triggers);
-  ports.props.set(STATE.triggersAt, String(ports.clock.now()));
   const view = viewOf(ports, lang);
   const message = savedMessage(lang, outcome.value, view, generated, changed);
   return { ok: true, view, message };
