@@ -41,3 +41,17 @@ describe('spreadsheet locale and time zone', () => {
     void rt.dispose();
   });
 });
+
+describe('a call from a dialog page (google.script.run)', () => {
+  it('hands the function its argument as a plain copy, with full authorization', () => {
+    const code = `function save(form) {
+      ScriptApp.getProjectTriggers();
+      return { got: form.AMO_BASE_URL, isObject: form instanceof Object, n: Object.keys(form).length };
+    }`;
+    const rt = new LocalRuntime({ bundleDir: makeBundle(code) });
+    const result = rt.run('save', { type: 'client', arg: { AMO_BASE_URL: 'x.amocrm.ru', b: '1' } });
+    expect(result.error).toBeNull();
+    expect(result.returned).toEqual({ got: 'x.amocrm.ru', isObject: true, n: 2 });
+    void rt.dispose();
+  });
+});
