@@ -13,6 +13,11 @@ export interface FailureContext {
   baseUrl: string;
   /** True when a long-lived token signs in (else OAuth). */
   usesToken: boolean;
+  /**
+   * 'dialog': the person is checking values they just typed (a refused token was mistyped);
+   * 'run': a sync run with saved settings (a refused token has expired or was revoked).
+   */
+  during?: 'dialog' | 'run';
 }
 
 /** An error whose message is already a sentence for the person (a check of the settings). */
@@ -33,19 +38,24 @@ export function failureText(error: unknown, lang: Lang, where: FailureContext): 
   const host = hostOf(where.baseUrl);
   if (error instanceof NetworkError) return text.unreachable(host);
   if (!(error instanceof AmoError)) return text.unexpected;
+  if (error.kind === 'config') return text.credentialsMissing;
+  // A run in English keeps the client's own sentence: it says exactly what happened and what
+  // happens next (retried later, or what to renew), written for the sheet's owner.
+  if (where.during === 'run' && lang === 'en') return error.message;
   switch (error.kind) {
     case 'network':
-      return text.unreachable(host);
+      return where.during === 'run' ? text.retryLater(host) : text.unreachable(host);
     case 'deadline':
       return text.tooSlow(host);
     case 'auth':
+      if (error.retryable) return error.status ? text.retryLater(host) : text.renewing;
+      if (where.during === 'run') return where.usesToken ? text.tokenExpired : text.oauthLost;
       return where.usesToken ? text.tokenRefused : text.oauthRefused;
     case 'blocked':
       return text.blocked;
-    case 'config':
-      return text.credentialsMissing;
     default:
       if (error.status === 404) return text.notAmo(host);
+      if (error.retryable && where.during === 'run') return text.retryLater(host);
       return lang === 'en' ? error.message : text.amoAnswered(error.status ?? 0);
   }
 }

@@ -161,6 +161,14 @@ const en = {
       'AmoCRM did not accept the OAuth values: check the integration ID, the secret key and the redirect URI, and paste a fresh authorization code (it is valid for 20 minutes; your integration → Keys and scopes).',
     blocked:
       'AmoCRM refused access: the account may be blocked or the token lacks the rights (only an administrator can make one).',
+    tokenExpired:
+      'AmoCRM no longer accepts the long-lived token: it has expired or was revoked. Make a new one (your integration → Keys and scopes) and paste it in AmoCRM → Settings….',
+    oauthLost:
+      'AmoCRM no longer accepts the script’s access: paste a fresh authorization code (your integration → Keys and scopes) in AmoCRM → Settings… and save.',
+    renewing:
+      'Another run of the script is renewing the AmoCRM access right now; the work is retried later.',
+    retryLater: (host: string) =>
+      `${host} could not be reached or was busy; the script retries by itself.`,
     amoAnswered: (status: number) =>
       `AmoCRM answered with an error (HTTP ${status}); try again, and check the settings if it repeats.`,
     unexpected: 'Something went wrong; try again in a minute.',
@@ -424,6 +432,12 @@ const ru: Messages = {
       'AmoCRM не принял данные OAuth: проверьте ID интеграции, секретный ключ и адрес перенаправления и вставьте свежий код авторизации (он действует 20 минут; ваша интеграция → «Ключи и доступы»).',
     blocked:
       'AmoCRM отказал в доступе: аккаунт может быть заблокирован, или у токена нет прав (создать его может только администратор).',
+    tokenExpired:
+      'AmoCRM больше не принимает долгосрочный токен: срок его действия истёк или он отозван. Создайте новый (ваша интеграция → «Ключи и доступы») и вставьте его в AmoCRM → Настройки….',
+    oauthLost:
+      'AmoCRM больше не принимает доступ скрипта: вставьте свежий код авторизации (ваша интеграция → «Ключи и доступы») в AmoCRM → Настройки… и сохраните.',
+    renewing: 'Другой запуск скрипта сейчас обновляет доступ к AmoCRM; работа продолжится позже.',
+    retryLater: (host: string) => `${host} недоступен или занят; скрипт повторит попытку сам.`,
     amoAnswered: (status: number) =>
       `AmoCRM ответил ошибкой (HTTP ${status}); попробуйте ещё раз, а если повторится — проверьте настройки.`,
     unexpected: 'Что-то пошло не так; попробуйте ещё раз через минуту.',

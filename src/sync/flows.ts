@@ -2,7 +2,7 @@
 // Apps Script event has been read. Kept free of Apps Script globals so the same code runs in
 // the bundle and in a unit test.
 import { AmoError } from '../amo/errors';
-import { failureText } from '../i18n/failures';
+import { failureText, type FailureContext } from '../i18n/failures';
 import type { Lang } from '../i18n/lang';
 import { messages } from '../i18n/messages';
 import { learnAccount } from './account';
@@ -297,10 +297,11 @@ export function langOf(ports: Pick<Ports, 'spreadsheet' | 'props'>): Lang {
   return uiLanguage(ports.spreadsheet, ports.props);
 }
 
-function failureContext(ports: Pick<Ports, 'props'>): { baseUrl: string; usesToken: boolean } {
+function failureContext(ports: Pick<Ports, 'props'>): FailureContext {
   return {
     baseUrl: ports.props.get(PROP.baseUrl) ?? '',
     usesToken: Boolean(ports.props.get(PROP.longLivedToken)),
+    during: 'run',
   };
 }
 
