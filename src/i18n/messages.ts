@@ -199,11 +199,11 @@ const en = {
     header: ['time', 'flow', 'row or lead', 'outcome', 'message'],
     flows: {
       edit: 'edit',
-      sync: 'Sync now',
+      sync: 'sync',
       import: 'import',
-      background: 'background run',
+      background: 'background',
       webhook: 'webhook',
-      reconcile: 'reconciliation',
+      reconcile: 'reconcile',
     } as Record<string, string>,
     outcomes: {
       failed: 'failed',
