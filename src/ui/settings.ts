@@ -68,7 +68,7 @@ export interface SettingsView {
   missingColumns: string[];
 }
 
-export type WebhookState = 'on' | 'off' | 'unknown' | 'no-url';
+export type WebhookState = 'on' | 'off' | 'unknown' | 'no-url' | 'on-save';
 
 export interface PipelineChoice {
   id: number;
@@ -131,7 +131,8 @@ export function saveSettings(ports: Ports, form: Record<string, string>): SaveAn
   if (outcome.value.accountChanged) ports.cache.remove(PIPELINES_CACHE_KEY);
   ports.logger.info(`Settings saved; changed: ${changed.join(', ') || 'nothing'}`);
   const view = viewOf(ports, lang);
-  const message = savedMessage(lang, outcome.value, view, generated, changed);
+  const sheetName = ports.spreadsheet.sheet(view.values[PROP.sheetName])?.name ?? '';
+  const message = savedMessage(lang, outcome.value, view, generated, changed, sheetName);
   return { ok: true, view, message };
 }
 
@@ -169,18 +170,21 @@ export function addColumns(ports: Ports): ColumnsAnswer {
 function viewOf(ports: Ports, lang: Lang): SettingsView {
   const all = ports.props.getAll();
   const url = webhookUrl({ triggers: ports.triggers, props: ports.props });
-  const webhook: WebhookState = !url
+  const deployed = ports.triggers.webAppUrl() !== null;
+  const webhook: WebhookState = !deployed
     ? 'no-url'
-    : all[STATE.webhookState] === 'on' || all[STATE.webhookState] === 'off'
-      ? (all[STATE.webhookState] as WebhookState)
-      : 'unknown';
+    : !url
+      ? 'on-save'
+      : all[STATE.webhookState] === 'on' || all[STATE.webhookState] === 'off'
+        ? (all[STATE.webhookState] as WebhookState)
+        : 'unknown';
   const triggers = triggersInstalled(ports.triggers);
   return {
     values: Object.fromEntries(PLAIN_PROPS.map(key => [key, all[key] ?? ''])),
     secretsSet: Object.fromEntries(SECRET_PROPS.map(key => [key, Boolean(all[key])])),
     webhookUrl: url,
     lang,
-    deployed: ports.triggers.webAppUrl() !== null,
+    deployed,
     auth: !all[PROP.longLivedToken] && all[PROP.clientId] ? 'oauth' : 'token',
     pipelineNames: pipelineNames(all),
     state: { webhook, triggers, lines: stateLines(ports, lang, webhook, triggers) },
@@ -195,6 +199,7 @@ function stateLines(ports: Ports, lang: Lang, webhook: WebhookState, triggers: b
     off: text.hookOff,
     unknown: text.hookUnknown,
     'no-url': text.hookNoUrl,
+    'on-save': text.hookOnSave,
   }[webhook];
   const last = Number(ports.props.get(STATE.lastSync) ?? '');
   const when = last > 0 ? text.lastSync(shownTime(ports, lang, last)) : text.neverSynced;
@@ -442,7 +447,8 @@ function savedMessage(
   applied: Applied,
   view: SettingsView,
   generated: boolean,
-  changed: string[]
+  changed: string[],
+  sheetName: string
 ): string {
   const text = messages(lang);
   const parts = [text.settings.saved(applied.account.name)];
@@ -455,8 +461,7 @@ function savedMessage(
   if (!view.values[PROP.pipelineId]) parts.push(text.settings.choosePipeline);
   parts.push(text.settings.triggersInstalled);
   if (view.missingColumns.length > 0) {
-    const sheet = view.values[PROP.sheetName] || '1';
-    parts.push(text.columns.offer(view.missingColumns, sheet));
+    parts.push(text.columns.offer(view.missingColumns, sheetName));
   } else {
     parts.push(text.settings.nextImport);
   }
