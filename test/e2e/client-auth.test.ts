@@ -292,7 +292,9 @@ describe('two executions racing to refresh', () => {
       [200, first.refresh_token],
     ]);
     w.rt.clock.advance(60_000);
-    expect(w.run('installTriggers').returned).toMatch(/^The triggers were already installed[^\n]*$/);
+    expect(w.run('installTriggers').returned).toMatch(
+      /^The triggers were already installed[^\n]*$/
+    );
     expect((await grants(w)).filter(g => g.body.grant_type === 'refresh_token')).toHaveLength(1);
   });
 });

@@ -96,7 +96,9 @@ describe('Save', () => {
       'external_id',
       'sync_status',
     ]);
-    expect(answer.ok && answer.message).toMatch(/The sheet "Leads" lacks the columns the script writes: name, phone/);
+    expect(answer.ok && answer.message).toMatch(
+      /The sheet "Leads" lacks the columns the script writes: name, phone/
+    );
     const added = addColumns(ports);
     expect(added.ok && added.message).toMatch(/^Columns added to the sheet: name, phone, email/);
     const sheet = ports.spreadsheet.sheets.get('Leads') as MemorySheet;
