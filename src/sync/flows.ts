@@ -271,12 +271,18 @@ function tell(ctx: SyncContext, said: string[], lines: string[], title: string):
   ctx.spreadsheet.toast([...said, ...lines].join('\n'), title);
 }
 
-/** A toast per batch of long work: "Working: 200 of 600 rows done…". */
+/** Between two progress toasts: the last one stays readable, and a quick run shows none. */
+const PROGRESS_EVERY_MS = 5_000;
+
+/** A toast now and then while long work goes on: "Working: 200 of 600 rows done…". */
 function progressToast(ctx: SyncContext, lang: Lang): (done: number, total: number) => void {
   const title = messages(lang).titles[ctx.flow === 'import' ? 'importRows' : 'sync'];
+  let last = ctx.clock.now();
   return (done, total) => {
-    if (total > 0 && done < total)
-      ctx.spreadsheet.toast(messages(lang).sync.progress(done, total), title);
+    const now = ctx.clock.now();
+    if (total <= 0 || done >= total || now - last < PROGRESS_EVERY_MS) return;
+    last = now;
+    ctx.spreadsheet.toast(messages(lang).sync.progress(done, total), title);
   };
 }
 
