@@ -219,6 +219,20 @@ const en = {
   dates: {
     months: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
   },
+  /**
+   * The texts of a row's sync_status, for the sync core: a failed row begins with `error` /
+   * `ошибка` (the contract), a synced one says when in the spreadsheet's time zone
+   * (`when` from shortDate).
+   */
+  status: {
+    synced: (when: string) => `✓ synced ${when}`,
+    error: (reason: string) => `error: ${reason}`,
+    retrying: (reason: string) => `error: ${reason}; will retry automatically`,
+    pending: (reason: string) => `pending: ${reason}`,
+    nextRun: 'will continue on the next run',
+    syncing: 'syncing…',
+    deleted: 'deleted: the lead was deleted in AmoCRM (clear amo_deal_id to create a new one)',
+  },
   row: {
     cellError: (field: string, error: string) =>
       `${field} shows the error ${error}: fix the cell's formula or value`,
@@ -490,6 +504,15 @@ const ru: Messages = {
   },
   dates: {
     months: ['янв', 'фев', 'мар', 'апр', 'мая', 'июн', 'июл', 'авг', 'сен', 'окт', 'ноя', 'дек'],
+  },
+  status: {
+    synced: (when: string) => `✓ синхронизировано ${when}`,
+    error: (reason: string) => `ошибка: ${reason}`,
+    retrying: (reason: string) => `ошибка: ${reason}; повторим автоматически`,
+    pending: (reason: string) => `ожидает: ${reason}`,
+    nextRun: 'продолжится при следующем запуске',
+    syncing: 'синхронизация…',
+    deleted: 'удалена: сделка удалена в AmoCRM (очистите «ID сделки», чтобы создать новую)',
   },
   row: {
     cellError: (field: string, error: string) =>

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pickLang } from '../../src/i18n/lang';
-import { MESSAGES } from '../../src/i18n/messages';
+import { MESSAGES, shortDate } from '../../src/i18n/messages';
 import { validateRow } from '../../src/domain/row-data';
 import { dialogTexts } from '../../src/ui/dialog-texts';
 
@@ -92,6 +92,24 @@ describe('the catalogue', () => {
   it('begins a failed row in Russian with ошибка, as the contract allows', () => {
     expect(MESSAGES.ru.row.errorPrefix).toBe('ошибка');
     expect(MESSAGES.en.row.errorPrefix).toBe('error');
+    for (const lang of ['en', 'ru'] as const) {
+      const status = MESSAGES[lang].status;
+      const prefix = MESSAGES[lang].row.errorPrefix;
+      expect(status.error('x')).toMatch(new RegExp(`^${prefix}`));
+      expect(status.retrying('x')).toMatch(new RegExp(`^${prefix}`));
+      for (const ok of [
+        status.synced('3 Dec 12:04'),
+        status.pending('x'),
+        status.syncing,
+        status.deleted,
+      ]) {
+        expect(ok).not.toMatch(/^(error|ошибка)/);
+      }
+    }
+    expect(shortDate('ru', 3, 12, '12:04')).toBe('3 дек 12:04');
+    expect(MESSAGES.ru.status.synced(shortDate('ru', 3, 12, '12:04'))).toBe(
+      '✓ синхронизировано 3 дек 12:04'
+    );
   });
 });
 
