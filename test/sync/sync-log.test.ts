@@ -78,7 +78,7 @@ describe('SyncLog summaries', () => {
   });
 });
 
-describe('SyncLog in the person\'s language', () => {
+describe("SyncLog in the person's language", () => {
   it('writes a Russian header, flow and outcome for a ru_RU spreadsheet', () => {
     const { sheets, log } = world('ru_RU');
     log.add({ flow: 'background', target: 'row 2', outcome: 'recovered', message: 'linked' });
