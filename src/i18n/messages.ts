@@ -97,6 +97,7 @@ const en = {
     rowErrors: (n: number) =>
       `${n} ${n === 1 ? 'row has' : 'rows have'} an error: see sync_status and the AmoCRM log sheet.`,
     progress: (done: number, total: number) => `Working: ${done} of ${total} rows done…`,
+    busy: 'Another run of the script is working on the sheet right now; the next background run (within 10 minutes) does this.',
     continues: (done: number, total: number) =>
       `${done} of ${total} rows done; the background run (every 10 minutes) does the rest and says here when it has finished.`,
     backgroundFinished: (flow: 'import' | 'sync', total: number) =>
@@ -383,6 +384,7 @@ const ru: Messages = {
     rowErrors: (n: number) =>
       `Строк с ошибкой: ${n}. Причина — в столбце sync_status и на листе журнала AmoCRM.`,
     progress: (done: number, total: number) => `Идёт работа: готово ${done} из ${total} строк…`,
+    busy: 'Сейчас с листом работает другой запуск скрипта; это сделает следующий фоновый запуск (в течение 10 минут).',
     continues: (done: number, total: number) =>
       `Готово ${done} из ${total} строк; остальное сделает фоновый запуск (раз в 10 минут) и сообщит здесь, когда закончит.`,
     backgroundFinished: (flow: 'import' | 'sync', total: number) =>

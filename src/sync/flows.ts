@@ -77,6 +77,7 @@ function syncAll(ctx: SyncContext, lang: Lang): SyncSummary {
   const pulled = guarded(ctx, lang, said, () => reconcile(ctx, true), NO_PULL);
   const summary = text.sync.summary({ ...pushed, pulled: pulled.rowsChanged });
   const lines = [summary];
+  if (pushed.lockBusy) lines.push(text.sync.busy);
   if (pushed.errors > 0) lines.push(text.sync.rowErrors(pushed.errors));
   const done = pushed.created + pushed.updated + pushed.errors;
   if (pushed.pending > 0 && !pushed.lockBusy) {
@@ -87,6 +88,7 @@ function syncAll(ctx: SyncContext, lang: Lang): SyncSummary {
   // One toast: a later toast replaces an earlier one, so an error shown first and a summary
   // after would hide the error. The error leads; the summary follows.
   tell(ctx, said, lines, said.length > 0 ? text.titles.error : text.titles.sync);
+  // The returned text is the execution's record: the counts first, then what went wrong.
   return { push: pushed, pull: pulled, message: [...lines, ...said].join('\n') };
 }
 
@@ -110,6 +112,7 @@ function importAll(ctx: SyncContext, lang: Lang): SyncSummary {
   if (done + left === 0 && said.length === 0 && !pushed.lockBusy) {
     lines.splice(0, 1, text.importRows.nothingToDo);
   }
+  if (pushed.lockBusy) lines.push(text.sync.busy);
   if (pushed.errors > 0) lines.push(text.sync.rowErrors(pushed.errors));
   if (left > 0) {
     lines.push(text.sync.continues(done, done + left));
@@ -161,7 +164,7 @@ function rememberMenuWork(ctx: SyncContext, flow: MenuWork['flow'], done: number
 
 /**
  * When the rows the menu left waiting are all done, the person hears it: a line in the log
- * sheet (which the next menu action also points to) and a toast for whoever has the sheet open.
+ * sheet, which stays, and a toast, which a trigger run may have no one to show to.
  */
 function finishMenuWork(ctx: SyncContext, lang: Lang, pushed: PushReport): void {
   const raw = ctx.props.get(STATE.menuWork);
