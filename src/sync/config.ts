@@ -95,24 +95,30 @@ function fail(error: string): SettingsResult {
   return { ok: false, error };
 }
 
+/** AmoCRM's and Kommo's own account hosts, whose pages are never part of the API's base. */
+const AMO_HOSTS = /(^|\.)(amocrm\.(ru|com)|kommo\.com)(:\d+)?$/;
+
 /**
- * The account's origin from what a person types or pastes: `mycompany.amocrm.ru`,
- * `https://mycompany.kommo.com/leads/pipeline/1`, `HTTPS://X.amocrm.ru/` all become
- * `https://mycompany.amocrm.ru`-like origins (the path, query and fragment are dropped: the
- * client appends /api/v4/… to the origin). `http://127.0.0.1:PORT` keeps its scheme and port.
+ * The account's base URL from what a person types or pastes: `mycompany.amocrm.ru`,
+ * `https://mycompany.kommo.com/leads/pipeline/1` and `HTTPS://X.amocrm.ru/` become the origin
+ * (`https://mycompany.amocrm.ru`): on AmoCRM's own hosts a path is a page of the account, and
+ * the client appends /api/v4/… to the origin. Any other http(s) base (a local fake, a proxy)
+ * keeps its scheme, port and path, as the contract asks. The query and fragment are dropped.
  * null when no host can be read.
  */
 export function normalizeBaseUrl(raw: string): string | null {
   const text = (raw ?? '').trim();
   if (!text || /\s/.test(text)) return null;
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
-  const match = /^(https?):\/\/([^/?#@]+)(?:[/?#].*)?$/i.exec(withScheme);
+  const match = /^(https?):\/\/([^/?#@]+)([^?#]*)/i.exec(withScheme);
   if (!match) return null;
   const host = match[2].toLowerCase();
-  const hostOk =
-    /^([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/.test(host);
+  const label = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?';
+  const hostOk = new RegExp(`^${label}(\\.${label})*(:\\d{1,5})?$`).test(host);
   const named = host.includes('.') || /^localhost(:\d+)?$/.test(host);
-  return hostOk && named ? `${match[1].toLowerCase()}://${host}` : null;
+  if (!hostOk || !named) return null;
+  const origin = `${match[1].toLowerCase()}://${host}`;
+  return AMO_HOSTS.test(host) ? origin : origin + match[3].replace(/\/+$/, '');
 }
 
 /** What a first run still lacks, in the order a person fixes it; [] when set up. */

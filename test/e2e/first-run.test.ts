@@ -1,6 +1,6 @@
 // The first run, driven as a person would through the built bundle: an empty Russian
 // spreadsheet, a script with no settings, the menu that says where to start, the Settings…
-// dialog's calls (google.script.run) with the account address pasted from the browser, Load
+// dialog's calls (google.script.run) with the account address pasted from the address bar, Load
 // pipelines, Save (which installs the triggers and offers the missing columns), Add columns,
 // and a typed row that becomes a lead in AmoCRM, with the log and the state of the next
 // opening in Russian.
@@ -61,7 +61,8 @@ it('goes from an empty spreadsheet to a synced row', async () => {
 
   // 3. The address as the browser shows it, the token; Test connection, Load pipelines.
   const form: Record<string, string> = {
-    AMO_BASE_URL: `${fake.url}/leads/pipeline/${MAIN_PIPELINE.id}`,
+    // Pasted from the address bar (the fake is no amocrm.ru host, so only the slash goes).
+    AMO_BASE_URL: ` ${fake.url}/ `,
     AMO_LONG_LIVED_TOKEN: token,
     AMO_CLIENT_ID: '',
     AMO_REDIRECT_URI: '',

@@ -32,6 +32,8 @@ describe('the account address', () => {
     ['mycompany.amocrm.ru/leads/detail/5', 'https://mycompany.amocrm.ru'],
     ['http://127.0.0.1:4010', 'http://127.0.0.1:4010'],
     ['http://localhost:8080/', 'http://localhost:8080'],
+    ['https://proxy.example.com/amo/?x=1', 'https://proxy.example.com/amo'],
+    ['https://x.amocrm.com/settings/widgets/', 'https://x.amocrm.com'],
   ])('%s → %s', (typed, origin) => {
     expect(normalizeBaseUrl(typed)).toBe(origin);
   });
