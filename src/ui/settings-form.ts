@@ -32,6 +32,11 @@ export const SETTINGS_PROPS: readonly string[] = [...PLAIN_PROPS, ...SECRET_PROP
 export const CLEAR_PREFIX = 'clear_';
 /** `subscribeWebhook: 'true'` subscribes the webhook URL in AmoCRM on save. */
 export const SUBSCRIBE_FIELD = 'subscribeWebhook';
+/**
+ * `authMode: 'oauth'`: the person chose OAuth in the dialog, so a stored long-lived token (which
+ * would otherwise win) is left out; `'token'` or absent: the values as they are.
+ */
+export const AUTH_MODE_FIELD = 'authMode';
 
 /** The contract properties as the form leaves them (form over stored); empty ones left out. */
 export function mergeForm(
@@ -39,7 +44,9 @@ export function mergeForm(
   form: Record<string, string>
 ): Record<string, string> {
   const merged: Record<string, string> = {};
+  const oauth = form[AUTH_MODE_FIELD] === 'oauth';
   for (const key of SETTINGS_PROPS) {
+    if (oauth && key === PROP.longLivedToken) continue;
     const value = normalize(key, mergedValue(key, stored[key] ?? '', form));
     if (value) merged[key] = value;
   }

@@ -308,6 +308,7 @@ describe('the settings dialog', () => {
         clear_AMO_LONG_LIVED_TOKEN: 'true',
         clear_WEBHOOK_SECRET: 'false',
         subscribeWebhook: 'true',
+        authMode: 'oauth',
       },
     ]);
     expect(await statusLine()).toEqual({ text: 'Saved. Connected.', kind: 'ok' });

@@ -194,3 +194,35 @@ describe('reopening Settings…', () => {
     expect(loadSettings(ports).auth).toBe('oauth');
   });
 });
+
+describe('the choice between a long-lived token and OAuth', () => {
+  it('leaves a stored long-lived token out when OAuth is chosen, so OAuth is used', () => {
+    const ports = memoryPorts(amo, {
+      AMO_LONG_LIVED_TOKEN: TOKEN,
+      AMO_BASE_URL: 'https://example.amocrm.ru',
+    });
+    const form = dialogForm({
+      ...FORM,
+      AMO_LONG_LIVED_TOKEN: '',
+      AMO_CLIENT_ID: 'client-1',
+      authMode: 'oauth',
+    });
+    const answer = saveSettings(ports, form);
+    expect(answer).toEqual({
+      ok: false,
+      error: 'For OAuth, fill in Secret key, Redirect URI.',
+      fields: { AMO_CLIENT_SECRET: 'For OAuth, fill in Secret key, Redirect URI.' },
+    });
+    expect(amo.requests).toEqual([]);
+  });
+
+  it('keeps the stored token when the token is chosen', () => {
+    const ports = memoryPorts(amo, { AMO_LONG_LIVED_TOKEN: TOKEN });
+    const answer = saveSettings(
+      ports,
+      dialogForm({ ...FORM, AMO_LONG_LIVED_TOKEN: '', authMode: 'token' })
+    );
+    expect(answer.ok).toBe(true);
+    expect(ports.props.get('AMO_LONG_LIVED_TOKEN')).toBe(TOKEN);
+  });
+});
