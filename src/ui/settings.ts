@@ -110,7 +110,10 @@ export function loadPipelines(ports: Ports, form: Record<string, string>): Pipel
   return outcome.ok ? { ok: true, pipelines: outcome.value } : outcome;
 }
 
-/** Checks everything, then writes the properties and installs the triggers; on any failure nothing is saved. */
+/**
+ * Checks everything, then writes the properties and installs the triggers; on any failure
+ * nothing is saved.
+ */
 export function saveSettings(ports: Ports, form: Record<string, string>): SaveAnswer {
   const lang = langOf(ports);
   const values = mergeForm(ports.props.getAll(), form);
@@ -162,7 +165,8 @@ export function addColumns(ports: Ports): ColumnsAnswer {
   }
   const view = viewOf(ports, lang);
   const added = missing.map(key => text.columns.headers[key]);
-  return { ok: true, view, message: text.settings.columnsAdded(added) };
+  const message = added.length > 0 ? text.settings.columnsAdded(added) : text.settings.nextImport;
+  return { ok: true, view, message };
 }
 
 // ---- The view ----------------------------------------------------------------------------

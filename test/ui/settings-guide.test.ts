@@ -106,6 +106,11 @@ describe('Save', () => {
     const sheet = ports.spreadsheet.sheets.get('Leads') as MemorySheet;
     expect(sheet.cells[0]).toHaveLength(10);
     expect(added.ok && added.view.missingColumns).toEqual([]);
+    const again = addColumns(ports);
+    expect(again.ok && again.message).toBe(
+      'Next: AmoCRM → Import existing rows, or type a new row.'
+    );
+    expect(sheet.cells[0]).toHaveLength(10);
   });
 
   it("adds only the script columns next to a Russian sheet's own, with Russian headers", () => {
