@@ -216,6 +216,9 @@ const en = {
       finished: 'finished',
     } as Record<string, string>,
     rows: (count: number, first: string, last: string) => `rows ×${count}: ${first} … ${last}`,
+    /** Targets, for the sync core's entries: `row 5`, `lead 123`. */
+    row: (row: number) => `row ${row}`,
+    lead: (id: number) => `lead ${id}`,
   },
   dates: {
     months: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
@@ -503,6 +506,8 @@ const ru: Messages = {
       finished: 'завершено',
     },
     rows: (count: number, first: string, last: string) => `строк ×${count}: ${first} … ${last}`,
+    row: (row: number) => `строка ${row}`,
+    lead: (id: number) => `сделка ${id}`,
   },
   dates: {
     months: ['янв', 'фев', 'мар', 'апр', 'мая', 'июн', 'июл', 'авг', 'сен', 'окт', 'ноя', 'дек'],
