@@ -19,4 +19,5 @@ export {
   settingsLoadPipelines,
   webhookState,
   settingsSaveWebAppUrl,
+  settingsAddColumns,
 } from './gas/entrypoints';

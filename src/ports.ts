@@ -113,6 +113,10 @@ export interface SpreadsheetPort {
   /** A sheet by name, created when missing. */
   sheetOrCreate(name: string): SheetPort;
   toast(message: string, title?: string): void;
+  /** The spreadsheet's locale, e.g. `ru_RU` (getSpreadsheetLocale); chooses the language. */
+  locale(): string;
+  /** The spreadsheet's time zone, e.g. `Europe/Moscow` (getSpreadsheetTimeZone). */
+  timeZone(): string;
 }
 
 export interface TriggerInfo {

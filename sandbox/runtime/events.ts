@@ -71,6 +71,15 @@ export interface MenuEventSpec {
   type: 'menu';
 }
 
+/**
+ * A call from a dialog's page (`google.script.run.fn(arg)`): the function gets the argument,
+ * copied into the script's realm as Apps Script copies it (plain JSON values).
+ */
+export interface ClientCallSpec {
+  type: 'client';
+  arg?: unknown;
+}
+
 export type EventSpec =
   | EditEventSpec
   | TimeEventSpec
@@ -78,7 +87,8 @@ export type EventSpec =
   | ChangeEventSpec
   | GetEventSpec
   | PostEventSpec
-  | MenuEventSpec;
+  | MenuEventSpec
+  | ClientCallSpec;
 
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
@@ -107,6 +117,11 @@ export function classifyEvent(spec: EventSpec | undefined): {
 /** The event object for the function, in the execution's realm (undefined for menu runs). */
 export function buildEvent(exec: Execution, spec: EventSpec | undefined, fnName: string): unknown {
   if (!spec || spec.type === 'menu') return undefined;
+  if (spec.type === 'client') {
+    return spec.arg === undefined
+      ? undefined
+      : exec.realm.toRealm(JSON.parse(JSON.stringify(spec.arg)));
+  }
   const authMode = exec.enumType('AuthMode', ['NONE', 'CUSTOM_FUNCTION', 'LIMITED', 'FULL']);
   const base = { authMode: authMode[exec.authMode] };
   switch (spec.type) {

@@ -15,6 +15,7 @@ export {
   type OpenEventSpec,
   type ChangeEventSpec,
   type MenuEventSpec,
+  type ClientCallSpec,
 } from './events';
 export type { Counters, ExecutionKind, ExecutionView, LogEntry } from './execution';
 export type {

@@ -120,6 +120,7 @@ export class LocalRuntime {
       this.options.spreadsheetId,
       this.options.spreadsheetTimeZone
     );
+    model.locale = this.options.spreadsheetLocale;
     this.options.sheets.forEach(name => model.addSheet(name));
     this.spreadsheet = new SpreadsheetControl(model);
     this.properties = createPropertyStores();

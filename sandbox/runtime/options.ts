@@ -26,6 +26,8 @@ export interface LocalRuntimeOptions {
   scriptTimeZone?: string;
   /** Spreadsheet time zone (typed dates, display values); default: the script time zone. */
   spreadsheetTimeZone?: string;
+  /** Spreadsheet locale (getSpreadsheetLocale), e.g. `ru_RU`; default `en_US`. */
+  spreadsheetLocale?: string;
   spreadsheetName?: string;
   spreadsheetId?: string;
   scriptId?: string;
@@ -78,6 +80,7 @@ export function resolveOptions(options: LocalRuntimeOptions = {}): ResolvedOptio
     cpuTimeoutMs: options.cpuTimeoutMs ?? 120_000,
     scriptTimeZone,
     spreadsheetTimeZone: options.spreadsheetTimeZone ?? scriptTimeZone,
+    spreadsheetLocale: options.spreadsheetLocale ?? 'en_US',
     spreadsheetName: options.spreadsheetName ?? 'Local Spreadsheet',
     spreadsheetId: options.spreadsheetId ?? 'LOCAL_SPREADSHEET_ID',
     scriptId: options.scriptId ?? 'LOCAL_SCRIPT_ID',

@@ -79,6 +79,10 @@ export function spreadsheetObject(exec: Execution): object {
           model.timeZone = String(tz);
         },
         getSpreadsheetLocale: () => model.locale,
+        setSpreadsheetLocale: locale => {
+          exec.sheetCall(true);
+          model.locale = String(locale);
+        },
         getRange: a1 => {
           const text = String(a1);
           const sheet = text.includes('!')

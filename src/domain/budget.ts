@@ -4,6 +4,8 @@
 // around the number). A text whose meaning depends on the reader's locale, such as `1,500`
 // (1.5 in Russian, 1500 in English), is refused instead of guessed. Fractions are rounded
 // half up to the nearest integer, since AmoCRM would otherwise refuse or cut them.
+import type { Lang } from '../i18n/lang';
+import { messages } from '../i18n/messages';
 import { classifyCell } from './cell';
 import { fail, ok, quote, type Parsed } from './parsed';
 
@@ -27,48 +29,51 @@ const GROUP_SPACE = /[\s'’]/g;
  * `1.500,00`, `1,5` (→ 2). Refused: negative amounts, text, booleans, dates, locale-ambiguous
  * `1,500` / `1.500`, anything above the limit. Blank → ok null.
  */
-export function parseBudget(raw: unknown): Parsed<number | null> {
+export function parseBudget(raw: unknown, lang: Lang = 'en'): Parsed<number | null> {
+  const text = messages(lang).row;
   const cell = classifyCell(raw);
   switch (cell.kind) {
     case 'blank':
       return ok(null);
     case 'number':
-      return checkAmount(cell.value, String(cell.value));
+      return checkAmount(cell.value, String(cell.value), lang);
     case 'text':
-      return parseBudgetText(cell.text.trim());
+      return parseBudgetText(cell.text.trim(), lang);
     case 'boolean':
-      return fail(`budget ${String(cell.value).toUpperCase()} is not a number`);
+      return fail(text.budgetBoolean(String(cell.value).toUpperCase()));
     case 'date':
-      return fail('budget is a date, not a number: format the cell as a number');
+      return fail(text.budgetDate);
     default:
-      return fail('budget is not a number');
+      return fail(text.budgetOther);
   }
 }
 
-function parseBudgetText(text: string): Parsed<number> {
+function parseBudgetText(text: string, lang: Lang): Parsed<number> {
+  const says = messages(lang).row;
   const unsigned = text.replace(/^[-−–]\s*/, '');
   const stripped = unsigned.replace(LEADING_CURRENCY, '').replace(TRAILING_CURRENCY, '');
   // The sign may also stand after a leading currency sign: `$-5`, `-$5`.
   const amount = stripped.replace(/^[-−–]\s*/, '');
-  if (!AMOUNT.test(amount)) return fail(`budget ${quote(text)} is not a number`);
+  if (!AMOUNT.test(amount)) return fail(says.budgetNotNumber(quote(text)));
   const negative = unsigned !== text || amount !== stripped;
-  const value = readAmount(amount, text);
+  const value = readAmount(amount, text, lang);
   if (!value.ok) return value;
-  if (negative && value.value !== 0) return fail(`budget ${quote(text)} is negative`);
-  return checkAmount(value.value, text);
+  if (negative && value.value !== 0) return fail(says.budgetNegative(quote(text)));
+  return checkAmount(value.value, text, lang);
 }
 
 /** Reads `digits + separators` into a number, deciding which separator is the decimal one. */
-function readAmount(amount: string, shown: string): Parsed<number> {
+function readAmount(amount: string, shown: string, lang: Lang): Parsed<number> {
+  const says = messages(lang).row;
   const decimal = decimalSeparator(amount);
   if (decimal === 'ambiguous') {
-    return fail(`budget ${quote(shown)} is ambiguous: write it without separators, e.g. 1500`);
+    return fail(says.budgetAmbiguous(quote(shown)));
   }
   const cut = decimal === null ? amount.length : amount.lastIndexOf(decimal);
   const whole = groupedDigits(amount.slice(0, cut), groupMark(amount, decimal));
   const fraction = decimal === null ? '' : amount.slice(cut + 1);
   if (whole === null || !/^\d*$/.test(fraction)) {
-    return fail(`budget ${quote(shown)} is not a number`);
+    return fail(says.budgetNotNumber(quote(shown)));
   }
   return ok(Number(fraction === '' ? whole : `${whole}.${fraction}`));
 }
@@ -109,13 +114,14 @@ function groupedDigits(whole: string, groupMark: string): string | null {
   return wellFormed ? groups.join('') : null;
 }
 
-function checkAmount(value: number, shown: string): Parsed<number> {
-  if (Number.isNaN(value)) return fail(`budget ${quote(shown)} is not a number`);
-  if (value < 0) return fail(`budget ${quote(shown)} is negative`);
+function checkAmount(value: number, shown: string, lang: Lang): Parsed<number> {
+  const says = messages(lang).row;
+  if (Number.isNaN(value)) return fail(says.budgetNotNumber(quote(shown)));
+  if (value < 0) return fail(says.budgetNegative(quote(shown)));
   // `+ 0` turns -0 (from a `-0` cell) into 0, which is what every caller compares against.
   const rounded = Math.round(value) + 0;
   if (rounded > MAX_BUDGET) {
-    return fail(`budget ${quote(shown)} is more than AmoCRM allows (${MAX_BUDGET})`);
+    return fail(says.budgetTooBig(quote(shown), MAX_BUDGET));
   }
   return ok(rounded);
 }

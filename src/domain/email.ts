@@ -2,6 +2,8 @@
 // case-insensitive), then given a syntax check that catches what people actually get wrong in
 // a sheet (a missing @ or domain, two addresses in one cell, a stray space or bracket) without
 // refusing real addresses: internationalised domains such as `почта.рф` are kept as typed.
+import type { Lang } from '../i18n/lang';
+import { messages } from '../i18n/messages';
 import { classifyCell, stripInvisible } from './cell';
 import { fail, ok, quote, type Parsed } from './parsed';
 
@@ -17,17 +19,16 @@ const DOMAIN_LABEL = /^[\p{L}\p{N}\p{M}](?:[\p{L}\p{N}\p{M}-]*[\p{L}\p{N}\p{M}])
  * (one @, a non-empty local part without leading, trailing or double dots, a domain with at
  * least one dot and no empty label, no spaces or brackets). Blank → ok null.
  */
-export function normalizeEmail(raw: unknown): Parsed<string | null> {
+export function normalizeEmail(raw: unknown, lang: Lang = 'en'): Parsed<string | null> {
+  const text = messages(lang).row;
   const cell = classifyCell(raw);
   if (cell.kind === 'blank') return ok(null);
-  if (cell.kind !== 'text') return fail('email is not an address');
+  if (cell.kind !== 'text') return fail(text.emailNotAddress);
   const address = stripInvisible(cell.text)
     .trim()
     .replace(/^mailto:/i, '')
     .toLowerCase();
-  return isValidAddress(address)
-    ? ok(address)
-    : fail(`email ${quote(cell.text.trim())} is not a valid address`);
+  return isValidAddress(address) ? ok(address) : fail(text.emailBad(quote(cell.text.trim())));
 }
 
 function isValidAddress(address: string): boolean {

@@ -1,6 +1,7 @@
 // The result type every parser in src/domain and src/webhook returns. A bad cell or a bad
 // webhook body is an expected event, not a bug, so parsers hand back a value the caller must
-// look at instead of throwing; the error text is short plain English because it ends up in
+// look at instead of throwing; the error text is short and plain (English, or Russian when the
+// caller passes 'ru': src/i18n/messages.ts holds both) because it ends up in
 // the row's `sync_status` cell (as `error: <reason>`) or in doPost's JSON answer.
 
 /** A parsed value, or the reason a person can read for why it could not be parsed. */
@@ -11,7 +12,7 @@ export function ok<T>(value: T): Parsed<T> {
   return { ok: true, value };
 }
 
-/** The failed result; `error` is a short English reason without a trailing period. */
+/** The failed result; `error` is a short reason in the person's language, without a trailing period. */
 export function fail<T = never>(error: string): Parsed<T> {
   return { ok: false, error };
 }

@@ -10,6 +10,8 @@ import {
   validatePhoneNumberLength,
   type CountryCode,
 } from 'libphonenumber-js/min';
+import type { Lang } from '../i18n/lang';
+import { messages } from '../i18n/messages';
 import { classifyCell, stripInvisible } from './cell';
 import { fail, ok, quote, type Parsed } from './parsed';
 
@@ -35,21 +37,26 @@ const DIGITS_ONLY = /^\d+$/;
  *
  * An unknown `region` is treated as none: only numbers with `+` are then accepted.
  */
-export function normalizePhone(raw: unknown, region: string): Parsed<string | null> {
+export function normalizePhone(
+  raw: unknown,
+  region: string,
+  lang: Lang = 'en'
+): Parsed<string | null> {
+  const text = messages(lang).row;
   const cell = classifyCell(raw);
   switch (cell.kind) {
     case 'blank':
       return ok(null);
     case 'text':
-      return normalizePhoneText(stripInvisible(cell.text).trim(), toCountry(region));
+      return normalizePhoneText(stripInvisible(cell.text).trim(), toCountry(region), lang);
     case 'number':
-      return normalizePhoneNumberCell(cell.value, toCountry(region));
+      return normalizePhoneNumberCell(cell.value, toCountry(region), lang);
     case 'boolean':
-      return fail(`phone ${String(cell.value).toUpperCase()} is not a phone number`);
+      return fail(text.phoneBoolean(String(cell.value).toUpperCase()));
     case 'date':
-      return fail('phone is a date, not a phone number: format the cell as plain text');
+      return fail(text.phoneDate);
     default:
-      return fail('phone is not a phone number');
+      return fail(text.phoneOther);
   }
 }
 
@@ -58,23 +65,32 @@ function toCountry(region: string): CountryCode | undefined {
   return isSupportedCountry(code) ? code : undefined;
 }
 
-function normalizePhoneText(text: string, country: CountryCode | undefined): Parsed<string> {
+function normalizePhoneText(
+  text: string,
+  country: CountryCode | undefined,
+  lang: Lang
+): Parsed<string> {
+  const says = messages(lang).row;
   if (EXTENSION.test(text) && /\d/.test(text.replace(EXTENSION, ''))) {
-    return fail(`phone ${quote(text)} has an extension: keep only the main number`);
+    return fail(says.phoneExtension(quote(text)));
   }
-  if (!PHONE_TEXT.test(text)) return fail(`phone ${quote(text)} is not a valid number`);
+  if (!PHONE_TEXT.test(text)) return fail(says.phoneBad(quote(text)));
   const international = text.startsWith('+') ? text : text.replace(/^00/, '+');
-  if (international.startsWith('+')) return parseOrExplain(text, international, undefined);
-  return parseOrExplain(text, international, country);
+  if (international.startsWith('+')) return parseOrExplain(text, international, undefined, lang);
+  return parseOrExplain(text, international, country, lang);
 }
 
-function normalizePhoneNumberCell(value: number, country: CountryCode | undefined): Parsed<string> {
+function normalizePhoneNumberCell(
+  value: number,
+  country: CountryCode | undefined,
+  lang: Lang
+): Parsed<string> {
   const text = String(value);
-  if (!DIGITS_ONLY.test(text)) return fail(`phone ${quote(text)} is not a valid number`);
+  if (!DIGITS_ONLY.test(text)) return fail(messages(lang).row.phoneBad(quote(text)));
   const e164 = (country && validE164(text, country)) ?? validE164('+' + text, undefined);
   if (e164 !== null) return ok(e164);
   // Explain in the region when there is one: a lost `+` is the rarer story.
-  return country ? explain(text, text, country) : explain(text, '+' + text, undefined);
+  return country ? explain(text, text, country, lang) : explain(text, '+' + text, undefined, lang);
 }
 
 /** E.164 when `text` is a valid number (read in `country` unless it has a `+`), else null. */
@@ -86,46 +102,53 @@ function validE164(text: string, country: CountryCode | undefined): string | nul
 function parseOrExplain(
   shown: string,
   text: string,
-  country: CountryCode | undefined
+  country: CountryCode | undefined,
+  lang: Lang
 ): Parsed<string> {
   const e164 = validE164(text, country);
-  return e164 !== null ? ok(e164) : explain(shown, text, country);
+  return e164 !== null ? ok(e164) : explain(shown, text, country, lang);
 }
 
 /** Why `text` is not a valid number; `shown` is what the person typed, quoted in the message. */
-function explain(shown: string, text: string, country: CountryCode | undefined): Parsed<string> {
-  if (text.replace(/\D/g, '').length < 5) return fail(`phone ${quote(shown)} is too short`);
+function explain(
+  shown: string,
+  text: string,
+  country: CountryCode | undefined,
+  lang: Lang
+): Parsed<string> {
+  if (text.replace(/\D/g, '').length < 5) return fail(messages(lang).row.phoneShort(quote(shown)));
   return text.startsWith('+')
-    ? explainInternational(shown, text)
-    : explainLocal(shown, text, country);
+    ? explainInternational(shown, text, lang)
+    : explainLocal(shown, text, country, lang);
 }
 
 function explainLocal(
   shown: string,
   text: string,
-  country: CountryCode | undefined
+  country: CountryCode | undefined,
+  lang: Lang
 ): Parsed<string> {
-  if (!country) return fail(`phone ${quote(shown)} has no country code: add it with +`);
+  const says = messages(lang).row;
+  if (!country) return fail(says.phoneNoCountry(quote(shown)));
   if (validatePhoneNumberLength(text, country) === 'TOO_SHORT') {
-    return fail(`phone ${quote(shown)} is too short`);
+    return fail(says.phoneShort(quote(shown)));
   }
-  return fail(
-    `phone ${quote(shown)} is not a valid ${country} number: for a foreign number add the country code with +`
-  );
+  return fail(says.phoneNotInRegion(quote(shown), country));
 }
 
-function explainInternational(shown: string, text: string): Parsed<string> {
+function explainInternational(shown: string, text: string, lang: Lang): Parsed<string> {
+  const says = messages(lang).row;
   switch (validatePhoneNumberLength(text)) {
     case 'INVALID_COUNTRY':
-      return fail(`phone ${quote(shown)} has an unknown country code`);
+      return fail(says.phoneUnknownCountry(quote(shown)));
     case 'TOO_SHORT':
-      return fail(`phone ${quote(shown)} is too short`);
+      return fail(says.phoneShort(quote(shown)));
     case 'TOO_LONG':
-      return fail(`phone ${quote(shown)} is too long`);
+      return fail(says.phoneLong(quote(shown)));
     case 'INVALID_LENGTH':
-      return fail(`phone ${quote(shown)} has the wrong number of digits`);
+      return fail(says.phoneWrongLength(quote(shown)));
     default:
-      return fail(`phone ${quote(shown)} is not a valid number`);
+      return fail(says.phoneBad(quote(shown)));
   }
 }
 

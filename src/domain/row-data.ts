@@ -3,6 +3,8 @@
 // without name, phone and email is empty and skipped (a budget alone does not make a row),
 // every field error is reported at once so the person can fix the row in one go, and a row
 // without a name still syncs, its contact named after its phone or email.
+import type { Lang } from '../i18n/lang';
+import { messages } from '../i18n/messages';
 import { isBlankCell, sheetsError } from './cell';
 import { normalizeEmail } from './email';
 import { parseBudget } from './budget';
@@ -34,21 +36,23 @@ export function isEmptyRow(input: RowInput): boolean {
 
 /**
  * Validates a row. `region` (e.g. `RU`) reads phones written without a country code. The
- * error lists every bad field, e.g. `phone "12ab" is not a valid number; budget "abc" is
- * not a number`.
+ * error lists every bad field in `lang`, e.g. `phone "12ab" is not a valid number; budget
+ * "abc" is not a number` (or `телефон "12ab" — неверный номер; …`).
  */
-export function validateRow(input: RowInput, region: string): RowValidation {
+export function validateRow(input: RowInput, region: string, lang: Lang = 'en'): RowValidation {
+  const text = messages(lang);
   if (isEmptyRow(input)) return { ok: true, empty: true };
   // A cell that shows a formula error holds no value at all: say so rather than sync it.
   const broken = (['name', 'phone', 'email', 'budget'] as const).flatMap(field => {
     const error = sheetsError(input[field]);
-    return error ? [`${field} shows the error ${error}: fix the cell's formula or value`] : [];
+    const shown = lang === 'en' ? field : text.columns.headers[field];
+    return error ? [text.row.cellError(shown, error)] : [];
   });
   if (broken.length > 0) return { ok: false, error: broken.join('; ') };
-  const name = normalizeName(input.name);
-  const phone = normalizePhone(input.phone, region);
-  const email = normalizeEmail(input.email);
-  const budget = parseBudget(input.budget);
+  const name = normalizeName(input.name, lang);
+  const phone = normalizePhone(input.phone, region, lang);
+  const email = normalizeEmail(input.email, lang);
+  const budget = parseBudget(input.budget, lang);
   if (name.ok && phone.ok && email.ok && budget.ok) {
     const value = {
       name: name.value,

@@ -1,6 +1,10 @@
 // The global functions' bodies: read the Apps Script event, build the ports from the real
 // services, call the plain-TypeScript flow, and turn its answer into what Apps Script
-// expects (a menu, a toast, ContentService JSON). No sync logic lives here.
+// expects (a menu, a toast, an alert, ContentService JSON), in the person's language. No sync
+// logic lives here.
+import type { Lang } from '../i18n/lang';
+import { messages } from '../i18n/messages';
+import { missingSetup, STATE, uiLanguage } from '../sync/config';
 import {
   EditedRange,
   backgroundWork,
@@ -12,9 +16,12 @@ import {
 } from '../sync/flows';
 import type { Ports } from '../sync/context';
 import { hookState, type HookState } from '../sync/hook-state';
+import { LOG_SHEET } from '../sync/sync-log';
+import { BACKGROUND_HANDLER, EDIT_HANDLER } from '../sync/triggers';
 import { receiveWebhook } from '../sync/webhook';
-import { learnWebAppUrl, saveWebAppUrl, WEB_APP_URL_HINT } from '../sync/webhook-url';
+import { learnWebAppUrl, saveWebAppUrl } from '../sync/webhook-url';
 import { dialogHtml } from '../ui/dialog-html';
+import { menuItems } from '../ui/menu';
 import * as settingsUi from '../ui/settings';
 import { UrlFetchHttp } from './http';
 import { appsScriptClock, appsScriptLogger } from './runtime';
@@ -35,20 +42,53 @@ function ports(): Ports {
     http: new UrlFetchHttp(),
     triggers: new GasTriggers(),
     uuid: () => Utilities.getUuid(),
+    formatDate: (epochMs, timeZone, pattern) =>
+      Utilities.formatDate(new Date(epochMs), timeZone, pattern),
   };
 }
 
+function langNow(): Lang {
+  return uiLanguage(new GasSpreadsheet(), new ScriptPropertiesStore());
+}
+
+/**
+ * The simple trigger: the menu as far as set-up has got, and a hint of the next step. It runs
+ * without authorization, so it reads only Script Properties and the spreadsheet; whether the
+ * triggers exist is known from the last installTriggers (listing them needs authorization).
+ */
 export function onOpen(): void {
-  SpreadsheetApp.getUi()
-    .createMenu('AmoCRM')
-    .addItem('Sync now', 'syncNow')
-    .addItem('Import existing rows', 'importExistingRows')
-    .addSeparator()
-    .addItem('Settings…', 'showSettings')
-    .addItem('Install triggers', 'installTriggers')
-    .addItem('Show webhook URL', 'showWebhookUrl')
-    .addItem('Open sync log', 'openSyncLog')
-    .addToUi();
+  const spreadsheet = new GasSpreadsheet();
+  const props = new ScriptPropertiesStore();
+  const lang = uiLanguage(spreadsheet, props);
+  const text = messages(lang);
+  const missing = missingSetup(props.getAll());
+  const triggers = triggersKnown(props);
+  const ui = SpreadsheetApp.getUi();
+  const menu = ui.createMenu(text.menu.title);
+  for (const item of menuItems(lang, { configured: missing.length === 0, triggers })) {
+    if (item === 'separator') menu.addSeparator();
+    else menu.addItem(item.caption, item.fn);
+  }
+  menu.addToUi();
+  if (missing.length > 0) {
+    spreadsheet.toast(
+      text.setup.openHint(missing.map(m => text.setup.missing[m])),
+      text.titles.setup
+    );
+  } else if (!triggers) {
+    spreadsheet.toast(text.setup.triggersMissing, text.titles.setup);
+  }
+}
+
+function triggersKnown(props: ScriptPropertiesStore): boolean {
+  try {
+    const list = new GasTriggers().list();
+    return (
+      list.some(t => t.handler === EDIT_HANDLER) && list.some(t => t.handler === BACKGROUND_HANDLER)
+    );
+  } catch {
+    return Boolean(props.get(STATE.triggersAt));
+  }
 }
 
 export function handleEdit(e: GoogleAppsScript.Events.SheetsOnEdit): void {
@@ -98,32 +138,34 @@ export function runBackgroundWork(): string {
 }
 
 export function installTriggers(): string {
-  const summary = installAllTriggers(ports());
-  const message =
-    summary.note ??
-    `Triggers ready (created ${summary.created.length}, removed ${summary.removed}); ${summary.prepared}`;
-  toastIfOpen(message);
-  return message;
+  const answer = installAllTriggers(ports());
+  const text = messages(langNow());
+  // A refusal must be read before anything else happens: an alert, not a passing toast.
+  if (answer.refused) alertIfOpen(text.titles.triggers, answer.message);
+  else toastIfOpen(answer.message, text.titles.triggers);
+  return answer.message;
 }
 
 export function showSettings(): void {
-  const html = HtmlService.createHtmlOutput(dialogHtml()).setWidth(520).setHeight(640);
-  SpreadsheetApp.getUi().showModalDialog(html, 'AmoCRM settings');
+  const lang = langNow();
+  const html = HtmlService.createHtmlOutput(dialogHtml(lang)).setWidth(520).setHeight(640);
+  SpreadsheetApp.getUi().showModalDialog(html, messages(lang).titles.settings);
 }
 
 export function showWebhookUrl(): void {
+  const text = messages(langNow());
   const url = settingsUi.loadSettings(ports()).webhookUrl;
   SpreadsheetApp.getUi().alert(
-    'AmoCRM webhook URL',
-    url ?? WEB_APP_URL_HINT,
+    text.titles.webhookUrl,
+    url ?? text.setup.webhookUrlMissing,
     SpreadsheetApp.getUi().ButtonSet.OK
   );
 }
 
 export function openSyncLog(): void {
-  const sheet = SpreadsheetApp.getActiveSpreadsheet().getSheetByName('AmoCRM log');
+  const sheet = SpreadsheetApp.getActiveSpreadsheet().getSheetByName(LOG_SHEET);
   if (sheet) sheet.activate();
-  else toastIfOpen('Nothing has been logged yet.');
+  else toastIfOpen(messages(langNow()).setup.nothingLogged, messages(langNow()).menu.title);
 }
 
 /** The webhook's state as last seen, for the settings dialog (no request to AmoCRM). */
@@ -153,16 +195,29 @@ export function settingsLoadPipelines(form: Record<string, string>): settingsUi.
   return settingsUi.loadPipelines(ports(), form);
 }
 
+export function settingsAddColumns(): settingsUi.ColumnsAnswer {
+  return settingsUi.addColumns(ports());
+}
+
 function json(value: unknown): GoogleAppsScript.Content.TextOutput {
   return ContentService.createTextOutput(JSON.stringify(value)).setMimeType(
     ContentService.MimeType.JSON
   );
 }
 
-function toastIfOpen(message: string): void {
+function toastIfOpen(message: string, title: string): void {
   try {
-    SpreadsheetApp.getActiveSpreadsheet().toast(message, 'AmoCRM', 8);
+    new GasSpreadsheet().toast(message, title);
   } catch {
     // No open spreadsheet UI (a trigger run): the returned text is the record.
+  }
+}
+
+function alertIfOpen(title: string, message: string): void {
+  try {
+    const ui = SpreadsheetApp.getUi();
+    ui.alert(title, message, ui.ButtonSet.OK);
+  } catch {
+    // No UI in this execution (a trigger or the editor's Run): the returned text is the record.
   }
 }

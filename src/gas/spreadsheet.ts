@@ -96,7 +96,21 @@ export class GasSpreadsheet implements SpreadsheetPort {
     return new GasSheet(this.ss.getSheetByName(name) ?? this.ss.insertSheet(name));
   }
 
+  /** Shown long enough to be read: a longer text (an error with a summary) stays longer. */
   toast(message: string, title?: string): void {
-    this.ss.toast(message, title ?? 'AmoCRM', 8);
+    this.ss.toast(message, title ?? 'AmoCRM', toastSeconds(message));
   }
+
+  locale(): string {
+    return this.ss.getSpreadsheetLocale();
+  }
+
+  timeZone(): string {
+    return this.ss.getSpreadsheetTimeZone();
+  }
+}
+
+/** About 15 characters a second, at least 8 s and at most a minute. */
+export function toastSeconds(message: string): number {
+  return Math.min(60, Math.max(8, Math.ceil(message.length / 15)));
 }

@@ -26,6 +26,8 @@ export interface Ports {
   triggers: TriggerPort;
   /** A random UUID (Utilities.getUuid). */
   uuid(): string;
+  /** `epochMs` in `timeZone` as SimpleDateFormat `pattern` says (Utilities.formatDate). */
+  formatDate(epochMs: number, timeZone: string, pattern: string): string;
 }
 
 /** Apps Script ends an execution at 6 minutes; work stops starting new steps well before. */
@@ -43,6 +45,11 @@ export interface SyncContext extends Ports {
   /** Which job this execution runs (for the sync log). */
   flow: LogEntry['flow'];
   log: SyncLog;
+  /**
+   * Long work reports how far it got (rows done of rows to do) after each batch; the menu's
+   * flows show it as a toast. Optional: a flow with nobody watching leaves it unset.
+   */
+  progress?: (done: number, total: number) => void;
 }
 
 export function timeLeft(ctx: SyncContext): number {

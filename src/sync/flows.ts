@@ -2,10 +2,13 @@
 // Apps Script event has been read. Kept free of Apps Script globals so the same code runs in
 // the bundle and in a unit test.
 import { AmoError } from '../amo/errors';
+import { failureText, type FailureContext } from '../i18n/failures';
+import type { Lang } from '../i18n/lang';
+import { messages } from '../i18n/messages';
 import { learnAccount } from './account';
 import { rowIdFieldId } from './amo-reads';
 import { buildContext } from './build-context';
-import { PROP, readSettings, STATE } from './config';
+import { missingSetup, PROP, readSettings, STATE, uiLanguage } from './config';
 import type { Ports, SyncContext } from './context';
 import { readClaims } from './claims';
 import { emptyReport, LOCK_WAIT_MS, push, PushReport } from './push';
@@ -30,15 +33,27 @@ export interface EditResult {
 
 /** handleEdit: syncs every data row the edit touched, on the synced sheet only. */
 export function syncEditedRows(ports: Ports, edit: EditedRange): EditResult {
+  // Not set up (the settings were cleared after the trigger was installed): nothing to do.
+  if (missingSetup(ports.props.getAll()).length > 0) return { skipped: 'not set up' };
+  const lang = langOf(ports);
   const ctx = buildContext(ports, { flow: 'edit' });
   const sheet = ctx.spreadsheet.sheet(ctx.settings.sheetName);
   if (!sheet || sheet.name !== edit.sheetName) return { skipped: 'another sheet' };
   if (edit.bottom < 2) return { skipped: 'the header row' };
   const rows: number[] = [];
   for (let r = Math.max(2, edit.top); r <= edit.bottom; r++) rows.push(r);
-  return logged(ctx, () => ({
-    report: guarded(ctx, () => push(ctx, { rows, columns: [edit.left, edit.right] }), NO_PUSH),
-  }));
+  return logged(ctx, () => {
+    const said: string[] = [];
+    const report = guarded(
+      ctx,
+      lang,
+      said,
+      () => push(ctx, { rows, columns: [edit.left, edit.right] }),
+      NO_PUSH
+    );
+    if (said.length > 0) ctx.spreadsheet.toast(said.join('\n'), messages(lang).titles.error);
+    return { report };
+  });
 }
 
 export interface SyncSummary {
@@ -49,33 +64,64 @@ export interface SyncSummary {
 
 /** syncNow: pushes every new or changed row, then pulls what changed in AmoCRM. */
 export function syncEverything(ports: Ports): SyncSummary {
+  const lang = langOf(ports);
+  const unready = refuseUnconfigured(ports, lang);
+  if (unready) return unready;
   const ctx = buildContext(ports, { flow: 'sync' });
-  return logged(ctx, () => syncAll(ctx));
+  ctx.progress = progressToast(ctx, lang);
+  return logged(ctx, () => syncAll(ctx, lang));
 }
 
-function syncAll(ctx: SyncContext): SyncSummary {
-  const pushed = guarded(ctx, () => push(ctx, 'all'), NO_PUSH);
-  const pulled = guarded(ctx, () => reconcile(ctx, true), NO_PULL);
-  const message =
-    `Created ${pushed.created}, updated ${pushed.updated}, unchanged ${pushed.unchanged}, ` +
-    `errors ${pushed.errors}, pending ${pushed.pending}; rows updated from AmoCRM ${pulled.rowsChanged}`;
-  ctx.spreadsheet.toast(message, 'AmoCRM sync');
-  return { push: pushed, pull: pulled, message };
+function syncAll(ctx: SyncContext, lang: Lang): SyncSummary {
+  const text = messages(lang);
+  const said: string[] = [];
+  const pushed = guarded(ctx, lang, said, () => push(ctx, 'all'), NO_PUSH);
+  const pulled = guarded(ctx, lang, said, () => reconcile(ctx, true), NO_PULL);
+  const summary = text.sync.summary({ ...pushed, pulled: pulled.rowsChanged });
+  const lines = [summary];
+  if (pushed.lockBusy) lines.push(text.sync.busy);
+  if (pushed.errors > 0) lines.push(text.sync.rowErrors(pushed.errors));
+  const done = pushed.created + pushed.updated + pushed.errors;
+  if (pushed.pending > 0 && !pushed.lockBusy) {
+    lines.push(text.sync.continues(done, done + pushed.pending));
+    rememberMenuWork(ctx, 'sync', done, done + pushed.pending);
+  }
+  if (said.length === 0) ctx.props.set(STATE.lastSync, String(ctx.clock.now()));
+  // One toast: a later toast replaces an earlier one, so an error shown first and a summary
+  // after would hide the error. The error leads; the summary follows.
+  tell(ctx, said, lines, said.length > 0 ? text.titles.error : text.titles.sync);
+  // The returned text is the execution's record: the counts first, then what went wrong.
+  return { push: pushed, pull: pulled, message: [...lines, ...said].join('\n') };
 }
 
 /** importExistingRows: creates leads for rows that have none; resumes on the next run. */
 export function importRows(ports: Ports): SyncSummary {
+  const lang = langOf(ports);
+  const unready = refuseUnconfigured(ports, lang);
+  if (unready) return unready;
   const ctx = buildContext(ports, { flow: 'import' });
-  return logged(ctx, () => importAll(ctx));
+  ctx.progress = progressToast(ctx, lang);
+  return logged(ctx, () => importAll(ctx, lang));
 }
 
-function importAll(ctx: SyncContext): SyncSummary {
-  const pushed = guarded(ctx, () => push(ctx, 'all', true), NO_PUSH);
-  const left = pushed.pending;
-  const message =
-    `Imported ${pushed.created}, errors ${pushed.errors}, left ${left}` +
-    (left > 0 ? ' (the background run continues)' : '');
-  ctx.spreadsheet.toast(message, 'AmoCRM import');
+function importAll(ctx: SyncContext, lang: Lang): SyncSummary {
+  const text = messages(lang);
+  const said: string[] = [];
+  const pushed = guarded(ctx, lang, said, () => push(ctx, 'all', true), NO_PUSH);
+  const left = pushed.lockBusy ? 0 : pushed.pending;
+  const done = pushed.created + pushed.errors;
+  const lines = [text.importRows.summary({ created: pushed.created, errors: pushed.errors, left })];
+  if (done + left === 0 && said.length === 0 && !pushed.lockBusy) {
+    lines.splice(0, 1, text.importRows.nothingToDo);
+  }
+  if (pushed.lockBusy) lines.push(text.sync.busy);
+  if (pushed.errors > 0) lines.push(text.sync.rowErrors(pushed.errors));
+  if (left > 0) {
+    lines.push(text.sync.continues(done, done + left));
+    rememberMenuWork(ctx, 'import', done, done + left);
+  }
+  tell(ctx, said, lines, said.length > 0 ? text.titles.error : text.titles.importRows);
+  const message = [...lines, ...said].join('\n');
   ctx.logger.info(`import: ${message}`);
   return { push: pushed, message };
 }
@@ -86,43 +132,116 @@ function importAll(ctx: SyncContext): SyncSummary {
  * pushes, then reconciles.
  */
 export function backgroundWork(ports: Ports): SyncSummary {
+  // Nothing configured: nothing to retry, nothing to pull, and nothing to fail about (a thrown
+  // error here would make Google mail the owner every minute).
+  if (missingSetup(ports.props.getAll()).length > 0) {
+    const message = `background: ${messages('en').setup.backgroundIdle}`;
+    ports.logger.info(message);
+    return { push: emptyReport(), message };
+  }
   const plan = planBackground(ports.props.getAll(), ports.clock.now());
   if (!plan.due) return { push: NO_PUSH, message: `background: ${plan.reason}` };
+  const lang = langOf(ports);
   const ctx = buildContext(ports, { flow: 'background' });
   return logged(ctx, () => {
-    const summary = background(ctx);
+    const summary = background(ctx, lang);
     finishBackground(ctx, plan, summary.pull?.webhook);
     return summary;
   });
 }
 
-function background(ctx: SyncContext): SyncSummary {
-  const pushed = guarded(ctx, () => push(ctx, 'all'), NO_PUSH);
-  const pulled = guarded(ctx, () => reconcile(ctx, false), NO_PULL);
+function background(ctx: SyncContext, lang: Lang): SyncSummary {
+  const said: string[] = [];
+  const pushed = guarded(ctx, lang, said, () => push(ctx, 'all'), NO_PUSH);
+  const pulled = guarded(ctx, lang, said, () => reconcile(ctx, false), NO_PULL);
+  if (said.length === 0) ctx.props.set(STATE.lastSync, String(ctx.clock.now()));
+  finishMenuWork(ctx, lang, pushed);
   const message = `background: created ${pushed.created}, updated ${pushed.updated}, errors ${pushed.errors}, pending ${pushed.pending}, pulled ${pulled.rowsChanged}`;
   ctx.logger.info(message);
   return { push: pushed, pull: pulled, message };
 }
 
+// ---- Work the menu started and the background run finishes ----------------------------------
+
+interface MenuWork {
+  flow: 'import' | 'sync';
+  done: number;
+  total: number;
+}
+
+function rememberMenuWork(ctx: SyncContext, flow: MenuWork['flow'], done: number, total: number) {
+  const work: MenuWork = { flow, done, total };
+  ctx.props.set(STATE.menuWork, JSON.stringify(work));
+}
+
 /**
- * installTriggers: the two triggers, and — when AmoCRM is configured — what the first sync
- * would otherwise fetch: the account (to check webhooks), the lead field that carries each
- * row's id, and the pipelines' status names. Setup failures do not stop the triggers.
+ * When the rows the menu left waiting are all done, the person hears it: a line in the log
+ * sheet, which stays, and a toast, which a trigger run may have no one to show to.
  */
-export function installAllTriggers(ports: Ports): TriggerSummary & { prepared: string } {
+function finishMenuWork(ctx: SyncContext, lang: Lang, pushed: PushReport): void {
+  const raw = ctx.props.get(STATE.menuWork);
+  if (!raw || pushed.lockBusy) return;
+  let work: MenuWork;
+  try {
+    work = JSON.parse(raw) as MenuWork;
+  } catch {
+    ctx.props.delete(STATE.menuWork);
+    return;
+  }
+  const done = Math.min(work.total, work.done + pushed.created + pushed.updated + pushed.errors);
+  if (pushed.pending > 0) {
+    rememberMenuWork(ctx, work.flow, done, Math.max(work.total, done + pushed.pending));
+    return;
+  }
+  ctx.props.delete(STATE.menuWork);
+  const message = messages(lang).sync.backgroundFinished(work.flow, work.total);
+  ctx.log.add({ flow: ctx.flow, target: '', outcome: 'finished', message });
+  const title = messages(lang).titles[work.flow === 'import' ? 'importRows' : 'sync'];
+  try {
+    ctx.spreadsheet.toast(message, title);
+  } catch {
+    // No one has the sheet open in a trigger run: the log line is the record.
+  }
+}
+
+export interface TriggersAnswer extends TriggerSummary {
+  /** Set when nothing was installed because the script is not set up yet. */
+  refused?: string;
+  /** What the person reads. */
+  message: string;
+}
+
+/**
+ * installTriggers: refuses (and says what to fill in) until the settings are saved, since a
+ * background trigger without settings would only fail. Then the two triggers, and what the
+ * first sync would otherwise fetch: the account (to check webhooks), the lead field that
+ * carries each row's id, and the pipelines' status names. Setup failures do not stop the
+ * triggers; they are said after the triggers' news.
+ */
+export function installAllTriggers(ports: Ports): TriggersAnswer {
+  const lang = langOf(ports);
+  const text = messages(lang);
+  const missing = missingSetup(ports.props.getAll());
+  if (missing.length > 0) {
+    const refused = text.setup.triggersRefused(missing.map(m => text.setup.missing[m]));
+    return { created: [], removed: 0, refused, message: refused };
+  }
   const summary = ensureTriggers(ports.triggers, { props: ports.props, now: ports.clock.now() });
-  let prepared = 'AmoCRM not prepared';
+  ports.props.set(STATE.triggersAt, String(ports.clock.now()));
+  const lines = [text.setup.triggersReady(summary.created.length, summary.removed)];
+  // Another editor runs the triggers: say who, instead of making a second pair.
+  if (summary.note) return { ...summary, message: summary.note };
   try {
     const ctx = buildContext(ports, { flow: 'sync' });
     learnAccount(ctx.amo, ctx.props);
     rowIdFieldId(ctx.amo, ctx.props);
     ctx.statuses.pipelines();
-    prepared = 'AmoCRM prepared';
   } catch (e) {
-    prepared = `AmoCRM not prepared: ${e instanceof Error ? e.message : String(e)}`;
-    ports.logger.warn(`installTriggers: ${prepared}`);
+    const reason = failureText(e, lang, failureContext(ports));
+    ports.logger.warn(`installTriggers: AmoCRM not prepared: ${logText(e)}`);
+    lines.push(text.setup.prepareFailed(reason));
   }
-  return { ...summary, prepared };
+  return { ...summary, message: lines.join('\n') };
 }
 
 /** doGet: a health answer with no secret in it. */
@@ -156,19 +275,70 @@ function logged<T>(ctx: SyncContext, job: () => T): T {
 }
 
 /**
- * Runs a step; an AmoCRM failure that stops the whole step (settings, authorization, a block)
- * is logged and shown, and the rows keep what they had so a later run retries them.
+ * Runs a step; an AmoCRM failure that stops the whole step (authorization, a block) is logged
+ * and put into `said` in the person's language, and the rows keep what they had so a later run
+ * retries them. The caller shows `said` together with its summary.
  */
-function guarded<T>(ctx: SyncContext, step: () => T, fallback: T): T {
+function guarded<T>(ctx: SyncContext, lang: Lang, said: string[], step: () => T, fallback: T): T {
   try {
     return step();
   } catch (e) {
     if (!(e instanceof AmoError)) throw e;
     ctx.logger.error(`AmoCRM: ${e.message}`);
-    ctx.log.add({ flow: ctx.flow, target: '', outcome: 'failed', message: e.message });
-    ctx.spreadsheet.toast(e.message, 'AmoCRM: error');
+    const text = failureText(e, lang, failureContext(ctx));
+    ctx.log.add({ flow: ctx.flow, target: '', outcome: 'failed', message: text });
+    if (!said.includes(text)) said.push(text);
     return fallback;
   }
+}
+
+/** Errors first, then the rest, in one toast. */
+function tell(ctx: SyncContext, said: string[], lines: string[], title: string): void {
+  ctx.spreadsheet.toast([...said, ...lines].join('\n'), title);
+}
+
+/** Between two progress toasts: the last one stays readable, and a quick run shows none. */
+const PROGRESS_EVERY_MS = 5_000;
+
+/** A toast now and then while long work goes on: "Working: 200 of 600 rows done…". */
+function progressToast(ctx: SyncContext, lang: Lang): (done: number, total: number) => void {
+  const title = messages(lang).titles[ctx.flow === 'import' ? 'importRows' : 'sync'];
+  let last = ctx.clock.now();
+  return (done, total) => {
+    const now = ctx.clock.now();
+    if (total <= 0 || done >= total || now - last < PROGRESS_EVERY_MS) return;
+    last = now;
+    ctx.spreadsheet.toast(messages(lang).sync.progress(done, total), title);
+  };
+}
+
+/**
+ * Sync now and Import before the settings are saved: nothing is read or written; the person
+ * hears what to fill in, in words, and where.
+ */
+function refuseUnconfigured(ports: Ports, lang: Lang): SyncSummary | null {
+  const missing = missingSetup(ports.props.getAll());
+  if (missing.length === 0) return null;
+  const text = messages(lang);
+  const message = text.setup.notConfigured(missing.map(m => text.setup.missing[m]));
+  ports.spreadsheet.toast(message, text.titles.setup);
+  return { push: emptyReport(), message };
+}
+
+export function langOf(ports: Pick<Ports, 'spreadsheet' | 'props'>): Lang {
+  return uiLanguage(ports.spreadsheet, ports.props);
+}
+
+function failureContext(ports: Pick<Ports, 'props'>): FailureContext {
+  return {
+    baseUrl: ports.props.get(PROP.baseUrl) ?? '',
+    usesToken: Boolean(ports.props.get(PROP.longLivedToken)),
+    during: 'run',
+  };
+}
+
+function logText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 const NO_PUSH: PushReport = emptyReport();

@@ -2,11 +2,16 @@
 // can see what went wrong and what healed without opening the script editor. Entries are
 // collected during an execution and written in one block at its end; the sheet is created on
 // first need and capped. Messages are the sync's own texts (AmoError messages are scrubbed of
-// tokens), never request bodies or URLs with the webhook secret.
+// tokens), never request bodies or URLs with the webhook secret. The header, the flow and the
+// outcome are in the person's language (chosen when the lines are written, so the whole sheet
+// follows a change of language at the next write); the sheet's name stays the same in both, so
+// a change of language never starts a second log.
+import type { Lang } from '../i18n/lang';
+import { messages } from '../i18n/messages';
 import type { ClockPort, KeyValueStore, SpreadsheetPort } from '../ports';
+import { uiLanguage } from './config';
 
 export const LOG_SHEET = 'AmoCRM log';
-const HEADER = ['time', 'flow', 'row or lead', 'outcome', 'message'];
 const MAX_ROWS = 3000;
 /** Lines written since the sheet was last measured (Script Properties). */
 const LOG_LINES_KEY = 'SYNC_LOG_LINES';
@@ -23,14 +28,14 @@ const MAX_ALIKE = 20;
 export interface LogEntry {
   flow: 'edit' | 'sync' | 'import' | 'background' | 'webhook' | 'reconcile';
   target: string;
-  outcome: 'failed' | 'recovered' | 'refused' | 'queued' | 'deferred';
+  outcome: 'failed' | 'recovered' | 'refused' | 'queued' | 'deferred' | 'finished';
   message: string;
 }
 
 type Timed = LogEntry & { at: number };
 
 /** Many alike entries (an import's 1,000 failed rows) become one line with a count. */
-function summarize(entries: Timed[]): Timed[] {
+function summarize(entries: Timed[], lang: Lang): Timed[] {
   const groups = new Map<string, Timed[]>();
   for (const e of entries) {
     const key = `${e.flow}|${e.outcome}|${e.message}`;
@@ -45,7 +50,7 @@ function summarize(entries: Timed[]): Timed[] {
       const group = groups.get(`${e.flow}|${e.outcome}|${e.message}`) as Timed[];
       if (group.length <= MAX_ALIKE) return e;
       const last = group[group.length - 1];
-      return { ...last, target: `rows ×${group.length}: ${e.target} … ${last.target}` };
+      return { ...last, target: messages(lang).log.rows(group.length, e.target, last.target) };
     });
 }
 
@@ -81,7 +86,7 @@ export class SyncLog {
   }
 
   private stash(key: string): void {
-    const entries = summarize(this.entries.splice(0))
+    const entries = summarize(this.entries.splice(0), uiLanguage(this.spreadsheet, this.store))
       .slice(-MAX_STASHED)
       .map(e => ({ ...e, message: e.message.slice(0, MAX_STASHED_MESSAGE) }));
     this.store.set(STASH_PREFIX + key, JSON.stringify(entries));
@@ -105,20 +110,22 @@ export class SyncLog {
 
   private write(entries: Timed[]): void {
     if (entries.length === 0) return;
-    const lines = summarize(entries)
+    const lang = uiLanguage(this.spreadsheet, this.store);
+    const text = messages(lang).log;
+    const lines = summarize(entries, lang)
       .reverse()
       .slice(0, MAX_ROWS)
       .map(e => [
         new Date(e.at),
-        e.flow,
+        text.flows[e.flow] ?? e.flow,
         e.target,
-        e.outcome,
+        text.outcomes[e.outcome] ?? e.outcome,
         e.message.slice(0, MAX_MESSAGE_CHARS),
       ]);
     const sheet = this.spreadsheet.sheetOrCreate(LOG_SHEET);
     // Inserting makes room below the header (a new sheet has only so many rows).
     sheet.insertRows(2, lines.length);
-    sheet.write(1, 1, [HEADER, ...lines]);
+    sheet.write(1, 1, [text.header, ...lines]);
     const written = Number(this.store.get(LOG_LINES_KEY) ?? '0') + lines.length;
     this.store.set(LOG_LINES_KEY, String(written));
     if (written <= MAX_ROWS) return;

@@ -4,6 +4,8 @@
 // accepted is spent, so it is stored at once next to the tokens it bought.
 import { AMO_TOKENS_KEY, AmoClient, AmoError, createTokenSource, redact } from '../amo';
 import { sha256Hex } from '../amo/sha256';
+import { Explained, failureText } from '../i18n/failures';
+import type { Lang } from '../i18n/lang';
 import { NetworkError } from '../ports';
 import { PROP, SECRET_PROPS } from '../sync/config';
 import type { Ports } from '../sync/context';
@@ -13,12 +15,7 @@ const DIALOG_BUDGET_MS = 90_000;
 const DIALOG_RETRY = { attempts: 2, maxWaitMs: 5_000 };
 
 /** A problem the dialog found itself; its message is already a sentence for the person. */
-export class SettingsProblem extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SettingsProblem';
-  }
-}
+export const SettingsProblem = Explained;
 
 /**
  * A client for the form's values. The token store is the real Script Properties: tokens an
@@ -44,24 +41,30 @@ export function dialogClient(ports: Ports, values: Record<string, string>): AmoC
   });
 }
 
-/** One sentence for the dialog's status line. */
-export function describeFailure(error: unknown, baseUrl: string): string {
-  if (error instanceof SettingsProblem) return error.message;
-  const network =
-    error instanceof NetworkError || (error instanceof AmoError && error.kind === 'network');
-  if (network) {
-    return `Could not reach ${baseUrl}: check the AmoCRM address (AMO_BASE_URL) and the network (${reason(error)}).`;
-  }
-  if (!(error instanceof AmoError)) return `Something went wrong: ${reason(error)}`;
-  if (error.kind === 'deadline') return `${baseUrl} did not answer in time; try again in a minute.`;
-  if (error.status === 404) {
-    return `${error.message}. Is ${baseUrl} the address of an AmoCRM account (AMO_BASE_URL)?`;
-  }
-  return error.message;
+/** One sentence for the dialog, in the person's language, and the field it concerns. */
+export function describeFailure(
+  error: unknown,
+  values: Record<string, string>,
+  lang: Lang
+): { message: string; field: string } {
+  const usesToken = Boolean(values[PROP.longLivedToken]);
+  const message = failureText(error, lang, { baseUrl: values[PROP.baseUrl] ?? '', usesToken });
+  const oauthChosen = !usesToken && Boolean(values[PROP.clientId]);
+  return { message, field: fieldOf(error, oauthChosen) };
 }
 
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** Which field a failure points at ('' for none in particular). */
+function fieldOf(error: unknown, oauthChosen: boolean): string {
+  if (error instanceof Explained) return error.field;
+  if (error instanceof NetworkError) return PROP.baseUrl;
+  if (!(error instanceof AmoError)) return '';
+  if (error.kind === 'network' || error.kind === 'deadline' || error.status === 404) {
+    return PROP.baseUrl;
+  }
+  if (error.kind === 'auth' || error.kind === 'config') {
+    return oauthChosen ? PROP.authCode : PROP.longLivedToken;
+  }
+  return '';
 }
 
 /** Every secret value the dialog knows, to scrub from whatever it says. */

@@ -1,9 +1,18 @@
 // The Settings… form as the server reads it: which contract properties it shows, how its
 // values merge over the stored ones (an empty secret field keeps the stored secret; a ticked
 // `clear_<KEY>` box removes it), and the format checks made before anything reaches AmoCRM.
-// Problems are sentences naming the field, because they are shown to the person as they are.
+// Problems are sentences in the person's language, each tied to the field it concerns, so the
+// dialog shows it on that field; a sentence never names a Script Property.
 import { isSupportedCountry } from 'libphonenumber-js/min';
-import { PROP, SECRET_PROPS, positiveInt } from '../sync/config';
+import type { Lang } from '../i18n/lang';
+import { messages } from '../i18n/messages';
+import { PROP, SECRET_PROPS, normalizeBaseUrl, positiveInt } from '../sync/config';
+
+/** A problem of one field (its form key, e.g. AMO_BASE_URL), or of the form as a whole (''). */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
 
 /** The contract properties the dialog shows in clear. */
 export const PLAIN_PROPS: readonly string[] = [
@@ -23,6 +32,11 @@ export const SETTINGS_PROPS: readonly string[] = [...PLAIN_PROPS, ...SECRET_PROP
 export const CLEAR_PREFIX = 'clear_';
 /** `subscribeWebhook: 'true'` subscribes the webhook URL in AmoCRM on save. */
 export const SUBSCRIBE_FIELD = 'subscribeWebhook';
+/**
+ * `authMode: 'oauth'`: the person chose OAuth in the dialog, so a stored long-lived token (which
+ * would otherwise win) is left out; `'token'` or absent: the values as they are.
+ */
+export const AUTH_MODE_FIELD = 'authMode';
 
 /** The contract properties as the form leaves them (form over stored); empty ones left out. */
 export function mergeForm(
@@ -30,7 +44,9 @@ export function mergeForm(
   form: Record<string, string>
 ): Record<string, string> {
   const merged: Record<string, string> = {};
+  const oauth = form[AUTH_MODE_FIELD] === 'oauth';
   for (const key of SETTINGS_PROPS) {
+    if (oauth && key === PROP.longLivedToken) continue;
     const value = normalize(key, mergedValue(key, stored[key] ?? '', form));
     if (value) merged[key] = value;
   }
@@ -45,62 +61,83 @@ function mergedValue(key: string, stored: string, form: Record<string, string>):
 }
 
 function normalize(key: string, value: string): string {
-  if (key === PROP.baseUrl) return value.replace(/\/+$/, '');
+  // As people type it (mycompany.amocrm.ru, a pasted page URL): the account's origin.
+  if (key === PROP.baseUrl) return normalizeBaseUrl(value) ?? value;
   if (key === PROP.region) return value.toUpperCase();
   return value;
 }
 
-/** Every format problem of the merged values, as sentences; [] when all is well. */
-export function formatProblems(values: Record<string, string>): string[] {
+/** Every format problem of the merged values; [] when all is well. */
+export function formatProblems(values: Record<string, string>, lang: Lang = 'en'): FieldProblem[] {
   return [
-    baseUrlProblem(values),
-    redirectProblem(values),
-    ...pipelineProblems(values),
-    regionProblem(values),
-  ].filter((p): p is string => p !== null);
+    baseUrlProblem(values, lang),
+    redirectProblem(values, lang),
+    ...pipelineProblems(values, lang),
+    regionProblem(values, lang),
+    credentialsProblem(values, lang),
+  ].filter((p): p is FieldProblem => p !== null);
 }
 
-/** The one check a connection needs: an http(s) base URL with a host. */
-export function baseUrlProblem(values: Record<string, string>): string | null {
+/** The one check a connection needs: an address a host can be read from. */
+export function baseUrlProblem(
+  values: Record<string, string>,
+  lang: Lang = 'en'
+): FieldProblem | null {
   const url = values[PROP.baseUrl] ?? '';
-  if (isHttpUrl(url)) return null;
-  const what = url ? `"${url}" is not one` : 'it is empty';
-  return `The AmoCRM address (AMO_BASE_URL) must be an http(s) address with a host, like https://example.amocrm.ru; ${what}.`;
+  if (normalizeBaseUrl(url) !== null) return null;
+  return { field: PROP.baseUrl, message: messages(lang).settings.baseUrlBad(url) };
 }
 
-function redirectProblem(values: Record<string, string>): string | null {
+function redirectProblem(values: Record<string, string>, lang: Lang): FieldProblem | null {
   const uri = values[PROP.redirectUri];
   if (!uri || isHttpUrl(uri)) return null;
-  return 'The redirect URI (AMO_REDIRECT_URI) must be an http(s) address: the one saved in the AmoCRM integration.';
+  return { field: PROP.redirectUri, message: messages(lang).settings.redirectBad };
 }
 
-function pipelineProblems(values: Record<string, string>): string[] {
+function pipelineProblems(values: Record<string, string>, lang: Lang): FieldProblem[] {
+  const text = messages(lang).settings;
   const pipeline = values[PROP.pipelineId];
   const status = values[PROP.statusId];
-  const problems: string[] = [];
+  const problems: FieldProblem[] = [];
   if (pipeline && positiveInt(pipeline) === null) {
-    problems.push(
-      `The pipeline (AMO_PIPELINE_ID) must be a pipeline's number, not "${pipeline}": press Load pipelines and choose one.`
-    );
+    problems.push({ field: PROP.pipelineId, message: text.pipelineBad(pipeline) });
   }
   if (status && positiveInt(status) === null) {
-    problems.push(
-      `The starting status (AMO_STATUS_ID) must be a status's number, not "${status}": press Load pipelines and choose one.`
-    );
+    problems.push({ field: PROP.statusId, message: text.statusBad(status) });
   }
   if (Boolean(pipeline) !== Boolean(status)) {
-    problems.push(
-      'Choose both the pipeline and its starting status (AMO_PIPELINE_ID and AMO_STATUS_ID), or neither.'
-    );
+    const field = pipeline ? PROP.statusId : PROP.pipelineId;
+    problems.push({ field, message: text.pipelineBoth });
   }
   return problems;
 }
 
-function regionProblem(values: Record<string, string>): string | null {
+function regionProblem(values: Record<string, string>, lang: Lang): FieldProblem | null {
   const region = values[PROP.region];
   if (!region) return null;
   if (/^[A-Z]{2}$/.test(region) && isSupportedCountry(region)) return null;
-  return `The phone region (DEFAULT_PHONE_REGION) must be a two-letter country code such as RU or KZ, not "${region}".`;
+  return { field: PROP.region, message: messages(lang).settings.regionBad(region) };
+}
+
+/**
+ * A way to sign in: a long-lived token, or OAuth's integration ID, secret key and redirect URI
+ * (the authorization code may be spent already: the tokens it bought are stored).
+ */
+function credentialsProblem(values: Record<string, string>, lang: Lang): FieldProblem | null {
+  if (values[PROP.longLivedToken]) return null;
+  const text = messages(lang);
+  const oauth: Array<[string, keyof typeof text.fields]> = [
+    [PROP.clientId, 'clientId'],
+    [PROP.clientSecret, 'clientSecret'],
+    [PROP.redirectUri, 'redirectUri'],
+  ];
+  const missing = oauth.filter(([key]) => !values[key]);
+  if (missing.length === oauth.length) {
+    return { field: PROP.longLivedToken, message: text.settings.credentialsMissing };
+  }
+  if (missing.length === 0) return null;
+  const names = missing.map(([, name]) => text.fields[name]);
+  return { field: missing[0][0], message: text.settings.oauthIncomplete(names) };
 }
 
 /** http(s)://host[:port][/path], without a query, a fragment or a user. */

@@ -1,9 +1,11 @@
-// The Settings… dialog's server side: what the dialog shows (never a secret), Test connection,
-// Load pipelines and Save. Save checks the formats, then talks to AmoCRM with the form's values
-// (remembers the account, checks the pipeline and status, makes the row-id lead field, and
-// optionally subscribes the webhook) with every write held back in a StagedStore, and only
-// when all of it worked writes the properties in one go. Every answer is plain JSON for
-// google.script.run; every error is one sentence with the secrets scrubbed out.
+// The Settings… dialog's server side: what the dialog shows (never a secret; the state of the
+// webhook, the triggers and the last sync; the names of the chosen pipeline and status), Test
+// connection, Load pipelines, Save and Add columns. Save checks the formats, then talks to
+// AmoCRM with the form's values (remembers the account, checks the pipeline and status, makes
+// the row-id lead field, and optionally subscribes the webhook) with every write held back in
+// a StagedStore, and only when all of it worked writes the properties in one go, then installs
+// the triggers. Every answer is plain JSON for google.script.run, in the person's language;
+// every refusal names the fields it concerns, with the secrets scrubbed out.
 import {
   PIPELINES_CACHE_KEY,
   getAccount,
@@ -13,12 +15,16 @@ import {
   unsubscribeWebhook,
 } from '../amo';
 import type { AmoRunner, Pipeline, Status } from '../amo';
-import type { KeyValueStore, TriggerPort } from '../ports';
+import type { Lang } from '../i18n/lang';
+import { messages, shortDate } from '../i18n/messages';
+import type { KeyValueStore, SheetPort, TriggerPort } from '../ports';
+import { COLUMN_KEYS, ColumnKey, mapHeaders } from '../sheet/headers';
 import { learnAccount, storedAccount, type AccountIdentity } from '../sync/account';
 import { rowIdFieldId } from '../sync/amo-reads';
-import { PROP, SECRET_PROPS, STATE, positiveInt } from '../sync/config';
+import { PROP, SECRET_PROPS, STATE, positiveInt, uiLanguage } from '../sync/config';
 import type { Ports } from '../sync/context';
 import { WEBHOOK_EVENTS, webhookUrl } from '../sync/reconcile';
+import { BACKGROUND_HANDLER, EDIT_HANDLER, ensureTriggers } from '../sync/triggers';
 import {
   SettingsProblem,
   describeFailure,
@@ -28,6 +34,7 @@ import {
   secretValues,
 } from './amo-session';
 import {
+  FieldProblem,
   PLAIN_PROPS,
   SETTINGS_PROPS,
   SUBSCRIBE_FIELD,
@@ -47,7 +54,21 @@ export interface SettingsView {
   secretsSet: Record<string, boolean>;
   /** The web app's URL with ?secret=…, for the person to paste into AmoCRM; null until both exist. */
   webhookUrl: string | null;
+  /** The language the dialog speaks. */
+  lang: Lang;
+  /** The script is deployed as a web app (so saving gives a webhook URL). */
+  deployed: boolean;
+  /** Which way of signing in the dialog opens with. */
+  auth: 'token' | 'oauth';
+  /** The chosen pipeline's and status's names, so the lists show names before Load pipelines. */
+  pipelineNames: { pipeline: string; status: string } | null;
+  /** The webhook, the triggers and the last sync, one line each, for the top of the dialog. */
+  state: { webhook: WebhookState; triggers: boolean; lines: string[] };
+  /** Headers of the columns the synced sheet lacks (in the sheet's language); [] when none. */
+  missingColumns: string[];
 }
+
+export type WebhookState = 'on' | 'off' | 'unknown' | 'no-url' | 'on-save';
 
 export interface PipelineChoice {
   id: number;
@@ -55,27 +76,32 @@ export interface PipelineChoice {
   statuses: Array<{ id: number; name: string }>;
 }
 
-type Refusal = { ok: false; error: string };
-export type ConnectionAnswer = { ok: true; account: string } | Refusal;
+/** A refusal: one text for the status line, and a message per field to mark (by form key). */
+type Refusal = { ok: false; error: string; fields: Record<string, string> };
+export type ConnectionAnswer = { ok: true; account: string; message: string } | Refusal;
 export type PipelinesAnswer = { ok: true; pipelines: PipelineChoice[] } | Refusal;
 export type SaveAnswer = { ok: true; view: SettingsView; message: string } | Refusal;
+export type ColumnsAnswer = { ok: true; view: SettingsView; message: string } | Refusal;
 
 /** The settings as the dialog shows them. */
 export function loadSettings(ports: Ports): SettingsView {
-  return viewOf(ports.props, ports.triggers);
+  return viewOf(ports, langOf(ports));
 }
 
 /** Asks AmoCRM for /api/v4/account with the form's values; nothing is saved. */
 export function testConnection(ports: Ports, form: Record<string, string>): ConnectionAnswer {
-  const outcome = withAmo(ports, mergeForm(ports.props.getAll(), form), amo => {
+  const lang = langOf(ports);
+  const outcome = withAmo(ports, lang, mergeForm(ports.props.getAll(), form), amo => {
     return amo.run(getAccount()).name;
   });
-  return outcome.ok ? { ok: true, account: outcome.value } : outcome;
+  if (!outcome.ok) return outcome;
+  const message = messages(lang).settings.connected(outcome.value);
+  return { ok: true, account: outcome.value, message };
 }
 
 /** The account's pipelines and the statuses a new lead may start in; nothing is saved. */
 export function loadPipelines(ports: Ports, form: Record<string, string>): PipelinesAnswer {
-  const outcome = withAmo(ports, mergeForm(ports.props.getAll(), form), amo => {
+  const outcome = withAmo(ports, langOf(ports), mergeForm(ports.props.getAll(), form), amo => {
     return amo
       .run(listPipelines())
       .filter(p => !p.is_archive)
@@ -84,34 +110,145 @@ export function loadPipelines(ports: Ports, form: Record<string, string>): Pipel
   return outcome.ok ? { ok: true, pipelines: outcome.value } : outcome;
 }
 
-/** Checks everything, then writes the properties; on any failure nothing is saved. */
+/**
+ * Checks everything, then writes the properties and installs the triggers; on any failure
+ * nothing is saved.
+ */
 export function saveSettings(ports: Ports, form: Record<string, string>): SaveAnswer {
+  const lang = langOf(ports);
   const values = mergeForm(ports.props.getAll(), form);
-  const problems = [...formatProblems(values), ...sheetProblems(ports, values)];
-  if (problems.length > 0) return refuse(ports, problems.join('\n'), values);
+  const problems = [...formatProblems(values, lang), ...sheetProblems(ports, values, lang)];
+  if (problems.length > 0) return refuse(ports, lang, problems, values);
   const generated = !values[PROP.webhookSecret];
   if (generated) values[PROP.webhookSecret] = ports.uuid().replace(/-/g, '');
   const staged = stage(ports.props, values);
   const subscribe = form[SUBSCRIBE_FIELD] === 'true';
-  const outcome = withAmo(ports, values, amo => applyToAmo(amo, ports, staged, subscribe));
+  const outcome = withAmo(ports, lang, values, amo => applyToAmo(amo, ports, staged, subscribe));
   if (!outcome.ok) return outcome;
-  const changed = staged.changedKeys();
+  const changed = staged.changedKeys().filter(key => !key.startsWith('SYNC_'));
+  // Saved settings without triggers sync nothing by themselves: they are installed right
+  // after the properties are written (the time goes in with them: one write).
+  staged.set(STATE.triggersAt, String(ports.clock.now()));
   staged.commit();
+  ensureTriggers(ports.triggers);
   if (outcome.value.accountChanged) ports.cache.remove(PIPELINES_CACHE_KEY);
   ports.logger.info(`Settings saved; changed: ${changed.join(', ') || 'nothing'}`);
-  const view = loadSettings(ports);
-  return { ok: true, view, message: savedMessage(outcome.value, view, generated, changed) };
+  const view = viewOf(ports, lang);
+  const sheetName = ports.spreadsheet.sheet(view.values[PROP.sheetName])?.name ?? '';
+  const message = savedMessage(lang, outcome.value, view, generated, changed, sheetName);
+  return { ok: true, view, message };
+}
+
+/** Adds the columns the synced sheet lacks at the right of row 1, headed in the sheet's language. */
+export function addColumns(ports: Ports): ColumnsAnswer {
+  const lang = langOf(ports);
+  const sheet = ports.spreadsheet.sheet(ports.props.get(PROP.sheetName) ?? '');
+  const text = messages(lang);
+  if (!sheet) {
+    const name = ports.props.get(PROP.sheetName) ?? '';
+    return refuse(
+      ports,
+      lang,
+      [{ field: PROP.sheetName, message: text.settings.sheetMissing(name) }],
+      {}
+    );
+  }
+  const missing = missingColumnKeys(sheet);
+  if (missing.length > 0) {
+    const headers = missing.map(key => text.columns.headers[key]);
+    const row = headerRow(sheet);
+    const used = row.length - [...row].reverse().findIndex(cell => String(cell).trim() !== '');
+    const at = row.every(cell => String(cell).trim() === '') ? 1 : used + 1;
+    sheet.write(1, at, [headers]);
+    sheet.flush();
+    ports.logger.info(`Settings: added columns ${missing.join(', ')}`);
+  }
+  const view = viewOf(ports, lang);
+  const added = missing.map(key => text.columns.headers[key]);
+  const message = added.length > 0 ? text.settings.columnsAdded(added) : text.settings.nextImport;
+  return { ok: true, view, message };
 }
 
 // ---- The view ----------------------------------------------------------------------------
 
-function viewOf(props: KeyValueStore, triggers: TriggerPort): SettingsView {
-  const all = props.getAll();
+function viewOf(ports: Ports, lang: Lang): SettingsView {
+  const all = ports.props.getAll();
+  const url = webhookUrl({ triggers: ports.triggers, props: ports.props });
+  const deployed = ports.triggers.webAppUrl() !== null;
+  const webhook: WebhookState = !deployed
+    ? 'no-url'
+    : !url
+      ? 'on-save'
+      : all[STATE.webhookState] === 'on' || all[STATE.webhookState] === 'off'
+        ? (all[STATE.webhookState] as WebhookState)
+        : 'unknown';
+  const triggers = triggersInstalled(ports.triggers);
   return {
     values: Object.fromEntries(PLAIN_PROPS.map(key => [key, all[key] ?? ''])),
     secretsSet: Object.fromEntries(SECRET_PROPS.map(key => [key, Boolean(all[key])])),
-    webhookUrl: webhookUrl({ triggers, props }),
+    webhookUrl: url,
+    lang,
+    deployed,
+    auth: !all[PROP.longLivedToken] && all[PROP.clientId] ? 'oauth' : 'token',
+    pipelineNames: pipelineNames(all),
+    state: { webhook, triggers, lines: stateLines(ports, lang, webhook, triggers) },
+    missingColumns: missingColumnHeaders(ports, lang),
   };
+}
+
+function stateLines(ports: Ports, lang: Lang, webhook: WebhookState, triggers: boolean): string[] {
+  const text = messages(lang).state;
+  const hook = {
+    on: text.hookOn,
+    off: text.hookOff,
+    unknown: text.hookUnknown,
+    'no-url': text.hookNoUrl,
+    'on-save': text.hookOnSave,
+  }[webhook];
+  const last = Number(ports.props.get(STATE.lastSync) ?? '');
+  const when = last > 0 ? text.lastSync(shownTime(ports, lang, last)) : text.neverSynced;
+  return [hook, triggers ? text.triggersOn : text.triggersOff, when];
+}
+
+/** `3 Dec 12:04` in the spreadsheet's time zone, month named in the person's language. */
+export function shownTime(ports: Ports, lang: Lang, epochMs: number): string {
+  let zone = 'UTC';
+  try {
+    zone = ports.spreadsheet.timeZone() || 'UTC';
+  } catch {
+    // No spreadsheet: UTC, as the log would say.
+  }
+  const [day, month, time] = ports.formatDate(epochMs, zone, 'd|M|HH:mm').split('|');
+  return shortDate(lang, Number(day), Number(month), time);
+}
+
+function triggersInstalled(triggers: TriggerPort): boolean {
+  try {
+    const list = triggers.list();
+    return (
+      list.some(t => t.handler === EDIT_HANDLER && t.kind === 'edit') &&
+      list.some(t => t.handler === BACKGROUND_HANDLER && t.kind === 'clock')
+    );
+  } catch {
+    return false;
+  }
+}
+
+function pipelineNames(all: Record<string, string>): SettingsView['pipelineNames'] {
+  try {
+    const saved = JSON.parse(all[STATE.pipelineNames] ?? 'null') as {
+      pipelineId: string;
+      statusId: string;
+      pipeline: string;
+      status: string;
+    } | null;
+    if (!saved) return null;
+    if (saved.pipelineId !== all[PROP.pipelineId] || saved.statusId !== all[PROP.statusId])
+      return null;
+    return { pipeline: saved.pipeline, status: saved.status };
+  } catch {
+    return null;
+  }
 }
 
 function choiceOf(pipeline: Pipeline): PipelineChoice {
@@ -128,6 +265,40 @@ function canStartIn(status: Status): boolean {
   return status.type !== 1;
 }
 
+// ---- The sheet's columns ------------------------------------------------------------------
+
+function headerRow(sheet: SheetPort): unknown[] {
+  const width = sheet.lastColumn();
+  return width > 0 ? (sheet.read(1, 1, 1, width)[0] ?? []) : [];
+}
+
+/**
+ * The columns to offer: every one on an empty sheet; otherwise the columns the script writes
+ * that are missing, plus name, phone and email when the sheet has none of them.
+ */
+function missingColumnKeys(sheet: SheetPort): ColumnKey[] {
+  const row = headerRow(sheet);
+  if (row.every(cell => String(cell ?? '').trim() === '')) return [...COLUMN_KEYS];
+  const map = mapHeaders(row);
+  const person: ColumnKey[] = ['name', 'phone', 'email'];
+  const hasPerson = person.some(key => map[key] !== undefined);
+  return COLUMN_KEYS.filter(key => {
+    if (map[key] !== undefined) return false;
+    if (key === 'budget') return false;
+    return hasPerson ? !person.includes(key) : true;
+  });
+}
+
+function missingColumnHeaders(ports: Ports, lang: Lang): string[] {
+  try {
+    const sheet = ports.spreadsheet.sheet(ports.props.get(PROP.sheetName) ?? '');
+    if (!sheet) return [];
+    return missingColumnKeys(sheet).map(key => messages(lang).columns.headers[key]);
+  } catch {
+    return [];
+  }
+}
+
 // ---- AmoCRM ------------------------------------------------------------------------------
 
 type Outcome<T> = { ok: true; value: T } | Refusal;
@@ -135,15 +306,18 @@ type Outcome<T> = { ok: true; value: T } | Refusal;
 /** Runs `work` with a client for `values`; any failure becomes a refusal sentence. */
 function withAmo<T>(
   ports: Ports,
+  lang: Lang,
   values: Record<string, string>,
   work: (amo: AmoRunner) => T
 ): Outcome<T> {
-  const problem = baseUrlProblem(values);
-  if (problem) return refuse(ports, problem, values);
+  const problem = baseUrlProblem(values, lang);
+  if (problem) return refuse(ports, lang, [problem], values);
   try {
     return { ok: true, value: work(dialogClient(ports, values)) };
   } catch (e) {
-    return refuse(ports, describeFailure(e, values[PROP.baseUrl]), values);
+    const failure = describeFailure(e, values, lang);
+    ports.logger.warn(`Settings: AmoCRM: ${e instanceof Error ? e.message : String(e)}`);
+    return refuse(ports, lang, [failure], values);
   } finally {
     keepSpentAuthCode(ports, values);
   }
@@ -153,6 +327,7 @@ interface Applied {
   account: AccountIdentity & { name: string };
   accountChanged: boolean;
   subscribed: boolean;
+  webhook: WebhookState;
 }
 
 function applyToAmo(
@@ -161,55 +336,70 @@ function applyToAmo(
   staged: StagedStore,
   subscribe: boolean
 ): Applied {
+  const lang = langOf(ports);
   const previous = storedAccount(ports.props);
   const account = learnAccount(amo, staged);
   const accountChanged = previous !== null && previous.subdomain !== account.subdomain;
   // A field id of another account means nothing here: find or make the field again.
   if (accountChanged) staged.delete(STATE.rowIdField);
-  checkPipeline(amo, staged);
+  checkPipeline(amo, staged, lang);
   rowIdFieldId(amo, staged);
-  if (subscribe) subscribeUrl(amo, ports, staged);
-  return { account, accountChanged, subscribed: subscribe };
+  const webhook = subscribe
+    ? subscribeUrl(amo, ports, staged, lang)
+    : webhookState(amo, ports, staged);
+  if (webhook === 'on' || webhook === 'off') staged.set(STATE.webhookState, webhook);
+  return { account, accountChanged, subscribed: subscribe, webhook };
 }
 
-function checkPipeline(amo: AmoRunner, props: KeyValueStore): void {
+/** Checks the chosen pipeline and status, and keeps their names for the next opening. */
+function checkPipeline(amo: AmoRunner, props: KeyValueStore, lang: Lang): void {
+  const text = messages(lang).settings;
   const pipelineId = positiveInt(props.get(PROP.pipelineId) ?? undefined);
   const statusId = positiveInt(props.get(PROP.statusId) ?? undefined);
   if (pipelineId === null || statusId === null) return;
   const pipeline = amo.run(listPipelines()).find(p => p.id === pipelineId);
-  if (!pipeline) {
-    throw new SettingsProblem(
-      `AmoCRM has no pipeline ${pipelineId} in this account: press Load pipelines and choose one.`
-    );
-  }
+  if (!pipeline) throw new SettingsProblem(text.noPipeline(pipelineId), PROP.pipelineId);
   const status = (pipeline._embedded?.statuses ?? []).find(s => s.id === statusId);
   if (!status || !canStartIn(status)) {
-    const why = status
-      ? 'is the incoming stage, where AmoCRM does not let the API add leads'
-      : 'does not exist';
-    throw new SettingsProblem(
-      `Status ${statusId} of the pipeline "${pipeline.name}" ${why}: press Load pipelines and choose another.`
-    );
+    const message = status ? text.statusIncoming(pipeline.name) : text.statusMissing(pipeline.name);
+    throw new SettingsProblem(message, PROP.statusId);
   }
+  props.set(
+    STATE.pipelineNames,
+    JSON.stringify({
+      pipelineId: String(pipelineId),
+      statusId: String(statusId),
+      pipeline: pipeline.name,
+      status: status.name,
+    })
+  );
 }
 
 /** Subscribes the new URL; a subscription of the previous URL (old secret) is removed. */
-function subscribeUrl(amo: AmoRunner, ports: Ports, staged: StagedStore): void {
+function subscribeUrl(amo: AmoRunner, ports: Ports, staged: StagedStore, lang: Lang): WebhookState {
   const url = webhookUrl({ triggers: ports.triggers, props: staged });
-  if (!url) {
-    throw new SettingsProblem(
-      'The script is not deployed as a web app yet, so there is no webhook URL to subscribe: ' +
-        'deploy it (Deploy → New deployment → Web app), or untick "Subscribe this URL in AmoCRM".'
-    );
-  }
+  if (!url) throw new SettingsProblem(messages(lang).settings.notDeployed, SUBSCRIBE_FIELD);
   amo.run(subscribeWebhook(url, WEBHOOK_EVENTS));
   const previous = webhookUrl({ triggers: ports.triggers, props: ports.props });
-  if (!previous || previous === url) return;
+  if (!previous || previous === url) return 'on';
   const hooks = amo.run(listWebhooks({ destination: previous }));
   if (hooks.some(h => h.destination === previous)) amo.run(unsubscribeWebhook(previous));
+  return 'on';
+}
+
+/** Whether AmoCRM sends to the URL this save leaves (one listing, filtered by destination). */
+function webhookState(amo: AmoRunner, ports: Ports, staged: StagedStore): WebhookState {
+  const url = webhookUrl({ triggers: ports.triggers, props: staged });
+  if (!url) return 'no-url';
+  const hooks = amo.run(listWebhooks({ destination: url }));
+  return hooks.some(h => h.destination === url && !h.disabled) ? 'on' : 'off';
 }
 
 // ---- Helpers -----------------------------------------------------------------------------
+
+function langOf(ports: Ports): Lang {
+  return uiLanguage(ports.spreadsheet, ports.props);
+}
 
 /** The contract properties of `values` staged over the store (empty ones deleted). */
 function stage(props: KeyValueStore, values: Record<string, string>): StagedStore {
@@ -221,39 +411,63 @@ function stage(props: KeyValueStore, values: Record<string, string>): StagedStor
   return staged;
 }
 
-function sheetProblems(ports: Ports, values: Record<string, string>): string[] {
+function sheetProblems(ports: Ports, values: Record<string, string>, lang: Lang): FieldProblem[] {
   const name = values[PROP.sheetName];
   if (!name || ports.spreadsheet.sheet(name) !== null) return [];
-  return [
-    `This spreadsheet has no sheet named "${name}" (SHEET_NAME); leave it empty for the first sheet.`,
-  ];
+  return [{ field: PROP.sheetName, message: messages(lang).settings.sheetMissing(name) }];
 }
 
-/** A refusal with every known secret scrubbed, logged for the record. */
-function refuse(ports: Ports, error: string, values: Record<string, string>): Refusal {
-  const text = scrub(error, secretValues(ports.props.getAll(), values));
-  ports.logger.warn(`Settings: ${text}`);
-  return { ok: false, error: text };
+/**
+ * A refusal with every known secret scrubbed, logged for the record. One problem is said as it
+ * is; several are each said on their field, and the status line says how many to fix.
+ */
+function refuse(
+  ports: Ports,
+  lang: Lang,
+  problems: FieldProblem[],
+  values: Record<string, string>
+): Refusal {
+  const secrets = secretValues(ports.props.getAll(), values);
+  const fields: Record<string, string> = {};
+  for (const p of problems) {
+    if (p.field && !fields[p.field]) fields[p.field] = scrub(p.message, secrets);
+  }
+  const marked = Object.keys(fields).length;
+  const loose = problems.filter(p => !p.field).map(p => scrub(p.message, secrets));
+  const onFields =
+    marked === 0
+      ? []
+      : marked === 1
+        ? [Object.values(fields)[0]]
+        : [messages(lang).settings.fixFields(marked)];
+  const error = [...loose, ...onFields].join('\n');
+  const record = problems.map(p => scrub(p.message, secrets)).join(' | ');
+  ports.logger.warn(`Settings: ${record}`);
+  return { ok: false, error, fields };
 }
 
 function savedMessage(
+  lang: Lang,
   applied: Applied,
   view: SettingsView,
   generated: boolean,
-  changed: string[]
+  changed: string[],
+  sheetName: string
 ): string {
-  const parts = [`Saved. Connected to the AmoCRM account "${applied.account.name}".`];
-  if (generated) parts.push('A webhook secret was generated.');
-  if (!view.webhookUrl) parts.push('Deploy the script as a web app to get the webhook URL.');
-  else if (applied.subscribed)
-    parts.push('AmoCRM now sends lead and contact changes to the webhook URL.');
-  else if (changed.includes(PROP.webhookSecret)) {
-    parts.push(
-      'Copy the webhook URL into AmoCRM, or tick "Subscribe this URL in AmoCRM" and save.'
-    );
+  const text = messages(lang);
+  const parts = [text.settings.saved(applied.account.name)];
+  if (generated) parts.push(text.settings.secretGenerated);
+  if (!view.webhookUrl) parts.push(text.settings.deployForUrl);
+  else if (applied.subscribed) parts.push(text.settings.subscribed);
+  else if (changed.includes(PROP.webhookSecret) || applied.webhook === 'off') {
+    parts.push(text.settings.copyUrl);
   }
-  if (!view.values[PROP.pipelineId]) {
-    parts.push('Choose the pipeline and starting status for new leads before syncing.');
+  if (!view.values[PROP.pipelineId]) parts.push(text.settings.choosePipeline);
+  parts.push(text.settings.triggersInstalled);
+  if (view.missingColumns.length > 0) {
+    parts.push(text.columns.offer(view.missingColumns, sheetName));
+  } else {
+    parts.push(text.settings.nextImport);
   }
   return parts.join(' ');
 }

@@ -2,7 +2,7 @@ import type { SheetPort, SpreadsheetPort } from '../../src/ports';
 import { LOG_SHEET, SyncLog } from '../../src/sync/sync-log';
 import { MemorySheet } from '../support/memory-sheet';
 
-function world() {
+function world(locale = 'en_US') {
   const sheets = new Map<string, MemorySheet>();
   let now = Date.UTC(2026, 10, 24, 9, 0, 0);
   const spreadsheet: SpreadsheetPort = {
@@ -12,6 +12,8 @@ function world() {
       return sheets.get(name) as MemorySheet;
     },
     toast: () => undefined,
+    locale: () => locale,
+    timeZone: () => 'Europe/Moscow',
   };
   const clock = { now: () => (now += 1000), sleep: () => undefined };
   const props = new Map<string, string>();
@@ -73,5 +75,30 @@ describe('SyncLog summaries', () => {
     const cells = (sheets.get(LOG_SHEET) as MemorySheet).cells;
     expect(cells).toHaveLength(3);
     expect(cells.map(r => r[2])).toContain('rows ×1050: row 2 … row 1051');
+  });
+});
+
+describe("SyncLog in the person's language", () => {
+  it('writes a Russian header, flow and outcome for a ru_RU spreadsheet', () => {
+    const { sheets, log } = world('ru_RU');
+    log.add({ flow: 'background', target: 'row 2', outcome: 'recovered', message: 'linked' });
+    log.add({ flow: 'import', target: '', outcome: 'finished', message: 'done' });
+    log.flush();
+    const cells = (sheets.get(LOG_SHEET) as MemorySheet).cells;
+    expect(cells[0]).toEqual(['время', 'действие', 'строка или сделка', 'итог', 'сообщение']);
+    expect(cells.slice(1).map(r => [r[1], r[3]])).toEqual([
+      ['импорт', 'завершено'],
+      ['фоновый запуск', 'восстановлено'],
+    ]);
+  });
+
+  it('sums up in Russian too', () => {
+    const { sheets, log } = world('ru_RU');
+    for (let i = 0; i < 25; i++) {
+      log.add({ flow: 'import', target: `${i}`, outcome: 'failed', message: 'same' });
+    }
+    log.flush();
+    const cells = (sheets.get(LOG_SHEET) as MemorySheet).cells;
+    expect(cells[1][2]).toBe('строк ×25: 0 … 24');
   });
 });

@@ -2,18 +2,36 @@
 // support/chromium.ts says which), with google.script.run stubbed: it renders every field from
 // the server's view, keeps secrets out of the page, shows server errors as text, and calls the
 // right server function with the form's values. The view it renders is made by the real
-// loadSettings. Screenshots go to test-output/screenshots/.
-import { readFileSync } from 'node:fs';
+// loadSettings. Also: both languages, the choice of long-lived token or OAuth, field-level
+// errors with aria-invalid, a footer that never grows over the form, the contrast of every
+// button in every state, keyboard order, the state at the top and names on reopening.
+// Screenshots go to test-output/screenshots/ (git-ignored).
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { loadSettings, type SettingsView } from '../../src/ui/settings';
 import { launchChromium, screenshotPath, type Browser } from './support/browser';
 import { findChromium } from './support/chromium';
 import { FakeAmo } from './support/fake-amo';
+import { dialogTexts } from '../../src/ui/dialog-texts';
+import { MemorySheet } from '../support/memory-sheet';
 import { memoryPorts } from './support/memory-ports';
 import { withStub, type StubAnswer, type StubState } from './support/script-run-stub';
 
 const HTML = readFileSync(join(__dirname, '../../src/ui/settings-dialog.html'), 'utf8');
+const SHOTS = join(__dirname, '../../test-output/screenshots');
+const HEADERS = [
+  'name',
+  'phone',
+  'email',
+  'budget',
+  'amo_deal_id',
+  'amo_contact_id',
+  'amo_link',
+  'status',
+  'external_id',
+  'sync_status',
+];
 
 const STORED = {
   AMO_BASE_URL: 'https://example.amocrm.ru',
@@ -53,11 +71,19 @@ const PIPELINES = [
   { id: 555, name: 'Partners', statuses: [{ id: 556, name: 'New partner' }] },
 ];
 
-const view: SettingsView = loadSettings(memoryPorts(new FakeAmo(), STORED));
+/** The view the real server side gives for `props`, the sheet 'Leads' having every column. */
+function viewFor(props: Record<string, string>, headers: string[] = HEADERS): SettingsView {
+  const ports = memoryPorts(new FakeAmo(), props);
+  ports.spreadsheet.sheets.set('Leads', new MemorySheet([headers]));
+  return loadSettings(ports);
+}
+
+const view: SettingsView = viewFor(STORED);
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
   browser = await launchChromium();
 });
 
@@ -73,9 +99,21 @@ afterEach(async () => {
   await page.close();
 });
 
+/** The page as dialog-html.ts makes it for `lang` (that module imports the .html jest cannot load). */
+function pageIn(lang: 'en' | 'ru'): string {
+  const texts = JSON.stringify(dialogTexts(lang)).replace(/</g, '\\u003c');
+  return HTML.replace('<html lang="en">', `<html lang="${lang}">`).replace(
+    '<!--TEXTS-->',
+    `<script>window.DIALOG_TEXTS = ${texts};</script>`
+  );
+}
+
 /** Opens the dialog with these server answers; waits until the settings are shown. */
-async function openDialog(answers: Record<string, StubAnswer> = {}): Promise<void> {
-  await page.setContent(withStub(HTML, { settingsLoad: { value: view }, ...answers }));
+async function openDialog(
+  answers: Record<string, StubAnswer> = {},
+  html: string = HTML
+): Promise<void> {
+  await page.setContent(withStub(html, { settingsLoad: { value: view }, ...answers }));
   await page.waitForFunction(() => {
     const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } })
       .document;
@@ -150,8 +188,19 @@ describe('the settings dialog', () => {
         STORED[key as keyof typeof STORED]
       );
     }
-    for (const key of [...SECRET_FIELDS, 'AMO_PIPELINE_ID', 'AMO_STATUS_ID', 'webhookUrl']) {
+    const tokenMode = [
+      'AMO_LONG_LIVED_TOKEN',
+      'WEBHOOK_SECRET',
+      'AMO_PIPELINE_ID',
+      'AMO_STATUS_ID',
+    ];
+    for (const key of [...tokenMode, 'webhookUrl']) {
       expect(await page.locator(`#${key}`).isVisible()).toBe(true);
+    }
+    // A long-lived token is stored: the dialog opens on it; OAuth's fields wait behind the choice.
+    expect(await page.locator('#authToken').isChecked()).toBe(true);
+    for (const key of ['AMO_CLIENT_ID', 'AMO_CLIENT_SECRET', 'AMO_AUTH_CODE']) {
+      expect(await page.locator(`#${key}`).isVisible()).toBe(false);
     }
     expect(await page.locator('#AMO_PIPELINE_ID').inputValue()).toBe('3177727');
     expect(await page.locator('#AMO_STATUS_ID').inputValue()).toBe('32392159');
@@ -178,7 +227,10 @@ describe('the settings dialog', () => {
             ? 'generated on save'
             : 'not set'
       );
-      expect(await page.locator(`[data-clear-for="${key}"]`).isVisible()).toBe(saved);
+      const clearHidden = await page
+        .locator(`[data-clear-for="${key}"]`)
+        .evaluate(box => (box as unknown as { parentNode: { hidden: boolean } }).parentNode.hidden);
+      expect(clearHidden).toBe(!saved);
     }
   });
 
@@ -242,10 +294,11 @@ describe('the settings dialog', () => {
     await openDialog({
       settingsSave: { value: { ok: true, view: saved, message: 'Saved. Connected.' } },
     });
+    await page.locator('[data-clear-for="AMO_LONG_LIVED_TOKEN"]').check();
+    await page.locator('#authOauth').check();
     await page.locator('#AMO_CLIENT_ID').fill('client-id-2');
     await page.locator('#AMO_AUTH_CODE').fill('def502-new-code');
     await page.locator('#DEFAULT_PHONE_REGION').fill('kz');
-    await page.locator('[data-clear-for="AMO_LONG_LIVED_TOKEN"]').check();
     await page.getByLabel('Subscribe this URL in AmoCRM').check();
     await page.getByRole('button', { name: 'Save' }).click();
     expect(await lastCall('settingsSave')).toEqual([
@@ -266,6 +319,7 @@ describe('the settings dialog', () => {
         clear_AMO_LONG_LIVED_TOKEN: 'true',
         clear_WEBHOOK_SECRET: 'false',
         subscribeWebhook: 'true',
+        authMode: 'oauth',
       },
     ]);
     expect(await statusLine()).toEqual({ text: 'Saved. Connected.', kind: 'ok' });
@@ -330,5 +384,219 @@ describe('the settings dialog', () => {
     await openDialog();
     await page.getByRole('button', { name: 'Close' }).click();
     expect((await stub()).closed).toBe(1);
+  });
+});
+
+/** WCAG contrast of two computed CSS colours (`rgb(…)` / `rgba(…)`, opaque). */
+function contrast(fg: string, bg: string): number {
+  const lum = (css: string): number => {
+    const [r, g, b] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map(n => Number(n) / 255);
+    const f = (c: number) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+async function colorsOf(id: string): Promise<{ fg: string; bg: string }> {
+  return (await page.evaluate(
+    `(() => { const s = getComputedStyle(document.getElementById(${JSON.stringify(id)}));
+      return { fg: s.color, bg: s.backgroundColor }; })()`
+  )) as { fg: string; bg: string };
+}
+
+const BUTTONS = ['test', 'pipelines', 'copy', 'save', 'close'];
+
+describe('the settings dialog, for people', () => {
+  it('keeps every button’s text at 4.5:1 or more at rest, hovered, focused and disabled', async () => {
+    await openDialog({ settingsLoadPipelines: { hold: true } });
+    const seen: string[] = [];
+    for (const id of BUTTONS) {
+      const rest = await colorsOf(id);
+      await page.hover(`#${id}`);
+      const hovered = await colorsOf(id);
+      if (id === 'save') await page.screenshot({ path: join(SHOTS, 'save-hover.png') });
+      await page.mouse.move(0, 0);
+      await page.focus(`#${id}`);
+      const focused = await colorsOf(id);
+      for (const [state, c] of Object.entries({ rest, hovered, focused })) {
+        seen.push(`${id} ${state} ${contrast(c.fg, c.bg).toFixed(2)}`);
+        expect(contrast(c.fg, c.bg)).toBeGreaterThanOrEqual(4.5);
+      }
+    }
+    // While the server works every button but Close is disabled: still readable.
+    await page.getByRole('button', { name: 'Load pipelines' }).click();
+    for (const id of ['test', 'pipelines', 'copy', 'save']) {
+      await page.hover(`#${id}`, { force: true });
+      const c = await colorsOf(id);
+      expect(await page.locator(`#${id}`).isDisabled()).toBe(true);
+      expect(contrast(c.fg, c.bg)).toBeGreaterThanOrEqual(4.5);
+    }
+    expect(seen).toHaveLength(BUTTONS.length * 3);
+  });
+
+  it('marks the fields a refusal names (aria-invalid, the message under the field)', async () => {
+    await openDialog({
+      settingsSave: {
+        value: {
+          ok: false,
+          error: 'Fix the 2 marked fields.',
+          fields: {
+            AMO_BASE_URL:
+              '"my company" is not an AmoCRM address: type it as your browser shows it.',
+            AMO_PIPELINE_ID: 'Choose a pipeline from the list (press Load pipelines), not "x".',
+          },
+        },
+      },
+    });
+    await page.getByRole('button', { name: 'Save' }).click();
+    expect(await statusLine()).toEqual({ text: 'Fix the 2 marked fields.', kind: 'error' });
+    const url = page.locator('#AMO_BASE_URL');
+    expect(await url.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#AMO_PIPELINE_ID').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#error-AMO_BASE_URL').textContent()).toMatch(/^"my company"/);
+    expect(await url.getAttribute('aria-describedby')).toContain('error-AMO_BASE_URL');
+    expect(await page.getByRole('textbox', { name: 'Account address' }).count()).toBe(1);
+    // The first marked field has the focus, so the person types the fix right away.
+    expect(
+      await url.evaluate(
+        el =>
+          el ===
+          (el as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument
+            .activeElement
+      )
+    ).toBe(true);
+    await page.screenshot({ path: join(SHOTS, 'settings-errors.png') });
+    await url.fill('mycompany.amocrm.ru');
+    expect(await url.getAttribute('aria-invalid')).toBeNull();
+    expect(await page.locator('#error-AMO_BASE_URL').count()).toBe(0);
+    expect(await page.locator('#AMO_PIPELINE_ID').getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('keeps the footer from growing over the form: a long answer scrolls inside it', async () => {
+    const long = Array.from({ length: 30 }, (_, i) => `Line ${i + 1} of a long answer.`).join('\n');
+    await openDialog({ settingsSave: { value: { ok: false, error: long, fields: {} } } });
+    await page.getByRole('button', { name: 'Save' }).click();
+    await statusLine();
+    const box = await page.locator('footer').boundingBox();
+    expect(box?.height ?? 999).toBeLessThan(140);
+    const scrolls = (await page.evaluate(
+      `(() => { const s = document.getElementById('status'); return s.scrollHeight > s.clientHeight; })()`
+    )) as boolean;
+    expect(scrolls).toBe(true);
+  });
+
+  it('speaks Russian when the server gives Russian texts', async () => {
+    await openDialog({}, pageIn('ru'));
+    expect(await page.getAttribute('html', 'lang')).toBe('ru');
+    for (const name of ['Проверить подключение', 'Загрузить воронки', 'Сохранить', 'Закрыть']) {
+      expect(await page.getByRole('button', { name }).isVisible()).toBe(true);
+    }
+    expect(await page.getByLabel('Адрес аккаунта').inputValue()).toBe(STORED.AMO_BASE_URL);
+    expect(await page.locator('#AMO_LONG_LIVED_TOKEN').getAttribute('placeholder')).toBe(
+      'сохранено — оставьте пустым, чтобы не менять'
+    );
+    expect(await page.locator('#AMO_PIPELINE_ID option').first().textContent()).toBe(
+      '— нажмите «Загрузить воронки» —'
+    );
+    await page.setViewportSize({ width: 520, height: 1000 });
+    await page.screenshot({ path: join(SHOTS, 'settings-ru.png') });
+  });
+
+  it('offers a choice between a long-lived token and OAuth', async () => {
+    await openDialog();
+    await page.locator('#authOauth').check();
+    expect(await page.locator('#AMO_LONG_LIVED_TOKEN').isVisible()).toBe(false);
+    for (const key of ['AMO_CLIENT_ID', 'AMO_REDIRECT_URI', 'AMO_CLIENT_SECRET', 'AMO_AUTH_CODE']) {
+      expect(await page.locator(`#${key}`).isVisible()).toBe(true);
+    }
+    await page.screenshot({ path: join(SHOTS, 'settings-oauth.png') });
+    const oauthView = viewFor({ ...STORED, AMO_LONG_LIVED_TOKEN: '' });
+    await openDialog({ settingsLoad: { value: oauthView } });
+    expect(await page.locator('#authOauth').isChecked()).toBe(true);
+    expect(await page.locator('#AMO_AUTH_CODE').isVisible()).toBe(true);
+  });
+
+  it('shows the pipeline and status names on reopening, before Load pipelines', async () => {
+    const names = JSON.stringify({
+      pipelineId: STORED.AMO_PIPELINE_ID,
+      statusId: STORED.AMO_STATUS_ID,
+      pipeline: 'Воронка',
+      status: 'Первичный контакт',
+    });
+    await openDialog({
+      settingsLoad: { value: viewFor({ ...STORED, SYNC_PIPELINE_NAMES: names }) },
+    });
+    const pipeline = page.locator('#AMO_PIPELINE_ID');
+    expect(await pipeline.locator('option:checked').textContent()).toBe('Воронка');
+    expect(await pipeline.inputValue()).toBe('3177727');
+    expect(await page.locator('#AMO_STATUS_ID option:checked').textContent()).toBe(
+      'Первичный контакт'
+    );
+  });
+
+  it('shows the webhook, the triggers and the last sync at the top', async () => {
+    await openDialog();
+    expect(await page.locator('#state li').allTextContents()).toEqual(view.state.lines);
+    expect(view.state.lines).toEqual([
+      'Webhook: not checked yet',
+      'Triggers: not installed (saving installs them)',
+      'Last sync: never',
+    ]);
+  });
+
+  it('says on first opening of a deployed app that the webhook URL comes with Save', async () => {
+    const first = viewFor({});
+    expect(first.deployed).toBe(true);
+    await openDialog({ settingsLoad: { value: first } });
+    expect(await page.locator('#webhookUrl').getAttribute('placeholder')).toBe(
+      'appears when you save'
+    );
+  });
+
+  it('offers Add columns when the sheet lacks columns, and asks the server to add them', async () => {
+    const lacking = viewFor(STORED, ['name', 'phone']);
+    const added = { ok: true, view, message: 'Columns added to the sheet: amo_deal_id.' };
+    await openDialog({
+      settingsLoad: { value: lacking },
+      settingsAddColumns: { value: added },
+    });
+    await page.getByRole('button', { name: 'Add columns' }).click();
+    expect(await lastCall('settingsAddColumns')).toEqual([]);
+    expect(await statusLine()).toEqual({ text: added.message, kind: 'ok' });
+    expect(await page.getByRole('button', { name: 'Add columns' }).isVisible()).toBe(false);
+  });
+
+  it('moves through the form in reading order with Tab', async () => {
+    await openDialog();
+    const order: string[] = [];
+    await page.focus('#AMO_BASE_URL');
+    for (let i = 0; i < 16; i++) {
+      order.push(
+        (await page.evaluate(
+          `(() => { const e = document.activeElement;
+            return e.id || e.getAttribute('data-clear-for') + ':clear'; })()`
+        )) as string
+      );
+      await page.keyboard.press('Tab');
+    }
+    expect(order).toEqual([
+      'AMO_BASE_URL',
+      'authToken',
+      'AMO_LONG_LIVED_TOKEN',
+      'AMO_LONG_LIVED_TOKEN:clear',
+      'test',
+      'AMO_PIPELINE_ID',
+      'AMO_STATUS_ID',
+      'pipelines',
+      'SHEET_NAME',
+      'DEFAULT_PHONE_REGION',
+      'WEBHOOK_SECRET',
+      'WEBHOOK_SECRET:clear',
+      'webhookUrl',
+      'copy',
+      'subscribeWebhook',
+      'save',
+    ]);
   });
 });

@@ -115,35 +115,116 @@ describe('loadSettings', () => {
 });
 
 describe('saveSettings refuses bad input and saves nothing', () => {
-  const cases: Array<[string, Record<string, string>, RegExp]> = [
-    ['a base URL without http(s)', { AMO_BASE_URL: 'example.amocrm.ru' }, /AMO_BASE_URL/],
-    ['a base URL without a host', { AMO_BASE_URL: 'https://' }, /AMO_BASE_URL.*http\(s\)/],
-    ['an empty base URL', { AMO_BASE_URL: '' }, /AMO_BASE_URL.*it is empty/],
-    ['a non-numeric pipeline', { AMO_PIPELINE_ID: 'Sales' }, /AMO_PIPELINE_ID.*"Sales"/],
-    ['a negative status', { AMO_STATUS_ID: '-5' }, /AMO_STATUS_ID/],
-    ['a pipeline without a status', { AMO_STATUS_ID: '' }, /both the pipeline and/],
-    ['a three-letter region', { DEFAULT_PHONE_REGION: 'RUS' }, /DEFAULT_PHONE_REGION.*two-letter/],
-    ['an unknown region', { DEFAULT_PHONE_REGION: 'QQ' }, /DEFAULT_PHONE_REGION/],
-    ['a missing sheet', { SHEET_NAME: 'Deals' }, /no sheet named "Deals"/],
-    ['a redirect URI that is no URL', { AMO_REDIRECT_URI: 'oauth' }, /AMO_REDIRECT_URI/],
+  const cases: Array<[string, Record<string, string>, string, RegExp]> = [
+    [
+      'a base URL with a space',
+      { AMO_BASE_URL: 'my company' },
+      'AMO_BASE_URL',
+      /"my company" is not an AmoCRM address.*mycompany\.amocrm\.ru/,
+    ],
+    [
+      'a base URL without a host',
+      { AMO_BASE_URL: 'https://' },
+      'AMO_BASE_URL',
+      /not an AmoCRM address/,
+    ],
+    [
+      'an FTP address',
+      { AMO_BASE_URL: 'ftp://x.amocrm.ru' },
+      'AMO_BASE_URL',
+      /not an AmoCRM address/,
+    ],
+    ['an empty base URL', { AMO_BASE_URL: '' }, 'AMO_BASE_URL', /^Fill in the account address/],
+    [
+      'a non-numeric pipeline',
+      { AMO_PIPELINE_ID: 'Sales' },
+      'AMO_PIPELINE_ID',
+      /Choose a pipeline from the list.*"Sales"/,
+    ],
+    [
+      'a negative status',
+      { AMO_STATUS_ID: '-5' },
+      'AMO_STATUS_ID',
+      /starting status from the list.*"-5"/,
+    ],
+    [
+      'a pipeline without a status',
+      { AMO_STATUS_ID: '' },
+      'AMO_STATUS_ID',
+      /both the pipeline and/,
+    ],
+    [
+      'a three-letter region',
+      { DEFAULT_PHONE_REGION: 'RUS' },
+      'DEFAULT_PHONE_REGION',
+      /two-letter country code/,
+    ],
+    ['an unknown region', { DEFAULT_PHONE_REGION: 'QQ' }, 'DEFAULT_PHONE_REGION', /not "QQ"/],
+    ['a missing sheet', { SHEET_NAME: 'Deals' }, 'SHEET_NAME', /no sheet named "Deals"/],
+    [
+      'a redirect URI that is no URL',
+      { AMO_REDIRECT_URI: 'oauth' },
+      'AMO_REDIRECT_URI',
+      /redirect URI must be a web address/,
+    ],
+    [
+      'no token and no OAuth',
+      { AMO_LONG_LIVED_TOKEN: '' },
+      'AMO_LONG_LIVED_TOKEN',
+      /long-lived token, or fill in the OAuth fields/,
+    ],
   ];
 
-  it.each(cases)('%s', (_what, change, message) => {
-    const ports = memoryPorts(amo, STORED);
-    const answer = saveSettings(ports, dialogForm({ ...GOOD_FORM, ...change }));
-    expect(answer).toEqual({ ok: false, error: expect.stringMatching(message) });
-    expect(ports.props.writes).toEqual([]);
-    expect(ports.props.getAll()).toEqual(STORED);
-    expect(amo.requests).toEqual([]);
-    expectNoSecrets(ports, answer);
-  });
+  it.each(cases)(
+    '%s: on its field, in words, naming no property',
+    (_what, change, field, message) => {
+      const ports = memoryPorts(amo, change.AMO_LONG_LIVED_TOKEN === '' ? {} : STORED);
+      const answer = saveSettings(ports, dialogForm({ ...GOOD_FORM, ...change }));
+      expect(answer).toEqual({
+        ok: false,
+        error: expect.stringMatching(message),
+        fields: { [field]: expect.stringMatching(message) },
+      });
+      expect(JSON.stringify(answer)).not.toMatch(
+        /"[^"]*(AMO_[A-Z_]+|DEFAULT_PHONE_REGION|SHEET_NAME)[^"]*"\s*[,}]/
+      );
+      expect(ports.props.writes).toEqual([]);
+      expect(amo.requests).toEqual([]);
+      expectNoSecrets(ports, answer);
+    }
+  );
 
-  it('lists every problem at once, one per line', () => {
+  it('marks every bad field at once and says how many there are', () => {
     const ports = memoryPorts(amo, STORED);
     const form = { ...GOOD_FORM, AMO_BASE_URL: 'ftp://x', AMO_PIPELINE_ID: 'abc' };
     const answer = saveSettings(ports, dialogForm(form));
-    expect(answer.ok).toBe(false);
-    if (!answer.ok) expect(answer.error.split('\n')).toHaveLength(2);
+    expect(answer).toEqual({
+      ok: false,
+      error: 'Fix the 2 marked fields.',
+      fields: {
+        AMO_BASE_URL: expect.stringMatching(/not an AmoCRM address/),
+        AMO_PIPELINE_ID: expect.stringMatching(/"abc"/),
+      },
+    });
+  });
+
+  it('answers in Russian for a Russian spreadsheet', () => {
+    const ports = memoryPorts(amo, STORED);
+    ports.spreadsheet.localeName = 'ru_RU';
+    const answer = saveSettings(ports, dialogForm({ ...GOOD_FORM, AMO_BASE_URL: 'my company' }));
+    expect(answer).toEqual({
+      ok: false,
+      error:
+        '«my company» — не адрес AmoCRM: введите его так, как он виден в браузере, например mycompany.amocrm.ru.',
+      fields: { AMO_BASE_URL: expect.stringMatching(/^«my company»/) },
+    });
+  });
+
+  it('follows UI_LANGUAGE over the spreadsheet locale', () => {
+    const ports = memoryPorts(amo, { ...STORED, UI_LANGUAGE: 'en' });
+    ports.spreadsheet.localeName = 'ru_RU';
+    const answer = saveSettings(ports, dialogForm({ ...GOOD_FORM, AMO_PIPELINE_ID: 'x' }));
+    expect(answer.ok || answer.error).toMatch(/^Choose a pipeline/);
   });
 
   it('says an unreachable address could not be reached', () => {
@@ -153,32 +234,48 @@ describe('saveSettings refuses bad input and saves nothing', () => {
     const answer = saveSettings(ports, dialogForm(form));
     expect(answer).toEqual({
       ok: false,
-      error: expect.stringMatching(/^Could not reach https:\/\/nowhere\.invalid: .*AMO_BASE_URL/),
+      error: 'Could not reach nowhere.invalid: check the account address and the network.',
+      fields: { AMO_BASE_URL: expect.stringMatching(/^Could not reach nowhere\.invalid/) },
     });
     expect(ports.props.writes).toEqual([]);
     expectNoSecrets(ports, answer);
   });
 
-  it("passes on AmoCRM's refusal of the token", () => {
+  it('says a mistyped token was not accepted, not that it expired', () => {
     const ports = memoryPorts(amo, {});
-    const form = { ...GOOD_FORM, AMO_LONG_LIVED_TOKEN: 'revoked-token-abcdef' };
+    const form = { ...GOOD_FORM, AMO_LONG_LIVED_TOKEN: 'mistyped-token-abcdef' };
     const answer = saveSettings(ports, dialogForm(form));
-    expect(answer).toEqual({ ok: false, error: expect.stringMatching(/long-lived token/) });
+    expect(answer).toEqual({
+      ok: false,
+      error: expect.stringMatching(
+        /^AmoCRM did not accept the long-lived token: check that it was copied whole \(your integration → Keys and scopes\)/
+      ),
+      fields: { AMO_LONG_LIVED_TOKEN: expect.any(String) },
+    });
+    expect(JSON.stringify(answer)).not.toMatch(/expired|revoked/);
     expect(ports.props.writes).toEqual([]);
-    expectNoSecrets(ports, answer, ['revoked-token-abcdef']);
+    expectNoSecrets(ports, answer, ['mistyped-token-abcdef']);
   });
 
   it('refuses a pipeline the account does not have', () => {
     const ports = memoryPorts(amo, {});
     const answer = saveSettings(ports, dialogForm({ ...GOOD_FORM, AMO_PIPELINE_ID: '42' }));
-    expect(answer).toEqual({ ok: false, error: expect.stringMatching(/no pipeline 42/) });
+    expect(answer).toEqual({
+      ok: false,
+      error: expect.stringMatching(/no pipeline 42/),
+      fields: { AMO_PIPELINE_ID: expect.stringMatching(/no pipeline 42/) },
+    });
     expect(ports.props.writes).toEqual([]);
   });
 
   it('refuses the incoming stage, where AmoCRM does not let the API add leads', () => {
     const ports = memoryPorts(amo, {});
     const answer = saveSettings(ports, dialogForm({ ...GOOD_FORM, AMO_STATUS_ID: '32392156' }));
-    expect(answer).toEqual({ ok: false, error: expect.stringMatching(/incoming stage/) });
+    expect(answer).toEqual({
+      ok: false,
+      error: expect.stringMatching(/incoming stage/),
+      fields: { AMO_STATUS_ID: expect.stringMatching(/incoming stage/) },
+    });
     expect(ports.props.writes).toEqual([]);
   });
 
@@ -189,6 +286,7 @@ describe('saveSettings refuses bad input and saves nothing', () => {
     expect(answer).toEqual({
       ok: false,
       error: expect.stringMatching(/not deployed as a web app/),
+      fields: { subscribeWebhook: expect.any(String) },
     });
     expect(ports.props.writes).toEqual([]);
   });
@@ -200,7 +298,11 @@ describe('saveSettings refuses bad input and saves nothing', () => {
     });
     const ports = memoryPorts(amo, {});
     const answer = saveSettings(ports, dialogForm(GOOD_FORM));
-    expect(answer).toEqual({ ok: false, error: expect.stringMatching(/AmoCRM rejected/) });
+    expect(answer).toEqual({
+      ok: false,
+      error: expect.stringMatching(/AmoCRM rejected/),
+      fields: {},
+    });
     expect(ports.props.writes).toEqual([]);
   });
 });
@@ -213,9 +315,10 @@ describe('saveSettings with good input', () => {
     const secret = '0b7e00011c2d4e5f8a9b0c1d2e3f4a5b';
     expect(ports.props.writes).toEqual([
       'setAll AMO_BASE_URL,AMO_LONG_LIVED_TOKEN,AMO_PIPELINE_ID,AMO_STATUS_ID,' +
-        'DEFAULT_PHONE_REGION,SYNC_ACCOUNT,SYNC_ROW_ID_FIELD,WEBHOOK_SECRET',
+        'DEFAULT_PHONE_REGION,SYNC_ACCOUNT,SYNC_PIPELINE_NAMES,SYNC_ROW_ID_FIELD,' +
+        'SYNC_TRIGGERS_AT,SYNC_WEBHOOK_STATE,WEBHOOK_SECRET',
     ]);
-    expect(ports.props.getAll()).toEqual({
+    expect(ports.props.getAll()).toMatchObject({
       AMO_BASE_URL: 'https://example.amocrm.ru',
       AMO_LONG_LIVED_TOKEN: TOKEN,
       AMO_PIPELINE_ID: '3177727',
@@ -242,7 +345,9 @@ describe('saveSettings with good input', () => {
     const answer = saveSettings(ports, SHOWN);
     expect(answer.ok).toBe(true);
     expect(ports.props.getAll()).toMatchObject(STORED);
-    expect(ports.props.writes).toEqual(['setAll SYNC_ACCOUNT,SYNC_ROW_ID_FIELD']);
+    expect(ports.props.writes).toEqual([
+      'setAll SYNC_ACCOUNT,SYNC_PIPELINE_NAMES,SYNC_ROW_ID_FIELD,SYNC_TRIGGERS_AT,SYNC_WEBHOOK_STATE',
+    ]);
     expect(amo.requests[0].authorization).toBe(`Bearer ${TOKEN}`);
     expectNoSecrets(ports, withoutUrl(answer));
   });
@@ -342,14 +447,18 @@ describe('testConnection', () => {
   it("reports the account's name and saves nothing", () => {
     const ports = memoryPorts(amo, {});
     const answer = testConnection(ports, dialogForm(GOOD_FORM));
-    expect(answer).toEqual({ ok: true, account: 'example' });
+    expect(answer).toEqual({
+      ok: true,
+      account: 'example',
+      message: 'Connected to the AmoCRM account "example".',
+    });
     expect(amo.requests.map(r => `${r.method} ${r.path}`)).toEqual(['GET /api/v4/account']);
     expect(ports.props.writes).toEqual([]);
   });
 
   it('uses the stored secrets for the fields left empty', () => {
     const ports = memoryPorts(amo, STORED);
-    expect(testConnection(ports, dialogForm({ AMO_BASE_URL: STORED.AMO_BASE_URL }))).toEqual({
+    expect(testConnection(ports, dialogForm({ AMO_BASE_URL: STORED.AMO_BASE_URL }))).toMatchObject({
       ok: true,
       account: 'example',
     });
@@ -361,7 +470,8 @@ describe('testConnection', () => {
     const answer = testConnection(ports, dialogForm({ AMO_BASE_URL: STORED.AMO_BASE_URL }));
     expect(answer).toEqual({
       ok: false,
-      error: expect.stringMatching(/AmoCRM refused the long-lived/),
+      error: expect.stringMatching(/AmoCRM did not accept the long-lived token/),
+      fields: { AMO_LONG_LIVED_TOKEN: expect.any(String) },
     });
     expectNoSecrets(ports, answer);
   });
@@ -369,7 +479,11 @@ describe('testConnection', () => {
   it('says what is missing when there is no way to log in', () => {
     const ports = memoryPorts(amo, {});
     const answer = testConnection(ports, dialogForm({ AMO_BASE_URL: STORED.AMO_BASE_URL }));
-    expect(answer).toEqual({ ok: false, error: expect.stringMatching(/AMO_LONG_LIVED_TOKEN/) });
+    expect(answer).toEqual({
+      ok: false,
+      error: expect.stringMatching(/paste a long-lived token, or fill in the OAuth fields/),
+      fields: { AMO_LONG_LIVED_TOKEN: expect.any(String) },
+    });
     expect(amo.requests).toEqual([]);
   });
 
@@ -379,14 +493,20 @@ describe('testConnection', () => {
     const answer = testConnection(ports, dialogForm({ AMO_BASE_URL: 'http://127.0.0.1:9' }));
     expect(answer).toEqual({
       ok: false,
-      error: expect.stringMatching(/^Could not reach http:\/\/127\.0\.0\.1:9/),
+      error: 'Could not reach 127.0.0.1:9: check the account address and the network.',
+      fields: { AMO_BASE_URL: expect.any(String) },
     });
+    expect(answer.ok || answer.error.match(/Could not reach/g)).toHaveLength(1);
   });
 
   it('refuses a bad base URL before sending anything', () => {
     const ports = memoryPorts(amo, STORED);
     const answer = testConnection(ports, dialogForm({ AMO_BASE_URL: 'not a url' }));
-    expect(answer).toEqual({ ok: false, error: expect.stringMatching(/AMO_BASE_URL/) });
+    expect(answer).toEqual({
+      ok: false,
+      error: expect.stringMatching(/"not a url" is not an AmoCRM address/),
+      fields: { AMO_BASE_URL: expect.any(String) },
+    });
     expect(amo.requests).toEqual([]);
   });
 
@@ -396,7 +516,7 @@ describe('testConnection', () => {
     const ports = memoryPorts(amo, { ...STORED, AMO_LONG_LIVED_TOKEN: '' });
     const form = { ...SHOWN, AMO_AUTH_CODE: 'new-code-123456' };
     const answer = testConnection(ports, form);
-    expect(answer).toEqual({ ok: true, account: 'example' });
+    expect(answer).toMatchObject({ ok: true, account: 'example' });
     expect(amo.seen('POST /oauth2/access_token')[0].body).toMatchObject({
       grant_type: 'authorization_code',
       code: 'new-code-123456',
@@ -415,7 +535,7 @@ describe('an authorization code spent during a failed save', () => {
     const ports = memoryPorts(amo, { ...STORED, AMO_LONG_LIVED_TOKEN: '' });
     const form = { ...SHOWN, AMO_AUTH_CODE: 'new-code-123456', AMO_PIPELINE_ID: '42' };
     const answer = saveSettings(ports, form);
-    expect(answer).toEqual({ ok: false, error: expect.stringMatching(/no pipeline 42/) });
+    expect(answer).toMatchObject({ ok: false, error: expect.stringMatching(/no pipeline 42/) });
     expect(ports.props.writes).toEqual([`set ${AMO_TOKENS_KEY}`, 'set AMO_AUTH_CODE']);
     expect(ports.props.get('AMO_PIPELINE_ID')).toBe(STORED.AMO_PIPELINE_ID);
     expectNoSecrets(ports, answer, [...SECRETS, 'new-code-123456']);
@@ -464,6 +584,10 @@ describe('loadPipelines', () => {
     });
     const ports = memoryPorts(amo, STORED);
     const answer = loadPipelines(ports, dialogForm({ AMO_BASE_URL: STORED.AMO_BASE_URL }));
-    expect(answer).toEqual({ ok: false, error: expect.stringMatching(/paid period has ended/) });
+    expect(answer).toEqual({
+      ok: false,
+      error: expect.stringMatching(/paid period has ended/),
+      fields: {},
+    });
   });
 });

@@ -1,6 +1,8 @@
 // In-memory ports for the settings dialog's tests: a Properties store that counts its writes,
 // a cache, a lock that is always free, a clock whose sleep only moves time, a logger that keeps
-// its lines, a spreadsheet that knows sheet names, and triggers with a settable web-app URL.
+// its lines, a spreadsheet of in-memory sheets with a settable locale and time zone, and
+// triggers that remember what was installed, with a settable web-app URL.
+import { formatSimpleDate } from '../../../sandbox/runtime/date-format';
 import type {
   CachePort,
   ClockPort,
@@ -14,6 +16,7 @@ import type {
   TriggerPort,
 } from '../../../src/ports';
 import type { Ports } from '../../../src/sync/context';
+import { MemorySheet } from '../../support/memory-sheet';
 
 export class MemoryStore implements KeyValueStore {
   readonly values = new Map<string, string>();
@@ -98,34 +101,65 @@ export class ListLogger implements LoggerPort {
   }
 }
 
-/** Knows which sheets exist; the settings never read or write cells. */
+/** In-memory sheets by name (the first is the default), a locale and a time zone. */
 export class NamedSheets implements SpreadsheetPort {
-  constructor(readonly names: string[] = ['Leads']) {}
+  readonly sheets = new Map<string, MemorySheet>();
+  readonly toasts: Array<{ message: string; title?: string }> = [];
+  localeName = 'en_US';
+  zone = 'Europe/Moscow';
+
+  constructor(names: string[] = ['Leads']) {
+    for (const name of names) this.sheets.set(name, new MemorySheet([], name));
+  }
+
+  get names(): string[] {
+    return [...this.sheets.keys()];
+  }
 
   sheet(name?: string): SheetPort | null {
-    const found = name ? this.names.includes(name) : this.names.length > 0;
-    return found ? ({ name: name ?? this.names[0] } as SheetPort) : null;
+    if (name) return this.sheets.get(name) ?? null;
+    return this.sheets.values().next().value ?? null;
   }
 
-  sheetOrCreate(): SheetPort {
-    throw new Error('the settings do not create sheets');
+  sheetOrCreate(name: string): SheetPort {
+    if (!this.sheets.has(name)) this.sheets.set(name, new MemorySheet([], name));
+    return this.sheets.get(name) as MemorySheet;
   }
 
-  toast(): void {}
+  toast(message: string, title?: string): void {
+    this.toasts.push({ message, title });
+  }
+
+  locale(): string {
+    return this.localeName;
+  }
+
+  timeZone(): string {
+    return this.zone;
+  }
 }
 
 export class FakeTriggers implements TriggerPort {
+  readonly installed: TriggerInfo[] = [];
+
   constructor(public url: string | null = 'https://script.google.com/macros/s/DEPLOYMENT/exec') {}
 
   list(): TriggerInfo[] {
-    return [];
+    return [...this.installed];
   }
 
-  createEdit(): void {}
+  createEdit(handler: string): void {
+    this.installed.push({ id: `t${this.installed.length + 1}`, handler, kind: 'edit' });
+  }
 
-  createClock(): void {}
+  createClock(handler: string): void {
+    this.installed.push({ id: `t${this.installed.length + 1}`, handler, kind: 'clock' });
+  }
 
-  remove(): void {}
+  remove(id: string): void {
+    const i = this.installed.findIndex(t => t.id === id);
+    if (i >= 0) this.installed.splice(i, 1);
+  }
 
   webAppUrl(): string | null {
     return this.url;
@@ -137,6 +171,7 @@ export interface TestPorts extends Ports {
   cache: MemoryCache;
   logger: ListLogger;
   triggers: FakeTriggers;
+  spreadsheet: NamedSheets;
 }
 
 /** Ports around `http`, with `props` as the stored Script Properties. */
@@ -152,5 +187,6 @@ export function memoryPorts(http: HttpPort, props: Record<string, string> = {}):
     http,
     triggers: new FakeTriggers(),
     uuid: () => `0b7e${String(++n).padStart(4, '0')}-1c2d-4e5f-8a9b-0c1d2e3f4a5b`,
+    formatDate: (epochMs, timeZone, pattern) => formatSimpleDate(epochMs, timeZone, pattern),
   };
 }
