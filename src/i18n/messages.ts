@@ -73,12 +73,12 @@ const en = {
       `Triggers not installed: the script is not set up yet. Open AmoCRM → Settings… and fill in ${missing.join(', ')} first; saving offers to install the triggers.`,
     triggersReady: (created: number, removed: number) =>
       created === 0 && removed === 0
-        ? 'The triggers were already installed: edits sync at once, and a background run every 10 minutes retries and catches up.'
-        : `Triggers installed: edits sync at once, and a background run every 10 minutes retries and catches up (created ${created}, removed ${removed}).`,
+        ? 'The triggers were already installed: edits sync at once; a background run every minute applies AmoCRM\'s webhooks and retries, and every 10 minutes catches up.'
+        : `Triggers installed: edits sync at once; a background run every minute applies AmoCRM's webhooks and retries, and every 10 minutes catches up (created ${created}, removed ${removed}).`,
     prepareFailed: (reason: string) =>
       `The triggers are installed, but AmoCRM could not be checked: ${reason}`,
     webhookUrlMissing:
-      'There is no webhook URL yet: deploy the script as a web app (Deploy → New deployment → Web app), then open AmoCRM → Settings… and save.',
+      'There is no webhook URL yet: deploy the script as a web app (Deploy → New deployment → Web app), then open the web app URL (ending in /exec) once in a browser, or paste it in AmoCRM → Settings…, and save.',
     nothingLogged: 'Nothing has been logged yet.',
     backgroundIdle: 'not set up yet: nothing to do',
     openHint: (missing: string[]) =>
@@ -97,9 +97,9 @@ const en = {
     rowErrors: (n: number) =>
       `${n} ${n === 1 ? 'row has' : 'rows have'} an error: see sync_status and the AmoCRM log sheet.`,
     progress: (done: number, total: number) => `Working: ${done} of ${total} rows done…`,
-    busy: 'Another run of the script is working on the sheet right now; the next background run (within 10 minutes) does this.',
+    busy: 'Another run of the script is working on the sheet right now; the next background run (within a minute or two) does this.',
     continues: (done: number, total: number) =>
-      `${done} of ${total} rows done; the background run (every 10 minutes) does the rest and says here when it has finished.`,
+      `${done} of ${total} rows done; the background run (every minute) does the rest and says here when it has finished.`,
     backgroundFinished: (flow: 'import' | 'sync', total: number) =>
       `${flow === 'import' ? 'The import' : 'Sync now'} started from the menu has finished: ${total} rows done.`,
   },
@@ -370,12 +370,12 @@ const ru: Messages = {
       `Триггеры не установлены: скрипт ещё не настроен. Сначала откройте AmoCRM → Настройки… и укажите ${missing.join(', ')}; при сохранении будет предложено установить триггеры.`,
     triggersReady: (created: number, removed: number) =>
       created === 0 && removed === 0
-        ? 'Триггеры уже были установлены: правки синхронизируются сразу, а фоновый запуск раз в 10 минут повторяет неудачное и догоняет изменения.'
-        : `Триггеры установлены: правки синхронизируются сразу, а фоновый запуск раз в 10 минут повторяет неудачное и догоняет изменения (создано ${created}, удалено ${removed}).`,
+        ? 'Триггеры уже были установлены: правки синхронизируются сразу, фоновый запуск каждую минуту применяет вебхуки AmoCRM и повторяет неудачное, а раз в 10 минут догоняет изменения.'
+        : `Триггеры установлены: правки синхронизируются сразу, фоновый запуск каждую минуту применяет вебхуки AmoCRM и повторяет неудачное, а раз в 10 минут догоняет изменения (создано ${created}, удалено ${removed}).`,
     prepareFailed: (reason: string) =>
       `Триггеры установлены, но проверить AmoCRM не удалось: ${reason}`,
     webhookUrlMissing:
-      'Адреса вебхука ещё нет: разверните скрипт как веб-приложение (Начать развертывание → Новое развертывание → Веб-приложение), затем откройте AmoCRM → Настройки… и сохраните.',
+      'Адреса вебхука ещё нет: разверните скрипт как веб-приложение (Начать развертывание → Новое развертывание → Веб-приложение), затем один раз откройте адрес веб-приложения (оканчивается на /exec) в браузере или вставьте его в AmoCRM → Настройки… и сохраните.',
     nothingLogged: 'В журнале пока ничего нет.',
     backgroundIdle: 'скрипт ещё не настроен: делать нечего',
     openHint: (missing: string[]) =>
@@ -387,9 +387,9 @@ const ru: Messages = {
     rowErrors: (n: number) =>
       `Строк с ошибкой: ${n}. Причина — в столбце sync_status и на листе журнала AmoCRM.`,
     progress: (done: number, total: number) => `Идёт работа: готово ${done} из ${total} строк…`,
-    busy: 'Сейчас с листом работает другой запуск скрипта; это сделает следующий фоновый запуск (в течение 10 минут).',
+    busy: 'Сейчас с листом работает другой запуск скрипта; это сделает следующий фоновый запуск (через минуту-две).',
     continues: (done: number, total: number) =>
-      `Готово ${done} из ${total} строк; остальное сделает фоновый запуск (раз в 10 минут) и сообщит здесь, когда закончит.`,
+      `Готово ${done} из ${total} строк; остальное сделает фоновый запуск (каждую минуту) и сообщит здесь, когда закончит.`,
     backgroundFinished: (flow: 'import' | 'sync', total: number) =>
       `${flow === 'import' ? 'Импорт, запущенный' : 'Синхронизация, запущенная'} из меню, завершён${flow === 'import' ? '' : 'а'}: готово строк — ${total}.`,
   },

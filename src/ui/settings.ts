@@ -24,6 +24,7 @@ import { rowIdFieldId } from '../sync/amo-reads';
 import { PROP, SECRET_PROPS, STATE, positiveInt, uiLanguage } from '../sync/config';
 import type { Ports } from '../sync/context';
 import { WEBHOOK_EVENTS, webhookUrl } from '../sync/reconcile';
+import { webAppBaseUrl } from '../sync/webhook-url';
 import { BACKGROUND_HANDLER, EDIT_HANDLER, ensureTriggers } from '../sync/triggers';
 import {
   SettingsProblem,
@@ -174,7 +175,8 @@ export function addColumns(ports: Ports): ColumnsAnswer {
 function viewOf(ports: Ports, lang: Lang): SettingsView {
   const all = ports.props.getAll();
   const url = webhookUrl({ triggers: ports.triggers, props: ports.props });
-  const deployed = ports.triggers.webAppUrl() !== null;
+  // Outside doGet/doPost getUrl() may be the /dev URL: only a learned or pasted /exec URL counts.
+  const deployed = webAppBaseUrl(ports.props) !== null;
   const webhook: WebhookState = !deployed
     ? 'no-url'
     : !url

@@ -548,7 +548,14 @@ describe('the settings dialog, for people', () => {
   it('says on first opening of a deployed app that the webhook URL comes with Save', async () => {
     const first = viewFor({});
     expect(first.deployed).toBe(true);
-    await openDialog({ settingsLoad: { value: first } });
+    // Nothing is stored yet, so no field gets a value: wait for the placeholder itself.
+    await page.setContent(withStub(HTML, { settingsLoad: { value: first } }));
+    await page.waitForFunction(() => {
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } })
+        .document;
+      const field = doc.querySelector('#webhookUrl') as { placeholder: string } | null;
+      return field !== null && field.placeholder === 'appears when you save';
+    });
     expect(await page.locator('#webhookUrl').getAttribute('placeholder')).toBe(
       'appears when you save'
     );

@@ -335,8 +335,8 @@ describe('saveSettings with good input', () => {
     expect(answer.message).toMatch(/^Saved\. Connected to the AmoCRM account "example"\./);
     expect(answer.message).toMatch(/webhook secret was generated/);
     expect(answer.view.secretsSet.WEBHOOK_SECRET).toBe(true);
-    // A fresh setup has not learned the web app's /exec URL yet (doGet/doPost teach it).
-    expect(answer.view.webhookUrl).toBeNull();
+    // memoryPorts' web app was opened once: the learned /exec URL, never /dev.
+    expect(answer.view.webhookUrl).toMatch(/\/exec\?secret=/);
     expectNoSecrets(ports, withoutUrl(answer), [TOKEN, secret]);
   });
 

@@ -1,3 +1,4 @@
+import { WEB_APP_URL_KEY } from '../../../src/sync/webhook-url';
 // In-memory ports for the settings dialog's tests: a Properties store that counts its writes,
 // a cache, a lock that is always free, a clock whose sleep only moves time, a logger that keeps
 // its lines, a spreadsheet of in-memory sheets with a settable locale and time zone, and
@@ -175,17 +176,29 @@ export interface TestPorts extends Ports {
 }
 
 /** Ports around `http`, with `props` as the stored Script Properties. */
-export function memoryPorts(http: HttpPort, props: Record<string, string> = {}): TestPorts {
+export function memoryPorts(http: HttpPort, initial: Record<string, string> = {}): TestPorts {
   let n = 0;
+  const triggers = new FakeTriggers();
+  const props = new MemoryStore(initial);
+  // The deployed web app was opened once, so the script learned its URL (sync/webhook-url):
+  // the learned URL is the /exec one the fake deployment has, unless a test stored another.
+  const get = props.get.bind(props);
+  const getAll = props.getAll.bind(props);
+  const learned = (): Record<string, string> =>
+    props.values.has(WEB_APP_URL_KEY) || !triggers.url?.endsWith('/exec')
+      ? {}
+      : { [WEB_APP_URL_KEY]: triggers.url };
+  props.get = key => get(key) ?? learned()[key] ?? null;
+  props.getAll = () => ({ ...learned(), ...getAll() });
   return {
     spreadsheet: new NamedSheets(),
-    props: new MemoryStore(props),
+    props,
     cache: new MemoryCache(),
     lock: freeLock,
     clock: new ManualClock(),
     logger: new ListLogger(),
     http,
-    triggers: new FakeTriggers(),
+    triggers,
     uuid: () => `0b7e${String(++n).padStart(4, '0')}-1c2d-4e5f-8a9b-0c1d2e3f4a5b`,
     formatDate: (epochMs, timeZone, pattern) => formatSimpleDate(epochMs, timeZone, pattern),
   };
