@@ -47,11 +47,13 @@ export class Arena {
       AMO_LONG_LIVED_TOKEN: this.admin.longLivedToken(now),
     });
     this.admin.addWebhook(DEAD_DESTINATION, WEBHOOK_SETTINGS, now);
-    if (!prepared) props.delete('AMO_BASE_URL');
     const install = this.rt.run('installTriggers');
     if (install.error) throw new Error(`installTriggers failed: ${install.error}`);
     if (!prepared) {
-      props.set('AMO_BASE_URL', this.fake.url);
+      // As if the triggers were installed before AmoCRM could be prepared: no row-id field yet.
+      const field = Number(props.get('SYNC_ROW_ID_FIELD'));
+      if (field > 0) this.admin.deleteCustomField(field);
+      props.delete('SYNC_ROW_ID_FIELD');
       this.rt.cache.evictAll();
     }
   }

@@ -157,7 +157,9 @@ export function checkInvariants(ctx: Context): Failure[] {
       );
     }
     // Contact fields: the contact is shared by every row linking it (the same customer typed
-    // twice), so the latest change among all of them and the managers' wins, in every row.
+    // twice), so the latest change of its name among all of them and the managers' wins, in
+    // every row. A contact holds several phones and emails: each row keeps its own one when
+    // the contact holds it among others (the sync's rule), else shows the contact's first.
     const contactId = String(r.get('amo_contact_id'));
     const contact = contacts.get(Number(contactId));
     if (!contact) continue;
@@ -167,16 +169,21 @@ export function checkInvariants(ctx: Context): Failure[] {
       const norm = NORMALIZE[field];
       let latest: Intent | undefined;
       let latestTag = r.tag;
-      for (const o of sharing) {
+      for (const o of field === 'name' ? sharing : [r]) {
         const intent = ctx.intents.person.get(o.tag)?.get(field);
         if (intent && (!latest || intent.seq > latest.seq)) [latest, latestTag] = [intent, o.tag];
       }
       const who =
         latestTag === r.tag ? label : `${label} (contact ${contactId} shared with ${latestTag})`;
+      const own = norm(r.get(field));
+      const held =
+        field === 'name'
+          ? []
+          : allValues(contact, field === 'phone' ? 'PHONE' : 'EMAIL').map(v => norm(v));
       fieldCheck(fail, who, field, latest, managerContact.get(field), {
-        row: norm(r.get(field)),
+        row: own,
         rowFormula: r.formula(field),
-        amo: norm(contactValue(contact, field)),
+        amo: held.includes(own) ? own : norm(contactValue(contact, field)),
         norm,
       });
     }

@@ -75,6 +75,8 @@ class ScheduleRun {
   private readonly copyOf = new Map<string, string>();
   private readonly faulted = new Set<string>();
   private actionsLeft: number;
+  /** The service of each execution's previous call (to tell a read-then-write burst). */
+  private readonly lastService = new Map<string, string>();
   private faultsLeft: number;
   private seq = 0;
   private steps = 0;
@@ -141,12 +143,18 @@ class ScheduleRun {
   // ---- boundaries --------------------------------------------------------------------------
 
   private atBoundary(info: BoundaryInfo): void | BoundaryFault {
+    // "Find the rows right before writing, and write straight away": a run of Spreadsheet calls
+    // with no other service call between them (read the rows, then write them) is the
+    // shortest step Apps Script offers, so people act before or after such a burst, not inside.
+    const previous = this.lastService.get(info.execution.id);
+    if (info.phase === 'before') this.lastService.set(info.execution.id, info.service);
+    const inBurst = info.service === 'Spreadsheet' && previous === 'Spreadsheet';
     if (this.actionsLeft <= 0 || !this.rng.chance(this.stepIn)) return undefined;
     const where = `${info.execution.id} ${info.execution.fnName} @ ${info.method}${
       info.phase === 'after' ? ' (answered)' : ''
     }${info.depth > 1 ? ` [depth ${info.depth}]` : ''}`;
     const kind = this.rng.weighted({
-      person: 5,
+      person: inBurst ? 0 : 5,
       manager: 2,
       exec: info.depth < 3 ? 2 : 0,
       fault: this.faultsLeft > 0 ? 1.5 : 0,

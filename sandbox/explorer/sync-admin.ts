@@ -30,6 +30,11 @@ export class SyncFakeAdmin {
     this.call('POST', '/webhooks', { destination, settings, now });
   }
 
+  /** An admin deletes a custom field; its values vanish from every record. */
+  deleteCustomField(fieldId: number): void {
+    this.call('POST', '/manager/delete-field', { fieldId, entity: 'leads' });
+  }
+
   state(): FakeAmoState {
     return this.call('GET', '/state');
   }

@@ -36,8 +36,18 @@ it('1. a row inserted above while a webhook reads AmoCRM: the status lands in it
     tags: [a, b],
   } = s.type([s.customer(1000), s.customer(2000)]);
   const body = s.managerStatus(b, TALKS);
-  const inserted = s.at(on.fetch('doPost', 'after', LEAD_LIST, 'GET'), () => s.insertRows(2));
+  // doPost only queues; the background minute lists the changed leads, reads the sheet to see
+  // which rows link them, and only then takes the lock to write: the row is inserted there.
+  let listed = false;
+  s.at(on.fetch('runBackgroundWork', 'after', LEAD_LIST, 'GET'), () => {
+    listed = true;
+  });
+  const inserted = s.at(
+    info => listed && on.call('runBackgroundWork', 'Lock.tryLock')(info),
+    () => s.insertRows(2)
+  );
   s.post(body);
+  s.run('runBackgroundWork');
   expect(inserted()).toBe(1);
   s.edit(a, { budget: 1500 });
   s.recover();
