@@ -15,6 +15,16 @@ export interface Intent {
   formula?: string;
   /** When, in the schedule's order of actions. */
   seq: number;
+  /**
+   * A person's edit, tracked by the random explorer: Apps Script gives an edit no time of its
+   * own, so it counts from when a syncing run first read it (`seenSeq`) — a run that was not
+   * killed; `doneSeq` is when that run ended. Unset `seenSeq` with `tracked`: no run saw it
+   * before recovery, so it is the later change.
+   */
+  tracked?: boolean;
+  seenBy?: string;
+  seenSeq?: number;
+  doneSeq?: number;
 }
 
 export interface Intents {
@@ -229,7 +239,23 @@ function fieldCheck(
   manager: Intent | undefined,
   seen: { row: unknown; rowFormula: string; amo: unknown; norm: (v: unknown) => unknown }
 ): void {
-  const managerWins = manager !== undefined && (person === undefined || manager.seq > person.seq);
+  const personAt = !person?.tracked
+    ? (person?.seq ?? -1)
+    : (person.seenSeq ?? Number.POSITIVE_INFINITY);
+  // A manager's change made while the run that read the person's edit was sending it is as
+  // late as the edit: either may win, but the row and AmoCRM must agree.
+  const concurrent =
+    manager !== undefined &&
+    person?.seenSeq !== undefined &&
+    manager.seq >= person.seenSeq &&
+    manager.seq <= (person.doneSeq ?? Number.POSITIVE_INFINITY);
+  if (concurrent) {
+    if (seen.row !== seen.amo) {
+      fail('managerValue', `${label}: row ${field} ${show(seen.row)} ≠ AmoCRM ${show(seen.amo)}`);
+    }
+    return;
+  }
+  const managerWins = manager !== undefined && (person === undefined || manager.seq > personAt);
   if (managerWins) {
     const want = seen.norm(manager.value);
     if (seen.amo !== want) {

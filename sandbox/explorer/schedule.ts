@@ -106,6 +106,12 @@ class ScheduleRun {
     // A few rows already synced, and maybe one typed before the triggers existed.
     const synced = this.rng.int(1, 4);
     this.typeRows(synced, 'setup', 'now');
+    // Their on-edit run has read and synced them.
+    for (const fields of this.intents.person.values()) {
+      for (const intent of fields.values()) {
+        Object.assign(intent, { seenBy: 'setup', seenSeq: intent.seq, doneSeq: intent.seq });
+      }
+    }
     if (this.rng.chance(0.3)) this.placeRowUnsynced();
     this.rt.hooks.atBoundary = info => this.atBoundary(info);
     try {
@@ -149,6 +155,7 @@ class ScheduleRun {
     const previous = this.lastService.get(info.execution.id);
     if (info.phase === 'before') this.lastService.set(info.execution.id, info.service);
     const inBurst = info.service === 'Spreadsheet' && previous === 'Spreadsheet';
+    this.noteSeen(info);
     if (this.actionsLeft <= 0 || !this.rng.chance(this.stepIn)) return undefined;
     const where = `${info.execution.id} ${info.execution.fnName} @ ${info.method}${
       info.phase === 'after' ? ' (answered)' : ''
@@ -498,7 +505,35 @@ class ScheduleRun {
     }
   }
 
+  /** A syncing run reads the sheet: the edits typed so far are seen by it (see Intent). */
+  private noteSeen(info: BoundaryInfo): void {
+    const syncing = ['handleEdit', 'runBackgroundWork', 'syncNow', 'importExistingRows'];
+    if (info.phase !== 'before' || info.service !== 'Spreadsheet' || info.write) return;
+    if (info.sheet !== SHEET || !syncing.includes(info.execution.fnName)) return;
+    for (const fields of this.intents.person.values()) {
+      for (const intent of fields.values()) {
+        if (intent.seenBy !== undefined) continue;
+        intent.seenBy = info.execution.id;
+        intent.seenSeq = this.seq + 0.5;
+      }
+    }
+  }
+
+  /** A run ended: the edits it saw are done with, or (killed) not seen after all. */
+  private noteEnded(result: RunResult): void {
+    for (const fields of this.intents.person.values()) {
+      for (const intent of fields.values()) {
+        if (intent.seenBy !== result.executionId || intent.doneSeq !== undefined) continue;
+        if (result.killed) {
+          delete intent.seenBy;
+          delete intent.seenSeq;
+        } else intent.doneSeq = this.seq + 0.5;
+      }
+    }
+  }
+
   private note(result: RunResult): void {
+    this.noteEnded(result);
     const how = result.killed
       ? `killed: ${result.killReason}`
       : result.error
@@ -548,7 +583,7 @@ class ScheduleRun {
   ): void {
     let fields = this.intents.person.get(tag);
     if (!fields) this.intents.person.set(tag, (fields = new Map()));
-    fields.set(field, { value, formula, seq });
+    fields.set(field, { value, formula, seq, tracked: true });
   }
 
   private intent(
