@@ -17,9 +17,9 @@ export interface Intent {
   seq: number;
   /**
    * A person's edit, tracked by the random explorer: Apps Script gives an edit no time of its
-   * own, so it counts from when a syncing run first read it (`seenSeq`) — a run that was not
-   * killed; `doneSeq` is when that run ended. Unset `seenSeq` with `tracked`: no run saw it
-   * before recovery, so it is the later change.
+   * own, so it counts from when a syncing run first read it (`seenSeq`); `doneSeq` is when that
+   * run ended (never, when it was killed: it may or may not have sent the edit). Unset
+   * `seenSeq` with `tracked`: no run saw it before recovery, so it is the later change.
    */
   tracked?: boolean;
   seenBy?: string;

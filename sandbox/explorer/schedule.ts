@@ -519,15 +519,14 @@ class ScheduleRun {
     }
   }
 
-  /** A run ended: the edits it saw are done with, or (killed) not seen after all. */
+  /** A run ended: the edits it saw are done with. */
   private noteEnded(result: RunResult): void {
     for (const fields of this.intents.person.values()) {
       for (const intent of fields.values()) {
         if (intent.seenBy !== result.executionId || intent.doneSeq !== undefined) continue;
-        if (result.killed) {
-          delete intent.seenBy;
-          delete intent.seenSeq;
-        } else intent.doneSeq = this.seq + 0.5;
+        // A killed run may or may not have sent the edit before it died: from then on a
+        // manager's change of that field is as late as the edit (either may win, both agree).
+        intent.doneSeq = result.killed ? Number.POSITIVE_INFINITY : this.seq + 0.5;
       }
     }
   }
