@@ -4,6 +4,9 @@
 // main thread of each mostly waits on HTTP, so two jobs use a 2-core machine better than one.
 // The npm script builds dist/ first.
 import { fork } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   Arena,
   describeFailure,
@@ -13,13 +16,26 @@ import {
   type ExploreSummary,
 } from '../sandbox/explorer';
 
+/**
+ * A private copy of the bundle, shared with the forked shards: a build in the same checkout
+ * (a test run, the benchmark) must not pull dist/ away in the middle of ten thousand schedules.
+ */
+function bundleDir(): string {
+  if (process.env.EXPLORE_BUNDLE) return process.env.EXPLORE_BUNDLE;
+  const dir = mkdtempSync(join(tmpdir(), 'explore-bundle-'));
+  for (const f of readdirSync('dist')) copyFileSync(join('dist', f), join(dir, f));
+  process.env.EXPLORE_BUNDLE = dir;
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
 async function replay(seed: number): Promise<void> {
-  const arena = await Arena.start('dist');
+  const arena = await Arena.start(bundleDir());
   try {
     const result = runSchedule(arena, seed);
     console.log(
@@ -35,7 +51,7 @@ async function replay(seed: number): Promise<void> {
 
 /** One process's share: runs and reports its summary (to the parent when forked). */
 async function shard(schedules: number, seed: number): Promise<ExploreSummary> {
-  const arena = await Arena.start('dist');
+  const arena = await Arena.start(bundleDir());
   try {
     let done = 0;
     return explore(arena, {
@@ -118,6 +134,7 @@ function print(summary: ExploreSummary, jobs: number): void {
 }
 
 async function main(): Promise<void> {
+  bundleDir();
   const replaySeed = arg('replay', NaN);
   if (Number.isFinite(replaySeed)) return replay(replaySeed);
   const schedules = arg('schedules', 200);
