@@ -73,7 +73,7 @@ const en = {
       `Triggers not installed: the script is not set up yet. Open AmoCRM → Settings… and fill in ${missing.join(', ')} first; saving offers to install the triggers.`,
     triggersReady: (created: number, removed: number) =>
       created === 0 && removed === 0
-        ? 'The triggers were already installed: edits sync at once; a background run every minute applies AmoCRM\'s webhooks and retries, and every 10 minutes catches up.'
+        ? "The triggers were already installed: edits sync at once; a background run every minute applies AmoCRM's webhooks and retries, and every 10 minutes catches up."
         : `Triggers installed: edits sync at once; a background run every minute applies AmoCRM's webhooks and retries, and every 10 minutes catches up (created ${created}, removed ${removed}).`,
     prepareFailed: (reason: string) =>
       `The triggers are installed, but AmoCRM could not be checked: ${reason}`,

@@ -157,7 +157,9 @@ describe('doPost answers within 2 virtual seconds whatever AmoCRM and the sheet 
 describe('another editor', () => {
   it("pressing Install triggers leaves one pair in total and says who runs them; takes over once the owner's stop", async () => {
     w = await World.start();
-    expect(w.run('installTriggers').returned).toMatch(/Triggers installed: .*\(created 2, removed 0\)/);
+    expect(w.run('installTriggers').returned).toMatch(
+      /Triggers installed: .*\(created 2, removed 0\)/
+    );
     const again = w.rt.users.as(EDITOR, () => w.run('installTriggers'));
     expect(again.returned).toMatch(new RegExp(`installed by ${OWNER}.*nothing was created`));
     expect(w.rt.triggers.list.map(t => [t.owner, t.handler])).toEqual([
