@@ -234,6 +234,8 @@ const en = {
     retrying: (reason: string) => `error: ${reason}; will retry automatically`,
     pending: (reason: string) => `pending: ${reason}`,
     nextRun: 'will continue on the next run',
+    checkFirst: (reason: string) => `${reason}; the next run checks AmoCRM before retrying`,
+    contactBusy: 'another run is creating a contact with this email or phone',
     syncing: 'syncing…',
     deleted: 'deleted: the lead was deleted in AmoCRM (clear amo_deal_id to create a new one)',
   },
@@ -518,6 +520,9 @@ const ru: Messages = {
     retrying: (reason: string) => `ошибка: ${reason}; повторим автоматически`,
     pending: (reason: string) => `ожидает: ${reason}`,
     nextRun: 'продолжится при следующем запуске',
+    checkFirst: (reason: string) =>
+      `${reason}; следующий запуск сначала проверит AmoCRM, потом повторит`,
+    contactBusy: 'другой запуск сейчас создаёт контакт с этим email или телефоном',
     syncing: 'синхронизация…',
     deleted: 'удалена: сделка удалена в AmoCRM (очистите «ID сделки», чтобы создать новую)',
   },

@@ -1,5 +1,6 @@
 // Builds the per-execution SyncContext from the ports: settings from Script Properties, the
 // AmoCRM token source and client (with this execution's deadline), the status directory.
+import { uiLanguage } from './config';
 import { createTokenSource } from '../amo/auth';
 import { AmoClient } from '../amo/client';
 import { StatusDirectory } from '../amo/pipelines';
@@ -48,5 +49,6 @@ export function buildContext(ports: Ports, options: ContextOptions): SyncContext
     workDeadline: startedAt + (options.workBudgetMs ?? SAFE_WORK_MS),
     flow: options.flow,
     log: new SyncLog(ports.spreadsheet, ports.clock, ports.props),
+    lang: uiLanguage(ports.spreadsheet, ports.props),
   };
 }

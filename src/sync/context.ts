@@ -12,6 +12,7 @@ import type {
   SpreadsheetPort,
   TriggerPort,
 } from '../ports';
+import type { Lang } from '../i18n/lang';
 import type { Settings } from './config';
 import type { LogEntry, SyncLog } from './sync-log';
 
@@ -45,6 +46,8 @@ export interface SyncContext extends Ports {
   /** Which job this execution runs (for the sync log). */
   flow: LogEntry['flow'];
   log: SyncLog;
+  /** The language of what people read (sync_status, the log): UI_LANGUAGE, else the locale. */
+  lang: Lang;
   /**
    * Long work reports how far it got (rows done of rows to do) after each batch; the menu's
    * flows show it as a toast. Optional: a flow with nobody watching leaves it unset.

@@ -134,12 +134,13 @@ function importAll(ctx: SyncContext, lang: Lang): SyncSummary {
 export function backgroundWork(ports: Ports): SyncSummary {
   // Nothing configured: nothing to retry, nothing to pull, and nothing to fail about (a thrown
   // error here would make Google mail the owner every minute).
-  if (missingSetup(ports.props.getAll()).length > 0) {
+  const props = ports.props.getAll();
+  if (missingSetup(props).length > 0) {
     const message = `background: ${messages('en').setup.backgroundIdle}`;
     ports.logger.info(message);
     return { push: emptyReport(), message };
   }
-  const plan = planBackground(ports.props.getAll(), ports.clock.now());
+  const plan = planBackground(props, ports.clock.now());
   if (!plan.due) return { push: NO_PUSH, message: `background: ${plan.reason}` };
   const lang = langOf(ports);
   const ctx = buildContext(ports, { flow: 'background' });

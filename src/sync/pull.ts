@@ -19,7 +19,7 @@ import { LOCK_WAIT_MS, readSyncedTable } from './push';
 import { fieldHash, formatMemory, RowMemory, SyncField } from './row-memory';
 import { cellId, cellKeys, idKeepers, RowView, viewRow } from './row-view';
 import { statusNameFor } from './statuses';
-import { DELETED_STATUS, syncedStatus, syncTime } from './sync-status';
+import { parseSyncStatus, rowStatus } from './sync-status';
 
 export interface PullRequest {
   leadIds: number[];
@@ -201,15 +201,17 @@ function applyState(
     if (!contact) continue;
     for (const row of byContact.get(id) ?? []) {
       // The row of a deleted lead keeps its data, whatever happens to the contact afterwards.
-      if (done.has(row) || table.text(row, 'sync_status') === DELETED_STATUS) continue;
+      if (done.has(row) || isDeleted(table, row)) continue;
       if (state.gone.some(g => cellId(table.value(row, 'amo_deal_id')) === g)) continue;
       done.add(row);
       if (!applyRow(ctx, table, row, { contact }, state.readAt, report)) staleContacts.push(id);
     }
   }
   // A linked lead that AmoCRM no longer returns was deleted.
-  for (const id of state.gone)
-    for (const row of byLead.get(id) ?? []) markDeleted(table, row, report);
+  const deleted = rowStatus(ctx).deleted;
+  for (const id of state.gone) {
+    for (const row of byLead.get(id) ?? []) markDeleted(table, row, report, deleted);
+  }
   return { leadIds: unique(staleLeads), contactIds: unique(staleContacts), deletedLeadIds: [] };
 }
 
@@ -271,7 +273,7 @@ function applyRow(
     report.rowsChanged++;
     const pending = view.state.kind === 'error' || view.state.kind === 'pending';
     if (!kept && (!pending || restored)) {
-      table.set(row, 'sync_status', syncedStatus(syncTime(ctx.clock.now())));
+      table.set(row, 'sync_status', rowStatus(ctx).synced());
     }
   }
   const note = formatMemory(memory);
@@ -337,9 +339,13 @@ function stage(
   return true;
 }
 
-function markDeleted(table: SheetTable, row: TableRow, report: PullReport): void {
-  if (table.text(row, 'sync_status') === DELETED_STATUS) return;
-  table.set(row, 'sync_status', DELETED_STATUS);
+function isDeleted(table: SheetTable, row: TableRow): boolean {
+  return parseSyncStatus(table.text(row, 'sync_status')).kind === 'deleted';
+}
+
+function markDeleted(table: SheetTable, row: TableRow, report: PullReport, deleted: string): void {
+  if (isDeleted(table, row)) return;
+  table.set(row, 'sync_status', deleted);
   report.rowsChanged++;
 }
 

@@ -44,14 +44,7 @@ import {
 } from './row-memory';
 import { idKeepers, RowView, viewRow } from './row-view';
 import { statusNameFor } from './statuses';
-import {
-  pendingStatus,
-  permanentError,
-  SYNCING_STATUS,
-  syncedStatus,
-  syncTime,
-  transientError,
-} from './sync-status';
+import { rowStatus } from './sync-status';
 
 /**
  * Which rows a push looks at: the rows an edit touched (and, when given, the 1-based columns
@@ -159,7 +152,7 @@ function holdCreates(ctx: SyncContext, plan: Plan, message: string): void {
   const rows = byExternalId(table);
   for (const item of plan.creates) {
     const row = rows.get(item.externalId)?.[0];
-    if (row) table.set(row, 'sync_status', transientError(message));
+    if (row) table.set(row, 'sync_status', rowStatus(ctx).retrying(message));
   }
   table.commit();
   ctx.log.add({
@@ -198,7 +191,7 @@ function planRows(
     at: ctx.clock.now(),
     report: emptyReport(),
   };
-  const views = table.rows.map(row => viewRow(table, row, ctx.settings.region));
+  const views = table.rows.map(row => viewRow(table, row, ctx.settings.region, ctx.lang));
   for (const v of views) if (v.dealId !== null) plan.linked.add(v.dealId);
   if (scope !== 'all' && scope.columns && !touchesPersonColumn(table, scope.columns)) return plan;
   const inScope = scope === 'all' ? null : new Set(scope.rows);
@@ -268,7 +261,7 @@ function planRow(
   const { check, state, memory } = view;
   if (check === null) return;
   if (!check.ok) {
-    table.set(view.row, 'sync_status', permanentError(check.error));
+    table.set(view.row, 'sync_status', rowStatus(ctx).error(check.error));
     plan.report.errors++;
     return;
   }
@@ -307,11 +300,7 @@ function planRow(
   }
   if (contactClaimed(claims, contactKeys(check.data))) {
     // Another run may be creating the contact for this email or phone right now.
-    table.set(
-      view.row,
-      'sync_status',
-      pendingStatus('another run is creating a contact with this email or phone')
-    );
+    table.set(view.row, 'sync_status', rowStatus(ctx).contactBusy);
     plan.report.pending++;
     return;
   }
@@ -320,7 +309,7 @@ function planRow(
   let externalId = view.externalId;
   if (!externalId) {
     externalId = assignId(ctx, table, view);
-    table.set(view.row, 'sync_status', SYNCING_STATUS);
+    table.set(view.row, 'sync_status', rowStatus(ctx).syncing);
   }
   plan.creates.push({ externalId, data: check.data });
 }
@@ -557,7 +546,7 @@ function applyOutcome(
 ): void {
   const { ctx, table, plan } = a;
   const report = plan.report;
-  const when = syncTime(ctx.clock.now());
+  const status = rowStatus(ctx);
   const memory = parseMemory(table.note(row)) ?? { base: {} };
   const sent = item ? dataKeys(item.data) : null;
   switch (outcome.kind) {
@@ -566,7 +555,7 @@ function applyOutcome(
       if (outcome.contactId) table.set(row, 'amo_contact_id', String(outcome.contactId));
       table.set(row, 'amo_link', `${ctx.settings.baseUrl}/leads/detail/${outcome.dealId}`);
       if (a.statusName) table.set(row, 'status', a.statusName);
-      table.set(row, 'sync_status', syncedStatus(when));
+      table.set(row, 'sync_status', status.synced());
       // An adopted lead was made from the row as it was then: the next push sends it all.
       saveMemory(table, row, outcome.adopted || !sent ? { base: {} } : memoryOf(sent, a.sentAt));
       report.created++;
@@ -574,29 +563,25 @@ function applyOutcome(
     case 'updated':
       if (outcome.contactId) table.set(row, 'amo_contact_id', String(outcome.contactId));
       if (item && 'fields' in item && sent) markSent(memory, item.fields, sent, a.sentAt);
-      table.set(row, 'sync_status', syncedStatus(when));
+      table.set(row, 'sync_status', status.synced());
       saveMemory(table, row, memory);
       report.updated++;
       return;
     case 'failed':
       if (outcome.permanent && sent) {
-        table.set(row, 'sync_status', permanentError(outcome.message));
+        table.set(row, 'sync_status', status.error(outcome.message));
         memory.refused = wholeHash(sent);
-      } else table.set(row, 'sync_status', transientError(outcome.message));
+      } else table.set(row, 'sync_status', status.retrying(outcome.message));
       memory.editAt ??= plan.at;
       saveMemory(table, row, memory);
       report.errors++;
       return;
     case 'unknown':
-      table.set(
-        row,
-        'sync_status',
-        pendingStatus(`${outcome.message}; the next run checks AmoCRM before retrying`)
-      );
+      table.set(row, 'sync_status', status.checkFirst(outcome.message));
       report.pending++;
       return;
     case 'deferred':
-      table.set(row, 'sync_status', pendingStatus('will continue on the next run'));
+      table.set(row, 'sync_status', status.nextRun);
       memory.editAt ??= plan.at;
       if (item && 'fields' in item) saveMemory(table, row, memory);
       report.pending++;

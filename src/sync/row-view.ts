@@ -7,6 +7,7 @@ import { normalizeName } from '../domain/name';
 import { normalizePhone } from '../domain/phone';
 import { parseBudget } from '../domain/budget';
 import { RowData, validateRow } from '../domain/row-data';
+import type { Lang } from '../i18n/lang';
 import type { CellValue } from '../ports';
 import type { SheetTable, TableRow } from '../sheet/table';
 import { fieldHash, memoryOf, parseMemory, RowMemory, SYNC_FIELDS, SyncField } from './row-memory';
@@ -26,14 +27,19 @@ export interface RowView {
   check: { ok: true; data: RowData } | { ok: false; error: string } | null;
 }
 
-export function viewRow(table: SheetTable, row: TableRow, region: string): RowView {
+export function viewRow(
+  table: SheetTable,
+  row: TableRow,
+  region: string,
+  lang: Lang = 'en'
+): RowView {
   const input = {
     name: table.value(row, 'name'),
     phone: table.value(row, 'phone'),
     email: table.value(row, 'email'),
     budget: table.value(row, 'budget'),
   };
-  const result = validateRow(input, region);
+  const result = validateRow(input, region, lang);
   let check: RowView['check'];
   if (!result.ok) check = { ok: false, error: result.error };
   else if (result.empty) check = null;

@@ -16,7 +16,7 @@ import {
 } from '../amo';
 import type { AmoRunner, Pipeline, Status } from '../amo';
 import type { Lang } from '../i18n/lang';
-import { messages, shortDate } from '../i18n/messages';
+import { messages } from '../i18n/messages';
 import type { KeyValueStore, SheetPort, TriggerPort } from '../ports';
 import { COLUMN_KEYS, ColumnKey, mapHeaders } from '../sheet/headers';
 import { learnAccount, storedAccount, type AccountIdentity } from '../sync/account';
@@ -25,6 +25,7 @@ import { PROP, SECRET_PROPS, STATE, positiveInt, uiLanguage } from '../sync/conf
 import type { Ports } from '../sync/context';
 import { WEBHOOK_EVENTS, webhookUrl } from '../sync/reconcile';
 import { webAppBaseUrl } from '../sync/webhook-url';
+import { shownTime } from '../sync/shown-time';
 import { BACKGROUND_HANDLER, EDIT_HANDLER, ensureTriggers } from '../sync/triggers';
 import {
   SettingsProblem,
@@ -210,18 +211,6 @@ function stateLines(ports: Ports, lang: Lang, webhook: WebhookState, triggers: b
   const last = Number(ports.props.get(STATE.lastSync) ?? '');
   const when = last > 0 ? text.lastSync(shownTime(ports, lang, last)) : text.neverSynced;
   return [hook, triggers ? text.triggersOn : text.triggersOff, when];
-}
-
-/** `3 Dec 12:04` in the spreadsheet's time zone, month named in the person's language. */
-export function shownTime(ports: Ports, lang: Lang, epochMs: number): string {
-  let zone = 'UTC';
-  try {
-    zone = ports.spreadsheet.timeZone() || 'UTC';
-  } catch {
-    // No spreadsheet: UTC, as the log would say.
-  }
-  const [day, month, time] = ports.formatDate(epochMs, zone, 'd|M|HH:mm').split('|');
-  return shortDate(lang, Number(day), Number(month), time);
 }
 
 function triggersInstalled(triggers: TriggerPort): boolean {

@@ -46,7 +46,7 @@ function recordBearers(w: World): string[] {
 }
 
 function expectSynced(row: Record<string, unknown>): void {
-  expect(String(row.sync_status)).toMatch(/^synced/);
+  expect(String(row.sync_status)).toMatch(/^✓ synced/);
   expect(String(row.amo_deal_id)).toMatch(/^\d+$/);
 }
 

@@ -9,7 +9,7 @@ const SECOND = 1000;
 const ANN = { name: 'Ann Lee', phone: '8 912 345-67-89', email: 'ann@example.com', budget: 1500 };
 
 function expectSynced(row: Record<string, unknown>): void {
-  expect(String(row.sync_status)).toMatch(/^synced/);
+  expect(String(row.sync_status)).toMatch(/^✓ synced/);
   expect(String(row.amo_deal_id)).toMatch(/^\d+$/);
 }
 

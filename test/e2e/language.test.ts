@@ -93,6 +93,15 @@ describe('a Russian spreadsheet (ru_RU, Europe/Moscow)', () => {
     ]);
   });
 
+  it("writes sync_status in Russian words and Moscow time, and a bad row's error as «ошибка»", () => {
+    // The clock says 09:0x UTC: Moscow is three hours ahead.
+    expect(String(w.row(0).sync_status)).toMatch(/^✓ синхронизировано 24 ноя 12:0\d$/);
+    w.type([{ name: 'Плохой', phone: '12ab' }]);
+    const bad = w.rows().find(r => r.name === 'Плохой');
+    expect(String(bad?.sync_status)).toMatch(/^ошибка: телефон/);
+    expect(String(bad?.sync_status)).not.toMatch(/[a-z]{4,}/);
+  });
+
   it('shows the Settings… dialog in Russian', () => {
     w.run('showSettings');
     const dialog = w.rt.ui.dialogs.at(-1);

@@ -26,7 +26,7 @@ describe.each([
   ],
   [
     'en_US',
-    /^Imported 350, errors 0, left 150\.\n350 of 500 rows done; the background run \(every 10 minutes\) does the rest/,
+    /^Imported 350, errors 0, left 150\.\n350 of 500 rows done; the background run \(every minute\) does the rest/,
     'The import started from the menu has finished: 500 rows done.',
     'finished',
   ],

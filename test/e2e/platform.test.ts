@@ -222,9 +222,9 @@ describe('an AmoCRM user who is not an administrator', () => {
       { name: 'Vera', email: 'vera@example.com', budget: 3 },
     ]);
     expect(w.rows().map(r => String(r.sync_status))).toEqual([
-      expect.stringMatching(/^synced/),
-      expect.stringMatching(/^synced/),
-      expect.stringMatching(/^synced/),
+      expect.stringMatching(/^✓ synced/),
+      expect.stringMatching(/^✓ synced/),
+      expect.stringMatching(/^✓ synced/),
     ]);
     expect((await leads()).map(l => l.id).sort()).toEqual(
       w
@@ -251,7 +251,7 @@ describe('an admin deletes the "Sheet row ID" field', () => {
 
     w.type([{ name: 'Boris', email: 'boris@example.com', budget: 2 }]);
     expect(String(w.row(1).sync_status)).toMatch(/^error/);
-    const took = minutesUntil(() => /^synced/.test(String(w.row(1).sync_status)), 10);
+    const took = minutesUntil(() => /^✓ synced/.test(String(w.row(1).sync_status)), 10);
     expect(took).toBeLessThanOrEqual(10);
     const all = await leads();
     expect(all).toHaveLength(2);

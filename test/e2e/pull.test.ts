@@ -75,7 +75,7 @@ describe('a manager changes a lead in AmoCRM', () => {
       ['Boris Orlov', STATUS.deciding.name, ''],
       ['Ann Lee', STATUS.first.name, 7700],
     ]);
-    expect(rowOfLead(w, vera).sync_status).toMatch(/^synced/);
+    expect(rowOfLead(w, vera).sync_status).toMatch(/^✓ synced/);
   });
 
   it('a lead no row links is ignored: no request, nothing written', async () => {
@@ -132,7 +132,7 @@ describe('deliveries repeated or out of order', () => {
 
     expect(JSON.parse(late.responseBody)).toEqual(QUEUED);
     w.nextMinute();
-    expect(w.row(0).sync_status).toMatch(/^synced/);
+    expect(w.row(0).sync_status).toMatch(/^✓ synced/);
     expect(w.row(0).status).toBe(STATUS.first.name);
   });
 });
@@ -284,6 +284,6 @@ describe('no pointless writes, no lost edits', () => {
     w.rt.fireTimeTriggers();
     expect((await w.fake.admin.lead(leadId))?.price).toBe(7000);
     expect(w.row(0)).toMatchObject({ budget: 7000, status: STATUS.talks.name });
-    expect(w.row(0).sync_status).toMatch(/^synced/);
+    expect(w.row(0).sync_status).toMatch(/^✓ synced/);
   });
 });

@@ -47,7 +47,7 @@ describe('a typed row', () => {
     expect(row.amo_link).toBe(`${w.fake.url}/leads/detail/${lead.id}`);
     expect(row.status).toBe('Первичный контакт');
     expect(row.external_id).toMatch(/^r-[0-9a-f]{16}$/);
-    expect(String(row.sync_status)).toMatch(/^synced/);
+    expect(String(row.sync_status)).toMatch(/^✓ synced/);
     expect(lead.price).toBe(1500);
     const [contact] = await contacts();
     const byCode = Object.fromEntries(
@@ -235,7 +235,7 @@ describe('one row, one lead', () => {
     w.run('runBackgroundWork', { type: 'time' });
     w.run('runBackgroundWork', { type: 'time' });
     expect(await leads()).toHaveLength(1);
-    expect(String(w.row(0).sync_status)).toMatch(/^synced/);
+    expect(String(w.row(0).sync_status)).toMatch(/^✓ synced/);
   });
 
   it('a copied row (same external_id and deal id) becomes a new lead of its own', async () => {
@@ -258,7 +258,7 @@ describe('bad input', () => {
     const run = only(w.type([row, { name: 'Good', email: 'good@example.com' }]));
     expect(String(w.row(0).sync_status)).toMatch(status);
     expect(w.row(0).amo_deal_id).toBe('');
-    expect(String(w.row(1).sync_status)).toMatch(/^synced/);
+    expect(String(w.row(1).sync_status)).toMatch(/^✓ synced/);
     expect(await leads()).toHaveLength(1);
     expect(run.counters.httpByEndpoint['GET /api/v4/contacts']).toBe(1);
   });

@@ -296,7 +296,7 @@ describe(`${CASES.length} bad and odd rows pasted at once`, () => {
       expect(status.length).toBeLessThan(400);
       return;
     }
-    expect(status).toMatch(/^synced/);
+    expect(status).toMatch(/^✓ synced/);
     const lead = leads.find(l => String(l.id) === String(row.amo_deal_id));
     expect(lead).toBeDefined();
     const contact = contacts.get(Number(row.amo_contact_id));
@@ -309,7 +309,7 @@ describe(`${CASES.length} bad and odd rows pasted at once`, () => {
   });
 
   it('makes one lead per synced row and no other', () => {
-    const synced = w.rows().filter(r => /^synced/.test(String(r.sync_status)));
+    const synced = w.rows().filter(r => /^✓ synced/.test(String(r.sync_status)));
     expect(leads).toHaveLength(synced.length);
     expect(new Set(synced.map(r => r.amo_deal_id)).size).toBe(synced.length);
   });
@@ -386,7 +386,7 @@ describe('a row edited while its lead is being created', () => {
       expect(leads).toHaveLength(1);
       expect(leads[0].price).toBe(777);
       expect(world.row(0).amo_deal_id).toBe(String(leads[0].id));
-      expect(String(world.row(0).sync_status)).toMatch(/^synced/);
+      expect(String(world.row(0).sync_status)).toMatch(/^✓ synced/);
     } finally {
       await world.stop();
     }
@@ -400,7 +400,7 @@ describe('a row edited while its lead is being created', () => {
       const leads = await liveLeads(world);
       expect(leads).toHaveLength(1);
       expect(world.row(0).amo_deal_id).toBe(String(leads[0].id));
-      expect(String(world.row(0).sync_status)).toMatch(/^synced/);
+      expect(String(world.row(0).sync_status)).toMatch(/^✓ synced/);
     } finally {
       await world.stop();
     }

@@ -193,7 +193,7 @@ export async function sheetMatchesAmo(w: World): Promise<string[]> {
     const label = `row ${i + 2} (${String(row.name).slice(0, 20)})`;
     const deal = String(row.amo_deal_id ?? '');
     const status = String(row.sync_status ?? '');
-    if (!/^synced/.test(status)) out.push(`${label}: sync_status "${status.slice(0, 160)}"`);
+    if (!/^✓ synced/.test(status)) out.push(`${label}: sync_status "${status.slice(0, 160)}"`);
     if (!/^\d+$/.test(deal)) {
       out.push(`${label}: no amo_deal_id`);
       return;
