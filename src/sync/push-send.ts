@@ -72,7 +72,9 @@ export function sendPush(
   rowIdField: number | null
 ): Outcomes {
   const outcomes: Outcomes = new Map();
+  creating.set(outcomes, creates.length);
   if (creates.length > 0) createAll(ctx, creates, rowIdField, outcomes);
+  creating.delete(outcomes);
   if (updates.length > 0) updateAll(ctx, updates, outcomes);
   return outcomes;
 }
@@ -413,7 +415,20 @@ function runSteps(ctx: SyncContext, steps: Step[], outcomes: Outcomes): void {
     }
     const results = ctx.amo.runAll(group.map(s => s.call));
     group.forEach((step, i) => step.settle(results[i], outcomes));
+    reportProgress(ctx, outcomes);
   }
+}
+
+/** Rows each push creates: long work (an import) says how far it got after each step. */
+const creating = new WeakMap<Outcomes, number>();
+
+function reportProgress(ctx: SyncContext, outcomes: Outcomes): void {
+  const total = creating.get(outcomes) ?? 0;
+  if (!ctx.progress || total === 0) return;
+  const done = [...outcomes.values()].filter(
+    o => o.kind === 'created' || o.kind === 'failed' || o.kind === 'unknown'
+  ).length;
+  ctx.progress(Math.min(done, total), total);
 }
 
 function complexStep(items: CreateItem[], leads: ComplexLeadCreate[]): Step {

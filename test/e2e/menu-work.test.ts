@@ -71,3 +71,23 @@ describe.each([
     expect(w.rt.ui.toasts.filter(t => t.executionId === next.executionId)).toEqual([]);
   });
 });
+
+describe('an import long enough to be watched', () => {
+  it('shows rows done of rows to do while it works, before its summary', async () => {
+    const w = await World.start({ runtime: { spreadsheetLocale: 'en_US' }, webhooks: false });
+    try {
+      w.run('installTriggers');
+      w.rt.spreadsheet.setValues(SHEET, 2, 1, rows(2000), { raw: true });
+      const run = w.run('importExistingRows');
+      const told = w.rt.ui.toasts.filter(t => t.executionId === run.executionId);
+      const progress = told.filter(t => /^Working: \d+ of 2000 rows done…$/.test(t.message));
+      expect(progress.length).toBeGreaterThan(0);
+      const counts = progress.map(t => Number(/(\d+) of/.exec(t.message)?.[1]));
+      expect(counts).toEqual([...counts].sort((a, b) => a - b));
+      expect(counts.every(n => n > 0 && n < 2000)).toBe(true);
+      expect(told[told.length - 1].message).toMatch(/^Imported 2000, errors 0, left 0/);
+    } finally {
+      await w.stop();
+    }
+  });
+});
