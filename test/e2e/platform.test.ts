@@ -238,6 +238,32 @@ describe('an AmoCRM user who is not an administrator', () => {
     expect(state).toMatchObject({ adminNeeded: true, pullEveryMinutes: 5 });
     expect(String(state.summary)).toMatch(/administrator/);
   });
+
+  it('still makes one lead per row when a run dies right after AmoCRM created the leads', async () => {
+    w = await World.start({ fake: { apiUserIsAdmin: false } });
+    w.run('installTriggers');
+    // Without the Sheet row ID field a lost create is recognised by its name among the leads
+    // made since the claim, and linked instead of created again.
+    await w.fake.admin.inject({ match: { path: '/api/v4/leads/complex' }, action: 'kill-after' });
+    const [killed] = w.type([
+      ANN,
+      { name: 'Boris', email: 'boris@example.com', budget: 2 },
+      { name: 'Vera', email: 'vera@example.com', budget: 3 },
+    ]);
+    expect(killed.killed).toBe(true);
+    expect(await leads()).toHaveLength(3);
+    w.rt.clock.advance(8 * MINUTE);
+    w.rt.fireTimeTriggers();
+    w.run('syncNow');
+    const all = await leads();
+    expect(all).toHaveLength(3);
+    expect(w.rows().map(r => Number(r.amo_deal_id)).sort()).toEqual(all.map(l => l.id).sort());
+    expect(w.rows().map(r => String(r.sync_status))).toEqual([
+      expect.stringMatching(/^✓ synced/),
+      expect.stringMatching(/^✓ synced/),
+      expect.stringMatching(/^✓ synced/),
+    ]);
+  });
 });
 
 describe('an admin deletes the "Sheet row ID" field', () => {
