@@ -219,6 +219,7 @@ const en = {
     /** Targets, for the sync core's entries: `row 5`, `lead 123`. */
     row: (row: number) => `row ${row}`,
     lead: (id: number) => `lead ${id}`,
+    rowRecovered: 'the row had an error and is synced again',
   },
   dates: {
     months: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
@@ -510,6 +511,7 @@ const ru: Messages = {
     rows: (count: number, first: string, last: string) => `строк ×${count}: ${first} … ${last}`,
     row: (row: number) => `строка ${row}`,
     lead: (id: number) => `сделка ${id}`,
+    rowRecovered: 'в строке была ошибка, теперь она снова синхронизирована',
   },
   dates: {
     months: ['янв', 'фев', 'мар', 'апр', 'мая', 'июн', 'июл', 'авг', 'сен', 'окт', 'ноя', 'дек'],

@@ -44,7 +44,8 @@ import {
 } from './row-memory';
 import { idKeepers, RowView, viewRow } from './row-view';
 import { statusNameFor } from './statuses';
-import { rowStatus } from './sync-status';
+import { parseSyncStatus, rowStatus } from './sync-status';
+import { messages } from '../i18n/messages';
 
 /**
  * Which rows a push looks at: the rows an edit touched (and, when given, the 1-based columns
@@ -480,6 +481,7 @@ function writeBack(
       const item = items.get(externalId);
       const row = findRow(table, rows.get(externalId) ?? [], item, outcome);
       logOutcome(ctx, row ? `row ${row.rowNumber}` : externalId, outcome);
+      if (row) logRecovery(ctx, table, row, outcome);
       if (row) applyOutcome(apply, row, item, outcome);
       else if (outcome.kind === 'created') {
         ctx.logger.warn(
@@ -626,6 +628,19 @@ function logOutcome(ctx: SyncContext, target: string, outcome: Outcome): void {
       message: `${outcome.message}; the next run checks AmoCRM first`,
     });
   }
+}
+
+/** A row that showed an error and now synced: the log says it healed, not only that it broke. */
+function logRecovery(ctx: SyncContext, table: SheetTable, row: TableRow, outcome: Outcome): void {
+  if (outcome.kind !== 'created' && outcome.kind !== 'updated') return;
+  if (parseSyncStatus(table.text(row, 'sync_status')).kind !== 'error') return;
+  const text = messages(ctx.lang).log;
+  ctx.log.add({
+    flow: ctx.flow,
+    target: text.row(row.rowNumber),
+    outcome: 'recovered',
+    message: text.rowRecovered,
+  });
 }
 
 function safeStatusName(ctx: SyncContext): string {

@@ -257,7 +257,12 @@ describe('an AmoCRM user who is not an administrator', () => {
     w.run('syncNow');
     const all = await leads();
     expect(all).toHaveLength(3);
-    expect(w.rows().map(r => Number(r.amo_deal_id)).sort()).toEqual(all.map(l => l.id).sort());
+    expect(
+      w
+        .rows()
+        .map(r => Number(r.amo_deal_id))
+        .sort()
+    ).toEqual(all.map(l => l.id).sort());
     expect(w.rows().map(r => String(r.sync_status))).toEqual([
       expect.stringMatching(/^✓ synced/),
       expect.stringMatching(/^✓ synced/),

@@ -36,6 +36,25 @@ it('an edit whose lead AmoCRM refuses is logged as failed', async () => {
   ]);
 });
 
+it('a row that failed and then syncs is logged as recovered', async () => {
+  await w.fake.admin.inject({
+    match: { path: '/api/v4/leads/complex' },
+    action: { status: 400, body: { title: 'Bad Request', detail: 'price is too high' } },
+  });
+  w.type([person(1)]);
+  expect(String(w.row(0).sync_status)).toMatch(/^error: .*price is too high/);
+  await w.fake.admin.clearFaults();
+  w.edit(2, 'budget', 10);
+  expect(String(w.row(0).sync_status)).toMatch(/^✓ synced/);
+  expect(logLines()[0]).toEqual(
+    expect.objectContaining({
+      outcome: 'recovered',
+      'row or lead': 'row 2',
+      message: 'the row had an error and is synced again',
+    })
+  );
+});
+
 it('an edit deferred because the script lock is busy is logged as deferred, by the next writer', () => {
   w.rt.locks.holdScriptLock();
   w.type([person(1)]);
