@@ -189,6 +189,10 @@ const en = {
     hookOn: 'Webhook: subscribed in AmoCRM',
     hookOff: 'Webhook: not subscribed',
     hookUnknown: 'Webhook: not checked yet',
+    hookDisabled: (minutes: number) =>
+      `Webhook: switched off by AmoCRM after failed deliveries; the script switches it back on and pulls changes every ${minutes} minutes meanwhile`,
+    hookAdminNeeded: (minutes: number) =>
+      `Webhook: subscribing needs an AmoCRM administrator; the script pulls changes every ${minutes} minutes instead`,
     hookNoUrl: 'Webhook: deploy the script as a web app first',
     hookOnSave: 'Webhook: its URL appears when you save',
     triggersOn: 'Triggers: installed',
@@ -482,6 +486,10 @@ const ru: Messages = {
     hookOn: 'Вебхук: подписан в AmoCRM',
     hookOff: 'Вебхук: не подписан',
     hookUnknown: 'Вебхук: ещё не проверен',
+    hookDisabled: (minutes: number) =>
+      `Вебхук: AmoCRM отключил его после неудачных доставок; скрипт включает его снова, а пока забирает изменения каждые ${minutes} мин.`,
+    hookAdminNeeded: (minutes: number) =>
+      `Вебхук: подписку может сделать только администратор AmoCRM; скрипт забирает изменения каждые ${minutes} мин.`,
     hookNoUrl: 'Вебхук: сначала разверните скрипт как веб-приложение',
     hookOnSave: 'Вебхук: адрес появится после сохранения',
     triggersOn: 'Триггеры: установлены',

@@ -26,6 +26,7 @@ import type { Ports } from '../sync/context';
 import { WEBHOOK_EVENTS, webhookUrl } from '../sync/reconcile';
 import { webAppBaseUrl } from '../sync/webhook-url';
 import { shownTime } from '../sync/shown-time';
+import { hookState } from '../sync/hook-state';
 import { BACKGROUND_HANDLER, EDIT_HANDLER, ensureTriggers } from '../sync/triggers';
 import {
   SettingsProblem,
@@ -70,7 +71,26 @@ export interface SettingsView {
   missingColumns: string[];
 }
 
-export type WebhookState = 'on' | 'off' | 'unknown' | 'no-url' | 'on-save';
+export type WebhookState =
+  | 'on'
+  | 'off'
+  | 'unknown'
+  | 'no-url'
+  | 'on-save'
+  /** AmoCRM switched the subscription off (too many failed deliveries). */
+  | 'disabled'
+  /** The token's user is no administrator: webhooks cannot be managed. */
+  | 'admin';
+
+/** What the background run last found in AmoCRM (sync/hook-state), else what Save did. */
+function seenHook(ports: Ports, all: Record<string, string>): WebhookState {
+  const hook = hookState(ports.props);
+  if (hook.adminNeeded) return 'admin';
+  if (hook.disabled) return 'disabled';
+  if (hook.subscribed !== null) return hook.subscribed ? 'on' : 'off';
+  const saved = all[STATE.webhookState];
+  return saved === 'on' || saved === 'off' ? saved : 'unknown';
+}
 
 export interface PipelineChoice {
   id: number;
@@ -178,13 +198,7 @@ function viewOf(ports: Ports, lang: Lang): SettingsView {
   const url = webhookUrl({ triggers: ports.triggers, props: ports.props });
   // Outside doGet/doPost getUrl() may be the /dev URL: only a learned or pasted /exec URL counts.
   const deployed = webAppBaseUrl(ports.props) !== null;
-  const webhook: WebhookState = !deployed
-    ? 'no-url'
-    : !url
-      ? 'on-save'
-      : all[STATE.webhookState] === 'on' || all[STATE.webhookState] === 'off'
-        ? (all[STATE.webhookState] as WebhookState)
-        : 'unknown';
+  const webhook: WebhookState = !deployed ? 'no-url' : !url ? 'on-save' : seenHook(ports, all);
   const triggers = triggersInstalled(ports.triggers);
   return {
     values: Object.fromEntries(PLAIN_PROPS.map(key => [key, all[key] ?? ''])),
@@ -207,6 +221,8 @@ function stateLines(ports: Ports, lang: Lang, webhook: WebhookState, triggers: b
     unknown: text.hookUnknown,
     'no-url': text.hookNoUrl,
     'on-save': text.hookOnSave,
+    disabled: text.hookDisabled(hookState(ports.props).pullEveryMinutes),
+    admin: text.hookAdminNeeded(hookState(ports.props).pullEveryMinutes),
   }[webhook];
   const last = Number(ports.props.get(STATE.lastSync) ?? '');
   const when = last > 0 ? text.lastSync(shownTime(ports, lang, last)) : text.neverSynced;

@@ -117,6 +117,10 @@ describe('an AmoCRM that counts every 302 as a failed delivery', () => {
     expect(state).toMatchObject({ urlKnown: true, pullEveryMinutes: 5 });
     expect(state.disabled === true || state.restoredAt !== null).toBe(true);
     expect(String(state.summary)).toMatch(/every 5 minutes/);
+    const view = w.run('settingsLoad').returned as { state: { lines: string[] } };
+    expect(view.state.lines[0]).toMatch(
+      state.disabled === true ? /^Webhook: switched off by AmoCRM/ : /^Webhook: subscribed/
+    );
 
     await w.fake.admin.setWebhookDelivery(false); // nothing arrives any more
     await w.fake.admin.setLeadStatus({ leadId, statusId: STATUS.deciding.id, now: w.now() });
@@ -237,6 +241,11 @@ describe('an AmoCRM user who is not an administrator', () => {
     const state = w.run('webhookState').returned as Record<string, unknown>;
     expect(state).toMatchObject({ adminNeeded: true, pullEveryMinutes: 5 });
     expect(String(state.summary)).toMatch(/administrator/);
+    // The Settings… dialog says it at the top.
+    const view = w.run('settingsLoad').returned as { state: { lines: string[] } };
+    expect(view.state.lines[0]).toBe(
+      'Webhook: subscribing needs an AmoCRM administrator; the script pulls changes every 5 minutes instead'
+    );
   });
 
   it('still makes one lead per row when a run dies right after AmoCRM created the leads', async () => {
