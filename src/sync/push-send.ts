@@ -98,13 +98,8 @@ function createAll(
   rowIdField: number | null,
   outcomes: Outcomes
 ): void {
-  let index: ContactIndex;
-  try {
-    index = findContacts(ctx, items);
-  } catch (e) {
-    for (const item of items) outcomes.set(item.externalId, failure(e));
-    return;
-  }
+  const index = contactsOrFail(ctx, items, outcomes);
+  if (!index) return;
   const plan = planCreates(index, items, ctx.settings.region);
   const leadOf = (item: CreateItem, contact?: number): LeadCreate =>
     newLead(ctx, item, rowIdField, contact);
@@ -142,6 +137,20 @@ function createAll(
     )
   );
   runSteps(ctx, second, outcomes);
+}
+
+/** The contact index for these rows, or null when it could not be read (the rows fail). */
+function contactsOrFail(
+  ctx: SyncContext,
+  items: CreateItem[],
+  outcomes: Outcomes
+): ContactIndex | null {
+  try {
+    return findContacts(ctx, items);
+  } catch (e) {
+    for (const item of items) outcomes.set(item.externalId, failure(e));
+    return null;
+  }
 }
 
 /**
@@ -306,13 +315,8 @@ function updateAll(ctx: SyncContext, items: UpdateItem[], outcomes: Outcomes): v
 
 /** Each row's own contact (same email, else phone; else a new one) becomes its lead's main. */
 function relinkAll(ctx: SyncContext, items: UpdateItem[], outcomes: Outcomes): void {
-  let index: ContactIndex;
-  try {
-    index = findContacts(ctx, items);
-  } catch (e) {
-    for (const item of items) outcomes.set(item.externalId, failure(e));
-    return;
-  }
+  const index = contactsOrFail(ctx, items, outcomes);
+  if (!index) return;
   const found = new Map<string, number>();
   const missing: UpdateItem[] = [];
   const own: UpdateItem[] = [];
