@@ -193,7 +193,8 @@ const en = {
       `Webhook: switched off by AmoCRM after failed deliveries; the script switches it back on and pulls changes every ${minutes} minutes meanwhile`,
     hookAdminNeeded: (minutes: number) =>
       `Webhook: subscribing needs an AmoCRM administrator; the script pulls changes every ${minutes} minutes instead`,
-    hookNoUrl: 'Webhook: deploy the script as a web app first',
+    hookNoUrl:
+      'Webhook: deploy the script as a web app and open its URL (ending in /exec) once in a browser',
     hookOnSave: 'Webhook: its URL appears when you save',
     triggersOn: 'Triggers: installed',
     triggersOff: 'Triggers: not installed (saving installs them)',
@@ -490,7 +491,8 @@ const ru: Messages = {
       `Вебхук: AmoCRM отключил его после неудачных доставок; скрипт включает его снова, а пока забирает изменения каждые ${minutes} мин.`,
     hookAdminNeeded: (minutes: number) =>
       `Вебхук: подписку может сделать только администратор AmoCRM; скрипт забирает изменения каждые ${minutes} мин.`,
-    hookNoUrl: 'Вебхук: сначала разверните скрипт как веб-приложение',
+    hookNoUrl:
+      'Вебхук: разверните скрипт как веб-приложение и один раз откройте его адрес (оканчивается на /exec) в браузере',
     hookOnSave: 'Вебхук: адрес появится после сохранения',
     triggersOn: 'Триггеры: установлены',
     triggersOff: 'Триггеры: не установлены (сохранение их установит)',

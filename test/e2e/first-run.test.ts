@@ -49,8 +49,14 @@ it('goes from an empty spreadsheet to a synced row', async () => {
   expect(menu()[0]).toBe('Настройки… (начните здесь)');
   expect(rt.ui.toasts.at(-1)?.message).toMatch(/^Синхронизация с AmoCRM ещё не настроена/);
 
-  // 2. Settings…: the dialog in Russian, saying what is not there yet.
+  // 2. Settings…: the dialog in Russian. Before the deployed web app was opened once, the
+  // script cannot know its /exec URL and says how to get it.
   rt.run('showSettings');
+  expect((dialogCall('settingsLoad').state as { lines: string[] }).lines[0]).toBe(
+    'Вебхук: разверните скрипт как веб-приложение и один раз откройте его адрес (оканчивается на /exec) в браузере'
+  );
+  // The person opens the web app's URL once (Deploy → Manage deployments → Web app → URL).
+  expect(rt.run('doGet', { type: 'get' }).error).toBeNull();
   expect(rt.ui.dialogs.at(-1)?.html).toContain('<html lang="ru">');
   const first = dialogCall('settingsLoad');
   expect((first.state as { lines: string[] }).lines).toEqual([

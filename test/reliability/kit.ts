@@ -155,6 +155,16 @@ export function fieldValue(
   return String(f?.values?.[0]?.value ?? '');
 }
 
+/** Every value of a multi-value field (phones, emails); [''] when it has none. */
+function fieldValues(
+  entity: { custom_fields_values: ContactRecord['custom_fields_values'] },
+  code: string
+): string[] {
+  const f = (entity.custom_fields_values ?? []).find(x => x.field_code === code);
+  const values = (f?.values ?? []).map(v => String(v.value ?? ''));
+  return values.length > 0 ? values : [''];
+}
+
 function rowIdOf(lead: LeadRecord, fieldId: number | undefined): string {
   const f = (lead.custom_fields_values ?? []).find(x => x.field_id === fieldId);
   return String(f?.values?.[0]?.value ?? '');
@@ -231,7 +241,9 @@ export async function sheetMatchesAmo(w: World): Promise<string[]> {
     if (String(row.name ?? '').trim() && contact.name !== String(row.name).trim()) {
       out.push(`${label}: name "${String(row.name)}" but the contact is "${contact.name}"`);
     }
-    if (!samePhone(row.phone, fieldValue(contact, 'PHONE'))) {
+    // A contact holds several phones and emails (rows of one person share it): a row shows its
+    // own one when the contact holds it, else the contact's first.
+    if (!fieldValues(contact, 'PHONE').some(p => samePhone(row.phone, p))) {
       out.push(
         `${label}: phone ${String(row.phone)} but the contact has ${fieldValue(contact, 'PHONE')}`
       );
@@ -239,7 +251,7 @@ export async function sheetMatchesAmo(w: World): Promise<string[]> {
     const email = String(row.email ?? '')
       .trim()
       .toLowerCase();
-    if (email !== fieldValue(contact, 'EMAIL').toLowerCase()) {
+    if (!fieldValues(contact, 'EMAIL').some(e => e.toLowerCase() === email)) {
       out.push(`${label}: email ${email} but the contact has ${fieldValue(contact, 'EMAIL')}`);
     }
   });

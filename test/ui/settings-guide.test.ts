@@ -185,7 +185,7 @@ describe('reopening Settings…', () => {
     ports.triggers.url = null;
     const view = loadSettings(ports);
     expect(view.state.lines).toEqual([
-      'Webhook: deploy the script as a web app first',
+      'Webhook: deploy the script as a web app and open its URL (ending in /exec) once in a browser',
       'Triggers: not installed (saving installs them)',
       'Last sync: never',
     ]);
