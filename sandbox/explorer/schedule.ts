@@ -77,6 +77,8 @@ class ScheduleRun {
   private actionsLeft: number;
   /** The service of each execution's previous call (to tell a read-then-write burst). */
   private readonly lastService = new Map<string, string>();
+  /** Executions inside a read-then-write burst of Spreadsheet calls right now. */
+  private readonly inBurst = new Set<string>();
   private faultsLeft: number;
   private seq = 0;
   private steps = 0;
@@ -154,7 +156,11 @@ class ScheduleRun {
     // shortest step Apps Script offers, so people act before or after such a burst, not inside.
     const previous = this.lastService.get(info.execution.id);
     if (info.phase === 'before') this.lastService.set(info.execution.id, info.service);
-    const inBurst = info.service === 'Spreadsheet' && previous === 'Spreadsheet';
+    if (info.service === 'Spreadsheet' && previous === 'Spreadsheet') {
+      this.inBurst.add(info.execution.id);
+    } else if (info.phase === 'before') this.inBurst.delete(info.execution.id);
+    // Also while an interrupted execution is in a burst: a nested run must not let a person in.
+    const inBurst = this.inBurst.size > 0;
     this.noteSeen(info);
     if (this.actionsLeft <= 0 || !this.rng.chance(this.stepIn)) return undefined;
     const where = `${info.execution.id} ${info.execution.fnName} @ ${info.method}${
@@ -532,6 +538,7 @@ class ScheduleRun {
   }
 
   private note(result: RunResult): void {
+    this.inBurst.delete(result.executionId);
     this.noteEnded(result);
     const how = result.killed
       ? `killed: ${result.killReason}`
