@@ -42,11 +42,13 @@ export interface UpdateItem extends CreateItem {
   /** The fields a person changed since the last sync: only these are sent. */
   fields: SyncField[];
   /**
-   * The row's contact is shared with other rows and this row's email or phone changed: the
-   * row now names another person, so its lead gets that person's contact (found or made)
-   * instead of the shared contact being rewritten under the other rows.
+   * The row's email or phone changed, so it may now name another person. `shared`: its contact
+   * is shared with other rows, so its lead gets that person's contact (found or made) instead
+   * of the shared contact being rewritten under the other rows. `ifTaken`: its contact is its
+   * own, and stays so unless another contact already has the new email or phone (then that
+   * one is linked, rather than two contacts holding one email or phone).
    */
-  relink?: boolean;
+  relink?: 'shared' | 'ifTaken';
 }
 
 export type Outcome =
@@ -329,7 +331,8 @@ function relinkAll(ctx: SyncContext, items: UpdateItem[], outcomes: Outcomes): v
       found.set(item.externalId, id);
       const patch = missingFields(id, index, item.data);
       if (patch && !patches.some(p => p.id === id)) patches.push(patch);
-    } else missing.push(item);
+    } else if (item.relink === 'ifTaken') own.push(item);
+    else missing.push(item);
   }
   runSteps(
     ctx,

@@ -276,10 +276,13 @@ function planRow(
     const fields = changedFields(memory ?? { base: {} }, view.keys);
     if (fields.length === 0) plan.report.unchanged++;
     else if (!onlyNew) {
+      const identity = fields.includes('email') || fields.includes('phone');
       const relink =
-        view.contactId !== null &&
-        (sharing.get(view.contactId) ?? 0) > 1 &&
-        (fields.includes('email') || fields.includes('phone'));
+        view.contactId === null || !identity
+          ? undefined
+          : (sharing.get(view.contactId) ?? 0) > 1
+            ? ('shared' as const)
+            : ('ifTaken' as const);
       if (relink && contactClaimed(claims, contactKeys(check.data))) {
         plan.report.pending++;
         return;

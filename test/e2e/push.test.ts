@@ -177,6 +177,34 @@ describe('edits of synced rows', () => {
     expect(phone?.values[0].value).toBe('+79991112233');
   });
 
+  it('an email edit naming a person AmoCRM already has links that contact, never a second one with that email', async () => {
+    w.type([
+      { name: 'Анна', email: 'anna@example.com', phone: '8 (901) 000-00-01', budget: 1 },
+      { name: 'Борис', email: 'boris@example.com', phone: '8 (901) 000-00-02', budget: 2 },
+    ]);
+    const [anna, boris] = w.rows().map(r => Number(r.amo_contact_id));
+    expect(anna).not.toBe(boris);
+    // Anna's deal turns out to be Boris's: the person types his email and phone into her row.
+    w.rt.spreadsheet.setValues(SHEET, 2, 2, [['8 (901) 000-00-02', 'boris@example.com']]);
+    only([
+      w.rt.fireTrigger(w.rt.triggers.byEventType('ON_EDIT')[0].uid, {
+        sheet: SHEET,
+        row: 2,
+        column: 2,
+        numColumns: 2,
+      }),
+    ]);
+    expect(Number(w.row(0).amo_contact_id)).toBe(boris);
+    const withEmail = (await contacts()).filter(c =>
+      (c.custom_fields_values ?? []).some(f =>
+        f.values.some(v => String(v.value).toLowerCase() === 'boris@example.com')
+      )
+    );
+    expect(withEmail.map(c => c.id)).toEqual([boris]);
+    const annaContact = await w.fake.admin.contact(anna);
+    expect(JSON.stringify(annaContact?.custom_fields_values)).toContain('anna@example.com');
+  });
+
   it('sorting the sheet between edits does not change which lead a row has', async () => {
     w.type([
       { name: 'Борис', email: 'b@example.com', budget: 1 },
