@@ -27,6 +27,18 @@ export interface Intent {
   doneSeq?: number;
 }
 
+/** Records what someone last did to one field of a row (by tag), a lead or a contact (by id). */
+export function recordIntent<K>(
+  map: Map<K, Map<string, Intent>>,
+  key: K,
+  field: string,
+  intent: Intent
+): void {
+  let fields = map.get(key);
+  if (!fields) map.set(key, (fields = new Map<string, Intent>()));
+  fields.set(field, intent);
+}
+
 export interface Intents {
   /** By row tag: name, phone, email, budget as the person last wrote them. */
   person: Map<string, Map<string, Intent>>;

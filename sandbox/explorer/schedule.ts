@@ -10,7 +10,13 @@
 import { MAIN_PIPELINE } from '../amo-fake';
 import type { BoundaryFault, BoundaryInfo, RunResult } from '../runtime';
 import { Arena, HEADERS, SHEET } from './arena';
-import { checkInvariants, type Failure, type Intents } from './invariants';
+import {
+  checkInvariants,
+  recordIntent,
+  type Failure,
+  type Intent,
+  type Intents,
+} from './invariants';
 import { Prng } from './prng';
 
 export type Field = 'name' | 'phone' | 'email' | 'budget';
@@ -587,20 +593,11 @@ class ScheduleRun {
     formula?: string,
     seq = this.seq
   ): void {
-    let fields = this.intents.person.get(tag);
-    if (!fields) this.intents.person.set(tag, (fields = new Map()));
-    fields.set(field, { value, formula, seq, tracked: true });
+    recordIntent(this.intents.person, tag, field, { value, formula, seq, tracked: true });
   }
 
-  private intent(
-    map: Map<number, Map<string, { value: unknown; seq: number }>>,
-    id: number,
-    field: string,
-    value: unknown
-  ): void {
-    let fields = map.get(id);
-    if (!fields) map.set(id, (fields = new Map()));
-    fields.set(field, { value, seq: this.seq });
+  private intent(map: Map<number, Map<string, Intent>>, id: number, field: string, value: unknown) {
+    recordIntent(map, id, field, { value, seq: this.seq });
   }
 
   /** Rows a person filled (by their tag), with their current row number and values. */

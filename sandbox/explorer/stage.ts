@@ -6,7 +6,13 @@
 import { MAIN_PIPELINE } from '../amo-fake';
 import type { BoundaryFault, BoundaryInfo, RunResult } from '../runtime';
 import { Arena, HEADERS, SHEET } from './arena';
-import { checkInvariants, type Failure, type Intent, type Intents } from './invariants';
+import {
+  checkInvariants,
+  recordIntent,
+  type Failure,
+  type Intent,
+  type Intents,
+} from './invariants';
 
 export type Field = 'name' | 'phone' | 'email' | 'budget';
 export type Person = Partial<Record<Field, unknown>>;
@@ -334,9 +340,7 @@ export class Stage {
     formula?: string,
     seq = this.seq
   ): void {
-    let fields = this.intents.person.get(tag);
-    if (!fields) this.intents.person.set(tag, (fields = new Map<string, Intent>()));
-    fields.set(field, { value, formula, seq });
+    recordIntent(this.intents.person, tag, field, { value, formula, seq });
   }
 
   private intent(
@@ -345,9 +349,7 @@ export class Stage {
     field: string,
     value: unknown
   ): void {
-    let fields = map.get(id);
-    if (!fields) map.set(id, (fields = new Map()));
-    fields.set(field, { value, seq: this.seq });
+    recordIntent(map, id, field, { value, seq: this.seq });
   }
 }
 
