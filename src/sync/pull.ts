@@ -17,7 +17,7 @@ import type { SyncContext } from './context';
 import { queuePull } from './pending';
 import { LOCK_WAIT_MS, readSyncedTable } from './push';
 import { fieldHash, formatMemory, RowMemory, SyncField } from './row-memory';
-import { cellId, cellKeys, idKeepers, RowView, viewRow } from './row-view';
+import { cellId, cellKeys, fieldKey, idKeepers, RowView, viewRow } from './row-view';
 import { statusNameFor } from './statuses';
 import { parseSyncStatus, rowStatus } from './sync-status';
 
@@ -289,7 +289,7 @@ function amoFields(ctx: SyncContext, view: RowView, src: Source): AmoFields {
     const at = src.lead.updated_at * 1000;
     out.budget = {
       value: price,
-      key: cellKeys({ name: '', phone: '', email: '', budget: price }, region).budget,
+      key: fieldKey('budget', price, region),
       at,
     };
   }
@@ -300,8 +300,8 @@ function amoFields(ctx: SyncContext, view: RowView, src: Source): AmoFields {
     // A contact may hold several phones and emails (rows of one person with two phones
     // share it): the row's own one, when the contact holds it, is AmoCRM's value for the row;
     // else the first.
-    const phone = pick(contactPhones(contact), view.keys.phone, v => keyOf('phone', v, region));
-    const email = pick(contactEmails(contact), view.keys.email, v => keyOf('email', v, region));
+    const phone = pick(contactPhones(contact), view.keys.phone, v => fieldKey('phone', v, region));
+    const email = pick(contactEmails(contact), view.keys.email, v => fieldKey('email', v, region));
     const keys = cellKeys({ name, phone, email, budget: '' }, region);
     // A nameless row gave its contact its phone or email as the name: not a name to show.
     const fallback =
@@ -311,10 +311,6 @@ function amoFields(ctx: SyncContext, view: RowView, src: Source): AmoFields {
     out.email = { value: email, key: keys.email, at };
   }
   return out;
-}
-
-function keyOf(field: 'phone' | 'email', value: string, region: string): string {
-  return cellKeys({ name: '', phone: '', email: '', budget: '', [field]: value }, region)[field];
 }
 
 function pick(values: string[], own: string, key: (v: string) => string): string {

@@ -22,10 +22,6 @@ export interface RowMemory {
 
 const PREFIX = 'AmoCRM sync (do not edit): ';
 
-export function emptyMemory(): RowMemory {
-  return { base: {} };
-}
-
 export function parseMemory(note: string): RowMemory | null {
   if (!note.startsWith(PREFIX)) return null;
   try {

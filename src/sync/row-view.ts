@@ -6,6 +6,7 @@ import { normalizeEmail } from '../domain/email';
 import { normalizeName } from '../domain/name';
 import { normalizePhone } from '../domain/phone';
 import { parseBudget } from '../domain/budget';
+import type { Parsed } from '../domain/parsed';
 import { RowData, validateRow } from '../domain/row-data';
 import type { Lang } from '../i18n/lang';
 import type { CellValue } from '../ports';
@@ -63,14 +64,26 @@ export function cellKeys(
   input: Record<SyncField, CellValue | undefined>,
   region: string
 ): Record<SyncField, string> {
-  const key = (r: { ok: true; value: unknown } | { ok: false }, raw: unknown): string =>
-    r.ok ? (r.value === null || r.value === 0 ? '' : String(r.value)) : `\u0000${String(raw)}`;
   return {
-    name: key(normalizeName(input.name), input.name),
-    phone: key(normalizePhone(input.phone, region), input.phone),
-    email: key(normalizeEmail(input.email), input.email),
-    budget: key(parseBudget(input.budget), input.budget),
+    name: fieldKey('name', input.name, region),
+    phone: fieldKey('phone', input.phone, region),
+    email: fieldKey('email', input.email, region),
+    budget: fieldKey('budget', input.budget, region),
   };
+}
+
+/** One field's normalized key ('' when blank or 0; the raw text, marked, when invalid). */
+export function fieldKey(field: SyncField, raw: CellValue | undefined, region: string): string {
+  const parsed: Parsed<unknown> =
+    field === 'name'
+      ? normalizeName(raw)
+      : field === 'phone'
+        ? normalizePhone(raw, region)
+        : field === 'email'
+          ? normalizeEmail(raw)
+          : parseBudget(raw);
+  if (!parsed.ok) return `\u0000${String(raw)}`;
+  return parsed.value === null || parsed.value === 0 ? '' : String(parsed.value);
 }
 
 /**
