@@ -10,6 +10,7 @@ import type {
   FakeAmoState,
   LeadRecord,
   ManagerResult,
+  RequestLogEntry,
   WebhookDelivery,
 } from '../amo-fake';
 
@@ -61,6 +62,11 @@ export class SyncFakeAdmin {
     now: number
   ): ManagerResult {
     return this.call('POST', '/manager/edit-contact', { contactId, ...change, now });
+  }
+
+  /** Every request the fake answered since the reset, oldest first. */
+  requests(): RequestLogEntry[] {
+    return this.call('GET', '/requests');
   }
 
   deliveries(): WebhookDelivery[] {

@@ -223,14 +223,18 @@ function matchLeader(
 
 /**
  * A patch adding the row's phone or email to a reused contact that lacks it. AmoCRM replaces
- * a field's whole value list, so the contact's own values are sent along, unchanged.
+ * a field's whole value list, so the contact's own values are sent along, unchanged. A value
+ * another contact already holds is not added: that would make two contacts with one phone
+ * (a row matched by email whose phone belongs to someone else's contact).
  */
 function missingFields(id: number, index: ContactIndex, data: RowData): ContactUpdate | null {
   const values = index.valuesOf(id);
   if (!values) return null;
   const fields: CustomFieldValueInput[] = [];
-  const addPhone = data.phone && !values.phones.includes(data.phone) ? data.phone : null;
-  const addEmail = data.email && !values.emails.includes(data.email) ? data.email : null;
+  const lacks = (kind: 'email' | 'phone', value: string | null, have: string[]) =>
+    value && !have.includes(value) && !index.heldByOther(id, kind, value) ? value : null;
+  const addPhone = lacks('phone', data.phone, values.phones);
+  const addEmail = lacks('email', data.email, values.emails);
   for (const [code, value] of [
     ['PHONE', addPhone],
     ['EMAIL', addEmail],
