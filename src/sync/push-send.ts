@@ -49,6 +49,12 @@ export interface UpdateItem extends CreateItem {
    * one is linked, rather than two contacts holding one email or phone).
    */
   relink?: 'shared' | 'ifTaken';
+  /**
+   * The phones and emails the other rows sharing the contact show. When the contact stays the
+   * row's (it still matches by the other value), the new value is added beside them rather
+   * than replacing the one another row shows.
+   */
+  keep?: { phones: string[]; emails: string[] };
 }
 
 export type Outcome =
@@ -402,7 +408,17 @@ function contactUpdate(item: UpdateItem): ContactUpdate {
     ...(item.fields.includes('phone') ? ['PHONE'] : []),
     ...(item.fields.includes('email') ? ['EMAIL'] : []),
   ];
-  const fields = phoneEmailFields(item.data).filter(f => codes.includes(f.field_code ?? ''));
+  const kept = (code: string) =>
+    (code === 'PHONE' ? item.keep?.phones : item.keep?.emails)?.map(value => ({
+      value,
+      enum_code: 'WORK',
+    })) ?? [];
+  const fields = phoneEmailFields(item.data)
+    .filter(f => codes.includes(f.field_code ?? ''))
+    .map(f => ({
+      ...f,
+      values: [...f.values, ...kept(f.field_code ?? '').filter(k => k.value !== f.values[0].value)],
+    }));
   const update: ContactUpdate = { id: item.contactId as number };
   if (item.fields.includes('name')) update.name = displayName(item.data);
   if (fields.length > 0) update.custom_fields_values = fields;

@@ -51,3 +51,22 @@ it('a row matched to a contact by email does not copy onto it a phone another co
   expect(s.row(c).amo_contact_id).toBe(String(holdersOf('+79165550002')[0].id));
   expect(s.row(c).sync_status).toMatch(/^✓/);
 });
+
+it("a row sharing its contact with a twin changes its phone: the twin's phone stays on the contact and in its row (seed 50)", () => {
+  const { stage: s, arena } = world;
+  const person = s.customer(1000);
+  const {
+    tags: [a, b],
+  } = s.type([person, { ...person, budget: 2000 }]);
+  expect(s.row(b).amo_contact_id).toBe(s.row(a).amo_contact_id);
+  s.edit(b, { phone: '8 (916) 777-00-01' });
+  s.recover();
+  const contact = arena.admin.contact(Number(s.row(a).amo_contact_id));
+  const phones = (contact?.custom_fields_values ?? [])
+    .filter(f => f.field_code === 'PHONE')
+    .flatMap(f => f.values.map(v => String(v.value)));
+  expect(phones.sort()).toEqual(['+79165550001', '+79167770001']);
+  expect(s.row(a).phone).toBe(person.phone);
+  expect(s.row(b).phone).toBe('8 (916) 777-00-01');
+  expect(lines(s.check())).toEqual([]);
+});
