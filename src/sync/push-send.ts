@@ -34,6 +34,13 @@ import type { SyncField } from './row-memory';
 export interface CreateItem {
   externalId: string;
   data: RowData;
+  /**
+   * When a syncing run first saw the new row (its id's time): its values are as old as that.
+   * A contact it reuses that changed in AmoCRM since then (or in the same second) keeps its
+   * values: the row's would be stale ones a manager replaced meanwhile (a customer typed twice,
+   * a copy), and the pull brings the contact's into the row.
+   */
+  seenAt?: number;
 }
 
 export interface UpdateItem extends CreateItem {
@@ -194,7 +201,9 @@ function planCreates(index: ContactIndex, items: CreateItem[], region: string): 
     const existing = index.match(email, phone);
     if (existing !== null) {
       plan.linked.push({ item, contactId: existing });
-      const patch = missingFields(existing, index, item.data);
+      const patch = changedSince(index, existing, item.seenAt)
+        ? null
+        : missingFields(existing, index, item.data);
       if (patch && !patched.has(existing)) {
         patched.add(existing);
         plan.contactPatches.push(patch);
@@ -215,6 +224,15 @@ function planCreates(index: ContactIndex, items: CreateItem[], region: string): 
     plan.leaders.push(item);
   }
   return plan;
+}
+
+/**
+ * Whether the contact changed in AmoCRM since the row was first seen. AmoCRM counts whole
+ * seconds: a change in the same second counts as later (the row then shows AmoCRM's value).
+ */
+function changedSince(index: ContactIndex, id: number, seenAt: number | undefined): boolean {
+  const updated = index.contactOf(id)?.updated_at;
+  return seenAt !== undefined && updated !== undefined && updated >= Math.floor(seenAt / 1000);
 }
 
 function matchLeader(

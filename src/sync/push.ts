@@ -11,7 +11,7 @@
 import { AmoError } from '../amo/errors';
 import { listLeads } from '../amo/calls';
 import type { Lead } from '../amo/types';
-import { newExternalId } from '../domain/ids';
+import { externalIdTime, newExternalId } from '../domain/ids';
 import { displayName, RowData } from '../domain/row-data';
 import { missingColumns, PERSON_COLUMNS } from '../sheet/headers';
 import { SheetTable, TableRow } from '../sheet/table';
@@ -334,11 +334,11 @@ function planRow(
     externalId = assignId(ctx, table, view);
     table.set(view.row, 'sync_status', rowStatus(ctx).syncing);
   }
-  plan.creates.push({ externalId, data: check.data });
+  plan.creates.push({ externalId, data: check.data, seenAt: externalIdTime(externalId) });
 }
 
 function assignId(ctx: SyncContext, table: SheetTable, view: RowView): string {
-  const id = newExternalId(ctx.uuid());
+  const id = newExternalId(ctx.uuid(), ctx.clock.now());
   table.set(view.row, 'external_id', id);
   return id;
 }

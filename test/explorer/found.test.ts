@@ -1,5 +1,6 @@
 // Cases the explorer found beyond the issue's ten, each a scripted schedule through the built
 // bundle, asserting what a person and a manager would see. Each failed before its fix.
+import { on } from '../../sandbox/explorer';
 import { lines, stagedWorld } from './support';
 
 const world = stagedWorld();
@@ -68,5 +69,34 @@ it("a row sharing its contact with a twin changes its phone: the twin's phone st
   expect(phones.sort()).toEqual(['+79165550001', '+79167770001']);
   expect(s.row(a).phone).toBe(person.phone);
   expect(s.row(b).phone).toBe('8 (916) 777-00-01');
+  expect(lines(s.check())).toEqual([]);
+});
+
+it('a customer typed twice, the second row created after a manager replaced the email: the old email is not added back (seed 36)', () => {
+  const { stage: s, arena } = world;
+  const person = s.customer(1000);
+  const {
+    tags: [a],
+  } = s.type([person]);
+  // The twin is typed and first seen by a run (which gives it its id), but not sent yet.
+  const {
+    tags: [b],
+    event,
+  } = s.type([{ ...person, budget: 2000 }], 'later');
+  // Sync now gives it its id, then dies before its first request.
+  s.at(on.fetch('syncNow', 'before', /./), () => ({ fault: 'kill' }));
+  s.run('syncNow');
+  expect(s.row(b).amo_deal_id).toBe('');
+  arena.rt.clock.advance(1_000);
+  s.post(s.managerContact(a, 'email', 'changed@example.com'));
+  s.fireEdit(event);
+  s.recover();
+  const contact = arena.admin.contact(Number(s.row(a).amo_contact_id));
+  const emails = (contact?.custom_fields_values ?? [])
+    .filter(f => f.field_code === 'EMAIL')
+    .flatMap(f => f.values.map(v => String(v.value)));
+  expect(emails).toEqual(['changed@example.com']);
+  expect(s.row(a).email).toBe('changed@example.com');
+  expect(s.row(b).email).toBe('changed@example.com');
   expect(lines(s.check())).toEqual([]);
 });
