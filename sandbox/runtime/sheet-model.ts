@@ -9,6 +9,7 @@ import { evaluateFormula, type Scalar } from './formula';
 import { parseTypedInput, type CellValue } from './typed-input';
 import { types } from 'node:util';
 import type { GridRect } from './a1-notation';
+import { copyRule, fitsRule, refusalMessage, type ValidationRule } from './data-validation';
 
 export type { CellValue } from './typed-input';
 
@@ -19,6 +20,8 @@ export interface Cell {
   note?: string;
   /** Background, font weight… keyed by style name. */
   style?: Record<string, string>;
+  /** Data validation (a dropdown, a checkbox…); moves with the cell like a note. */
+  validation?: ValidationRule;
 }
 
 const DEFAULT_ROWS = 1000;
@@ -116,10 +119,10 @@ export class SheetModel {
     });
   }
 
-  /** Empties a block: contents, formats/styles and notes as asked. */
+  /** Empties a block: contents, formats/styles, notes and data validations as asked. */
   clearBlock(
     rect: GridRect,
-    what: { contents?: boolean; formats?: boolean; notes?: boolean }
+    what: { contents?: boolean; formats?: boolean; notes?: boolean; validations?: boolean }
   ): void {
     for (let r = rect.row; r < rect.row + rect.numRows; r += 1) {
       for (let c = rect.column; c < rect.column + rect.numColumns; c += 1) {
@@ -134,6 +137,7 @@ export class SheetModel {
           delete cell.style;
         }
         if (what.notes) delete cell.note;
+        if (what.validations) delete cell.validation;
       }
     }
   }
@@ -225,6 +229,30 @@ export class SpreadsheetModel {
     if (parsed.format !== undefined && cell.format === undefined) cell.format = parsed.format;
   }
 
+  /** Whether the cell holds a value its data validation does not accept (a warning corner). */
+  isInvalid(sheet: SheetModel, row: number, column: number): boolean {
+    const rule = sheet.cell(row, column)?.validation;
+    if (!rule) return false;
+    return !fitsRule(rule, this.valueOf(sheet, row, column), this.displayOf(sheet, row, column));
+  }
+
+  /**
+   * What Sheets tells a person who types `input` here when the cell's rule rejects input and the
+   * value does not fit; null when the input is taken.
+   */
+  refusal(sheet: SheetModel, row: number, column: number, input: unknown): string | null {
+    const cell = sheet.cell(row, column);
+    const rule = cell?.validation;
+    if (!rule || rule.allowInvalid) return null;
+    const parsed =
+      typeof input === 'string'
+        ? parseTypedInput(input, cell.format, this.timeZone)
+        : { value: normalizeValue(input), formula: undefined };
+    if (parsed.formula !== undefined) return null; // a formula's result is not checked on entry
+    const display = displayValue(parsed.value, cell.format, this.timeZone);
+    return fitsRule(rule, parsed.value, display) ? null : refusalMessage(rule);
+  }
+
   /** Writes a value exactly as given (no parsing): strings stay text. */
   writeRaw(sheet: SheetModel, row: number, column: number, value: unknown): void {
     const cell = sheet.cellFor(row, column);
@@ -249,12 +277,15 @@ function hasContent(cell: Cell | undefined): boolean {
   return cell !== undefined && (cell.value !== '' || cell.formula !== undefined);
 }
 
+/** An inserted cell: the neighbour's format, style and data validation, no content. */
 function formatOnlyCell(template: Cell | undefined): Cell | undefined {
-  if (!template || (template.format === undefined && template.style === undefined))
-    return undefined;
+  if (!template) return undefined;
+  const { format, style, validation } = template;
+  if (format === undefined && style === undefined && validation === undefined) return undefined;
   const cell: Cell = { value: '' };
-  if (template.format !== undefined) cell.format = template.format;
-  if (template.style !== undefined) cell.style = { ...template.style };
+  if (format !== undefined) cell.format = format;
+  if (style !== undefined) cell.style = { ...style };
+  if (validation !== undefined) cell.validation = copyRule(validation);
   return cell;
 }
 
