@@ -4,7 +4,13 @@
 // (strings parsed as Sheets parses them) and raw values. Values of formula cells are computed
 // on read. This state outlives executions; SpreadsheetApp objects are thin views over it.
 
-import { displayValue, DEFAULT_NUMBER_FORMAT } from './display-format';
+import {
+  displayValue,
+  DEFAULT_NUMBER_FORMAT,
+  isDateFormat,
+  isNumberFormat,
+} from './display-format';
+import { dateToSerial, defaultDateTimeFormat, serialToDate } from './sheet-dates';
 import { evaluateFormula, type Scalar } from './formula';
 import { parseTypedInput, type CellValue } from './typed-input';
 import { types } from 'node:util';
@@ -192,7 +198,7 @@ export class SpreadsheetModel {
   valueOf(sheet: SheetModel, row: number, column: number, depth = 0): CellValue {
     const cell = sheet.cell(row, column);
     if (!cell) return '';
-    if (cell.formula === undefined) return copyValue(cell.value);
+    if (cell.formula === undefined) return this.asFormatted(cell.value, cell.format);
     if (depth > 50) return '#REF!';
     return evaluateFormula(cell.formula, {
       valueAt: (sheetName, r, c): Scalar => {
@@ -200,6 +206,17 @@ export class SpreadsheetModel {
         return target ? this.valueOf(target, r, c, depth + 1) : '#REF!';
       },
     });
+  }
+
+  /** A date is a serial number under a date format: each reads as the other's kind. */
+  private asFormatted(value: CellValue, format: string | undefined): CellValue {
+    if (format !== undefined && typeof value === 'number' && isDateFormat(format)) {
+      return serialToDate(value, this.timeZone);
+    }
+    if (format !== undefined && value instanceof Date && isNumberFormat(format)) {
+      return dateToSerial(value, this.timeZone);
+    }
+    return copyValue(value);
   }
 
   displayOf(sheet: SheetModel, row: number, column: number): string {
@@ -220,9 +237,13 @@ export class SpreadsheetModel {
     if (typeof input !== 'string') {
       cell.value = normalizeValue(input);
       delete cell.formula;
+      // Sheets shows a script's Date with the locale's date-time format when the cell has none.
+      if (cell.value instanceof Date && cell.format === undefined) {
+        cell.format = defaultDateTimeFormat(this.locale);
+      }
       return;
     }
-    const parsed = parseTypedInput(input, cell.format, this.timeZone);
+    const parsed = parseTypedInput(input, cell.format, this.timeZone, this.locale);
     cell.value = parsed.value;
     if (parsed.formula === undefined) delete cell.formula;
     else cell.formula = parsed.formula;
@@ -246,7 +267,7 @@ export class SpreadsheetModel {
     if (!rule || rule.allowInvalid) return null;
     const parsed =
       typeof input === 'string'
-        ? parseTypedInput(input, cell.format, this.timeZone)
+        ? parseTypedInput(input, cell.format, this.timeZone, this.locale)
         : { value: normalizeValue(input), formula: undefined };
     if (parsed.formula !== undefined) return null; // a formula's result is not checked on entry
     const display = displayValue(parsed.value, cell.format, this.timeZone);
