@@ -9,6 +9,7 @@ import {
   SECOND_PIPELINE,
   decodeForm,
 } from '../../sandbox/amo-fake';
+import { SyncFakeAdmin } from '../../sandbox/explorer/sync-admin';
 import { AmoCaller, T0, startReceiver, startTestFake, type Receiver } from './fake-helpers';
 
 const IVAN = 504143;
@@ -281,5 +282,26 @@ describe('fake AmoCRM: the whole deal', () => {
         'leads[update][0][id]'
       );
     });
+  });
+
+  it('the synchronous admin client (for boundary hooks) drives the same actions', async () => {
+    const sync = new SyncFakeAdmin(fake.url);
+    try {
+      const { leadIds } = await fake.admin.seed({ leads: [{ name: 'A' }] });
+      sync.setResponsible(leadIds[0], OLGA, T0);
+      sync.editLead(leadIds[0], { _embedded: { tags: [{ name: 'sync' }] } }, T0);
+      sync.setCustomField({
+        id: leadIds[0],
+        fieldId: deal.leadFields.checkbox.id,
+        values: [{ value: true }],
+      });
+      const created = sync.createLead({ name: 'B', pipelineId: SECOND_PIPELINE.id });
+      const lead = sync.lead(leadIds[0]);
+      expect(lead).toMatchObject({ responsible_user_id: OLGA, tags: [{ name: 'sync' }] });
+      expect(lead?.custom_fields_values?.[0].values).toEqual([{ value: true }]);
+      expect(sync.lead(created.leadId as number)?.pipeline_id).toBe(SECOND_PIPELINE.id);
+    } finally {
+      await sync.dispose();
+    }
   });
 });
