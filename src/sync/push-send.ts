@@ -49,6 +49,12 @@ export interface UpdateItem extends CreateItem {
    * one is linked, rather than two contacts holding one email or phone).
    */
   relink?: 'shared' | 'ifTaken';
+  /**
+   * The phones and emails the other rows sharing the contact show. When the contact stays the
+   * row's (it still matches by the other value), the new value is added beside them rather
+   * than replacing the one another row shows.
+   */
+  keep?: { phones: string[]; emails: string[] };
 }
 
 export type Outcome =
@@ -223,14 +229,18 @@ function matchLeader(
 
 /**
  * A patch adding the row's phone or email to a reused contact that lacks it. AmoCRM replaces
- * a field's whole value list, so the contact's own values are sent along, unchanged.
+ * a field's whole value list, so the contact's own values are sent along, unchanged. A value
+ * another contact already holds is not added: that would make two contacts with one phone
+ * (a row matched by email whose phone belongs to someone else's contact).
  */
 function missingFields(id: number, index: ContactIndex, data: RowData): ContactUpdate | null {
   const values = index.valuesOf(id);
   if (!values) return null;
   const fields: CustomFieldValueInput[] = [];
-  const addPhone = data.phone && !values.phones.includes(data.phone) ? data.phone : null;
-  const addEmail = data.email && !values.emails.includes(data.email) ? data.email : null;
+  const lacks = (kind: 'email' | 'phone', value: string | null, have: string[]) =>
+    value && !have.includes(value) && !index.heldByOther(id, kind, value) ? value : null;
+  const addPhone = lacks('phone', data.phone, values.phones);
+  const addEmail = lacks('email', data.email, values.emails);
   for (const [code, value] of [
     ['PHONE', addPhone],
     ['EMAIL', addEmail],
@@ -398,7 +408,17 @@ function contactUpdate(item: UpdateItem): ContactUpdate {
     ...(item.fields.includes('phone') ? ['PHONE'] : []),
     ...(item.fields.includes('email') ? ['EMAIL'] : []),
   ];
-  const fields = phoneEmailFields(item.data).filter(f => codes.includes(f.field_code ?? ''));
+  const kept = (code: string) =>
+    (code === 'PHONE' ? item.keep?.phones : item.keep?.emails)?.map(value => ({
+      value,
+      enum_code: 'WORK',
+    })) ?? [];
+  const fields = phoneEmailFields(item.data)
+    .filter(f => codes.includes(f.field_code ?? ''))
+    .map(f => ({
+      ...f,
+      values: [...f.values, ...kept(f.field_code ?? '').filter(k => k.value !== f.values[0].value)],
+    }));
   const update: ContactUpdate = { id: item.contactId as number };
   if (item.fields.includes('name')) update.name = displayName(item.data);
   if (fields.length > 0) update.custom_fields_values = fields;

@@ -207,12 +207,29 @@ function planRows(
   return plan;
 }
 
-/** How many rows link each contact. */
-function contactUse(views: RowView[]): Map<number, number> {
-  const use = new Map<number, number>();
+/** The rows that link each contact. */
+function contactUse(views: RowView[]): Map<number, RowView[]> {
+  const use = new Map<number, RowView[]>();
   for (const v of views)
-    if (v.contactId !== null) use.set(v.contactId, (use.get(v.contactId) ?? 0) + 1);
+    if (v.contactId !== null) use.set(v.contactId, [...(use.get(v.contactId) ?? []), v]);
   return use;
+}
+
+/**
+ * The phones and emails other rows sharing the contact show as synced: the contact keeps them.
+ * (A value another row has not sent yet is not the contact's; its own push decides.)
+ */
+function keptValues(others: RowView[]): { phones: string[]; emails: string[] } {
+  const synced = (field: 'phone' | 'email') => [
+    ...new Set(
+      others
+        .filter(
+          v => v.keys[field] !== '' && v.memory?.base[field] === fieldHash(field, v.keys[field])
+        )
+        .map(v => v.keys[field])
+    ),
+  ];
+  return { phones: synced('phone'), emails: synced('email') };
 }
 
 function scopeText(scope: PushScope): string {
@@ -257,7 +274,7 @@ function planRow(
   claims: ClaimView,
   onlyNew: boolean,
   plan: Plan,
-  sharing: Map<number, number>
+  sharing: Map<number, RowView[]>
 ): void {
   const { check, state, memory } = view;
   if (check === null) return;
@@ -277,10 +294,11 @@ function planRow(
     if (fields.length === 0) plan.report.unchanged++;
     else if (!onlyNew) {
       const identity = fields.includes('email') || fields.includes('phone');
+      const others = (sharing.get(view.contactId ?? -1) ?? []).filter(v => v !== view);
       const relink =
         view.contactId === null || !identity
           ? undefined
-          : (sharing.get(view.contactId) ?? 0) > 1
+          : others.length > 0
             ? ('shared' as const)
             : ('ifTaken' as const);
       if (relink && contactClaimed(claims, contactKeys(check.data))) {
@@ -294,6 +312,7 @@ function planRow(
         data: check.data,
         fields,
         relink,
+        ...(relink === 'shared' ? { keep: keptValues(others) } : {}),
       });
     }
     return;
