@@ -27,6 +27,7 @@ const en = {
     title: 'AmoCRM',
     syncNow: 'Sync now',
     importRows: 'Import existing rows',
+    exportLeads: 'Add AmoCRM leads as rows',
     settings: 'Settings…',
     settingsFirst: 'Settings… (start here)',
     installTriggers: 'Install triggers',
@@ -37,6 +38,7 @@ const en = {
   titles: {
     sync: 'AmoCRM sync',
     importRows: 'AmoCRM import',
+    exportLeads: 'AmoCRM leads to rows',
     error: 'AmoCRM: error',
     setup: 'AmoCRM: set-up',
     triggers: 'AmoCRM triggers',
@@ -107,6 +109,15 @@ const en = {
     summary: (s: { created: number; errors: number; left: number }) =>
       `Imported ${s.created}, errors ${s.errors}, left ${s.left}.`,
     nothingToDo: 'Every row already has a lead: nothing to import.',
+  },
+  exportLeads: {
+    finished: (added: number, total: number) =>
+      added === total
+        ? `Added ${added} ${added === 1 ? 'row' : 'rows'} for AmoCRM leads that no row had.`
+        : `Added ${added} more rows; ${total} rows for AmoCRM leads that no row had are in the sheet now.`,
+    nothingToDo: 'Every lead of the chosen pipelines already has a row: nothing to add.',
+    continues: (added: number, total: number) =>
+      `Added ${added} rows (${total} so far); the background run (every minute) adds the rest and says here when it has finished.`,
   },
   columns: {
     offer: (missing: string[], sheet: string) =>
@@ -211,6 +222,7 @@ const en = {
       background: 'background',
       webhook: 'webhook',
       reconcile: 'reconcile',
+      export: 'leads to rows',
     } as Record<string, string>,
     outcomes: {
       failed: 'failed',
@@ -333,6 +345,7 @@ const ru: Messages = {
     title: 'AmoCRM',
     syncNow: 'Синхронизировать сейчас',
     importRows: 'Импортировать строки',
+    exportLeads: 'Добавить сделки AmoCRM строками',
     settings: 'Настройки…',
     settingsFirst: 'Настройки… (начните здесь)',
     installTriggers: 'Установить триггеры',
@@ -343,6 +356,7 @@ const ru: Messages = {
   titles: {
     sync: 'AmoCRM: синхронизация',
     importRows: 'AmoCRM: импорт',
+    exportLeads: 'AmoCRM: сделки в строки',
     error: 'AmoCRM: ошибка',
     setup: 'AmoCRM: настройка',
     triggers: 'AmoCRM: триггеры',
@@ -404,6 +418,15 @@ const ru: Messages = {
   importRows: {
     summary: s => `Импортировано ${s.created}, ошибок ${s.errors}, осталось ${s.left}.`,
     nothingToDo: 'У каждой строки уже есть сделка: импортировать нечего.',
+  },
+  exportLeads: {
+    finished: (added: number, total: number) =>
+      added === total
+        ? `Добавлено строк для сделок AmoCRM, которых не было в таблице: ${added}.`
+        : `Добавлено ещё строк: ${added}; всего добавлено строк для сделок AmoCRM: ${total}.`,
+    nothingToDo: 'У каждой сделки выбранных воронок уже есть строка: добавлять нечего.',
+    continues: (added: number, total: number) =>
+      `Добавлено строк: ${added} (всего ${total}); остальное добавит фоновый запуск (каждую минуту) и сообщит здесь, когда закончит.`,
   },
   columns: {
     offer: (missing: string[], sheet: string) =>
@@ -509,6 +532,7 @@ const ru: Messages = {
       background: 'фоновый запуск',
       webhook: 'вебхук',
       reconcile: 'сверка',
+      export: 'сделки в строки',
     },
     outcomes: {
       failed: 'ошибка',

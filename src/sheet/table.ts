@@ -200,7 +200,8 @@ function rectangles<T>(cells: Map<number, Map<number, T>>): Rect[] {
   return rects;
 }
 
-function runs(sorted: number[]): number[][] {
+/** Sorted column indexes split into runs of adjacent ones. */
+export function runs(sorted: number[]): number[][] {
   const out: number[][] = [];
   for (const i of sorted) {
     const run = out[out.length - 1];

@@ -14,6 +14,7 @@ import { readClaims } from './claims';
 import { emptyReport, LOCK_WAIT_MS, push, PushReport } from './push';
 import { emptyPullReport } from './pull';
 import { reconcile, ReconcileReport } from './reconcile';
+import { exportLeads, exportPending, ExportReport } from './new-leads/export';
 import { finishBackground, planBackground } from './schedule';
 import { ensureTriggers, TriggerSummary } from './triggers';
 
@@ -157,9 +158,49 @@ function background(ctx: SyncContext, lang: Lang): SyncSummary {
   const pulled = guarded(ctx, lang, said, () => reconcile(ctx, false), NO_PULL);
   if (said.length === 0) ctx.props.set(STATE.lastSync, String(ctx.clock.now()));
   finishMenuWork(ctx, lang, pushed);
+  if (exportPending(ctx.props.getAll())) continueExport(ctx, lang, said);
   const message = `background: created ${pushed.created}, updated ${pushed.updated}, errors ${pushed.errors}, pending ${pushed.pending}, pulled ${pulled.rowsChanged}`;
   ctx.logger.info(message);
   return { push: pushed, pull: pulled, message };
+}
+
+/** exportLeads: a row for every lead of the chosen pipelines that no row links; resumes. */
+export function exportAllLeads(ports: Ports): SyncSummary {
+  const lang = langOf(ports);
+  const unready = refuseUnconfigured(ports, lang);
+  if (unready) return unready;
+  const ctx = buildContext(ports, { flow: 'export' });
+  ctx.progress = progressToast(ctx, lang);
+  return logged(ctx, () => {
+    const text = messages(lang);
+    const said: string[] = [];
+    const report = guarded(ctx, lang, said, () => exportLeads(ctx), NO_EXPORT);
+    const lines = [exportSummary(lang, report)];
+    if (report.lockBusy) lines.push(text.sync.busy);
+    tell(ctx, said, lines, said.length > 0 ? text.titles.error : text.titles.exportLeads);
+    const message = [...lines, ...said].join('\n');
+    ctx.logger.info(`export: ${message}`);
+    return { push: NO_PUSH, message };
+  });
+}
+
+function exportSummary(lang: Lang, report: ExportReport): string {
+  const text = messages(lang).exportLeads;
+  if (!report.done) return text.continues(report.added, report.total);
+  return report.total === 0 ? text.nothingToDo : text.finished(report.added, report.total);
+}
+
+/** The background run carries on an export the menu started; its end goes to the log sheet. */
+function continueExport(ctx: SyncContext, lang: Lang, said: string[]): void {
+  const report = guarded(ctx, lang, said, () => exportLeads(ctx), NO_EXPORT);
+  if (!report.done) return;
+  const message = exportSummary(lang, report);
+  ctx.log.add({ flow: 'export', target: '', outcome: 'finished', message });
+  try {
+    ctx.spreadsheet.toast(message, messages(lang).titles.exportLeads);
+  } catch {
+    // No one has the sheet open in a trigger run: the log line is the record.
+  }
 }
 
 // ---- Work the menu started and the background run finishes ----------------------------------
@@ -343,4 +384,5 @@ function logText(e: unknown): string {
 }
 
 const NO_PUSH: PushReport = emptyReport();
+const NO_EXPORT: ExportReport = { added: 0, total: 0, done: false, lockBusy: false };
 const NO_PULL: ReconcileReport = { ...emptyPullReport(), leadsSeen: 0, webhook: 'skipped' };
