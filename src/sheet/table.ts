@@ -200,8 +200,7 @@ function rectangles<T>(cells: Map<number, Map<number, T>>): Rect[] {
   return rects;
 }
 
-/** Sorted column indexes split into runs of adjacent ones. */
-export function runs(sorted: number[]): number[][] {
+function runs(sorted: number[]): number[][] {
   const out: number[][] = [];
   for (const i of sorted) {
     const run = out[out.length - 1];

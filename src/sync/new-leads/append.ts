@@ -8,7 +8,7 @@ import { leadExternalId } from '../amo-reads';
 import type { Lead } from '../../amo/types';
 import type { CellValue } from '../../ports';
 import type { ColumnKey } from '../../sheet/headers';
-import { runs, SheetTable } from '../../sheet/table';
+import type { SheetTable } from '../../sheet/table';
 import { ClaimView, readClaims } from '../claims';
 import { STATE } from '../config';
 import type { SyncContext } from '../context';
@@ -100,8 +100,11 @@ export function linkedLeadIds(table: SheetTable): Set<number> {
 }
 
 /**
- * Writes the rows below the last row of the read: one block per run of adjacent synced columns
- * (columns with other headers are never written), then the notes that carry the sync's memory.
+ * Writes the rows below the last row of the read in ONE write, from the first synced column to
+ * the last, so a run killed there leaves each lead with a whole row or none (half a row without
+ * its ids would be pushed as a new lead). Cells of other columns inside that span are blank in
+ * rows below the last one and stay blank (''); columns outside it are not touched. Then the
+ * notes that carry the sync's memory (a row without one is read as never synced: harmless).
  */
 function writeBelow(table: SheetTable, rows: NewRow[]): void {
   if (rows.length === 0) return;
@@ -111,10 +114,15 @@ function writeBelow(table: SheetTable, rows: NewRow[]): void {
     const index = table.columns[key];
     if (index !== undefined) byIndex.set(index, key);
   }
-  for (const run of runs([...byIndex.keys()].sort((a, b) => a - b))) {
-    const block = rows.map(r => run.map(c => r.cells[byIndex.get(c) as ColumnKey] as CellValue));
-    table.sheet.write(top, run[0] + 1, block);
-  }
+  const left = Math.min(...byIndex.keys());
+  const span = Array.from({ length: Math.max(...byIndex.keys()) - left + 1 }, (_, i) => left + i);
+  const block = rows.map(r =>
+    span.map(c => {
+      const key = byIndex.get(c);
+      return key === undefined ? '' : (r.cells[key] as CellValue);
+    })
+  );
+  table.sheet.write(top, left + 1, block);
   const noteColumn = table.columns.sync_status;
   if (noteColumn !== undefined) {
     table.sheet.writeNotes(

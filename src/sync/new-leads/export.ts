@@ -56,7 +56,11 @@ export function exportLeads(ctx: SyncContext): ExportReport {
     if (outcome.lockBusy) return stop(ctx, progress, added, true);
     added += outcome.added;
     for (const lead of batch.leads) linked.add(lead.id);
-    progress = { ...progress, page: progress.page + batch.pages, added: progress.added + outcome.added };
+    progress = {
+      ...progress,
+      page: progress.page + batch.pages,
+      added: progress.added + outcome.added,
+    };
     ctx.progress?.(progress.added, progress.added + (batch.last ? 0 : AMO_LIMITS.pageSize));
     if (batch.last) {
       ctx.props.delete(EXPORT_PROGRESS_KEY);
@@ -66,7 +70,12 @@ export function exportLeads(ctx: SyncContext): ExportReport {
   }
 }
 
-function stop(ctx: SyncContext, progress: Progress, added: number, lockBusy: boolean): ExportReport {
+function stop(
+  ctx: SyncContext,
+  progress: Progress,
+  added: number,
+  lockBusy: boolean
+): ExportReport {
   ctx.props.set(EXPORT_PROGRESS_KEY, JSON.stringify(progress));
   return { added, total: progress.added, done: false, lockBusy };
 }
