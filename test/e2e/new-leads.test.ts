@@ -233,6 +233,7 @@ describe('never a second row', () => {
     w.rt.hooks.atBoundary = info => {
       if (info.method === 'Range.setNotes') wrote = true;
       else if (wrote) return { fault: 'kill', reason: 'killed after adding the row' };
+      return undefined;
     };
 
     w.rt.clock.advance(MINUTE);

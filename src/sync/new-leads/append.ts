@@ -122,6 +122,7 @@ function writeBelow(table: SheetTable, rows: NewRow[]): void {
       return key === undefined ? '' : (r.cells[key] as CellValue);
     })
   );
+  table.sheet.ensureRows(top + rows.length - 1);
   table.sheet.write(top, left + 1, block);
   const noteColumn = table.columns.sync_status;
   if (noteColumn !== undefined) {
