@@ -16,7 +16,9 @@ export type FieldName =
   | 'status'
   | 'sheetName'
   | 'region'
-  | 'webhookSecret';
+  | 'webhookSecret'
+  | 'importNewLeads'
+  | 'importPipelines';
 
 /** What a first run still lacks, in the order a person fixes it. */
 export type SetupStep = 'address' | 'credentials' | 'pipeline' | 'triggers';
@@ -58,6 +60,8 @@ const en = {
     sheetName: 'Sheet name',
     region: 'Phone region',
     webhookSecret: 'Webhook secret',
+    importNewLeads: 'Add leads created in AmoCRM as rows',
+    importPipelines: 'Pipelines to add (ids, comma-separated; empty: all)',
   } satisfies Record<FieldName, string>,
   setup: {
     missing: {
@@ -149,6 +153,8 @@ const en = {
     pipelineBoth: 'Choose both the pipeline and its starting status, or neither.',
     regionBad: (given: string) =>
       `Type a two-letter country code such as RU or KZ, not "${given}".`,
+    importPipelinesBad: (given: string[]) =>
+      `Pipelines are given by their ids (numbers, as Load pipelines shows them), separated by commas; not ${given.map(g => `"${g}"`).join(', ')}.`,
     sheetMissing: (name: string) =>
       `This spreadsheet has no sheet named "${name}"; leave the field empty for the first sheet.`,
     credentialsMissing:
@@ -296,6 +302,9 @@ const en = {
     legendLeads: 'New leads',
     legendSheet: 'Sheet',
     legendWebhook: 'Webhook',
+    legendFromAmo: 'Leads created in AmoCRM',
+    importHint:
+      'A lead a web form, a manager or a robot creates in these pipelines becomes a row at the bottom within a minute or two. AmoCRM → Add AmoCRM leads as rows adds the leads that exist already.',
     authChoice: 'How the script signs in',
     authToken: 'Long-lived token (private integration)',
     authOauth: 'OAuth (integration ID, secret key, code)',
@@ -376,6 +385,8 @@ const ru: Messages = {
     sheetName: 'Имя листа',
     region: 'Страна телефонов',
     webhookSecret: 'Секрет вебхука',
+    importNewLeads: 'Добавлять строками сделки, созданные в AmoCRM',
+    importPipelines: 'Воронки для добавления (ID через запятую; пусто — все)',
   },
   setup: {
     missing: {
@@ -459,6 +470,8 @@ const ru: Messages = {
     pipelineBoth: 'Выберите и воронку, и её начальный этап — или ни то, ни другое.',
     regionBad: (given: string) =>
       `Введите двухбуквенный код страны, например RU или KZ, а не «${given}».`,
+    importPipelinesBad: (given: string[]) =>
+      `Воронки указываются номерами (ID, как их показывает «Загрузить воронки») через запятую, а не ${given.map(g => `«${g}»`).join(', ')}.`,
     sheetMissing: (name: string) =>
       `В таблице нет листа «${name}»; оставьте поле пустым, чтобы использовать первый лист.`,
     credentialsMissing:
@@ -601,6 +614,9 @@ const ru: Messages = {
     legendLeads: 'Новые сделки',
     legendSheet: 'Лист',
     legendWebhook: 'Вебхук',
+    legendFromAmo: 'Сделки, созданные в AmoCRM',
+    importHint:
+      'Сделка, которую в этих воронках создаёт веб-форма, менеджер или робот, через минуту-две становится строкой внизу листа. AmoCRM → «Добавить сделки AmoCRM строками» добавляет уже существующие сделки.',
     authChoice: 'Как скрипт входит в AmoCRM',
     authToken: 'Долгосрочный токен (частная интеграция)',
     authOauth: 'OAuth (ID интеграции, секретный ключ, код)',

@@ -308,6 +308,7 @@ describe('the settings dialog', () => {
         AMO_REDIRECT_URI: 'https://example.com/oauth',
         SHEET_NAME: 'Leads',
         DEFAULT_PHONE_REGION: 'kz',
+        IMPORT_PIPELINES: '',
         AMO_PIPELINE_ID: '3177727',
         AMO_STATUS_ID: '32392159',
         AMO_CLIENT_SECRET: '',
@@ -319,6 +320,7 @@ describe('the settings dialog', () => {
         clear_AMO_LONG_LIVED_TOKEN: 'true',
         clear_WEBHOOK_SECRET: 'false',
         subscribeWebhook: 'true',
+        IMPORT_NEW_LEADS: '',
         authMode: 'oauth',
       },
     ]);
@@ -578,7 +580,7 @@ describe('the settings dialog, for people', () => {
     await openDialog();
     const order: string[] = [];
     await page.focus('#AMO_BASE_URL');
-    for (let i = 0; i < 16; i++) {
+    for (let i = 0; i < 18; i++) {
       order.push(
         (await page.evaluate(
           `(() => { const e = document.activeElement;
@@ -596,6 +598,8 @@ describe('the settings dialog, for people', () => {
       'AMO_PIPELINE_ID',
       'AMO_STATUS_ID',
       'pipelines',
+      'IMPORT_NEW_LEADS',
+      'IMPORT_PIPELINES',
       'SHEET_NAME',
       'DEFAULT_PHONE_REGION',
       'WEBHOOK_SECRET',

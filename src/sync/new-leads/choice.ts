@@ -19,7 +19,7 @@ export function readLeadChoice(props: Record<string, string>): LeadChoice {
 /** `"123, 456"` → [123, 456]; anything that is not a positive id is left out. */
 export function parsePipelineIds(text: string): number[] {
   const ids = text
-    .split(/[,;\s]+/)
+    .split(/[,;]+/)
     .map(part => part.trim())
     .filter(part => /^\d{1,15}$/.test(part))
     .map(Number)
@@ -30,7 +30,7 @@ export function parsePipelineIds(text: string): number[] {
 /** Parts of IMPORT_PIPELINES that are not pipeline ids (what the dialog refuses). */
 export function badPipelineParts(text: string): string[] {
   return text
-    .split(/[,;\s]+/)
+    .split(/[,;]+/)
     .map(part => part.trim())
     .filter(part => part !== '' && !/^\d{1,15}$/.test(part));
 }
