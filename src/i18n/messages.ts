@@ -102,6 +102,8 @@ const en = {
       `Created ${s.created}, updated ${s.updated}, unchanged ${s.unchanged}, errors ${s.errors}, waiting ${s.pending}; rows updated from AmoCRM ${s.pulled}.`,
     rowErrors: (n: number) =>
       `${n} ${n === 1 ? 'row has' : 'rows have'} an error: see sync_status and the AmoCRM log sheet.`,
+    leadsAdded: (n: number) =>
+      `${n} ${n === 1 ? 'lead' : 'leads'} created in AmoCRM added as ${n === 1 ? 'a row' : 'rows'} at the bottom.`,
     progress: (done: number, total: number) => `Working: ${done} of ${total} rows done…`,
     busy: 'Another run of the script is working on the sheet right now; the next background run (within a minute or two) does this.',
     continues: (done: number, total: number) =>
@@ -419,6 +421,7 @@ const ru: Messages = {
       `Создано ${s.created}, обновлено ${s.updated}, без изменений ${s.unchanged}, ошибок ${s.errors}, ожидают ${s.pending}; строк обновлено из AmoCRM ${s.pulled}.`,
     rowErrors: (n: number) =>
       `Строк с ошибкой: ${n}. Причина — в столбце sync_status и на листе журнала AmoCRM.`,
+    leadsAdded: (n: number) => `Сделок, созданных в AmoCRM, добавлено строками внизу листа: ${n}.`,
     progress: (done: number, total: number) => `Идёт работа: готово ${done} из ${total} строк…`,
     busy: 'Сейчас с листом работает другой запуск скрипта; это сделает следующий фоновый запуск (через минуту-две).',
     continues: (done: number, total: number) =>

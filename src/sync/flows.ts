@@ -80,6 +80,7 @@ function syncAll(ctx: SyncContext, lang: Lang): SyncSummary {
   const pulled = guarded(ctx, lang, said, () => reconcile(ctx, true), NO_PULL);
   const summary = text.sync.summary({ ...pushed, pulled: pulled.rowsChanged });
   const lines = [summary];
+  if ((pulled.rowsAdded ?? 0) > 0) lines.push(text.sync.leadsAdded(pulled.rowsAdded ?? 0));
   if (pushed.lockBusy) lines.push(text.sync.busy);
   if (pushed.errors > 0) lines.push(text.sync.rowErrors(pushed.errors));
   const done = pushed.created + pushed.updated + pushed.errors;

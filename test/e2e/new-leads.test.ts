@@ -149,6 +149,18 @@ describe('a lead a manager creates in AmoCRM', () => {
     expect(rowsOf(leadId)).toHaveLength(1);
   });
 
+  it('is added by Sync now at once, which says so', async () => {
+    w = await worldWithRows([ANN]);
+    await w.fake.admin.setWebhookDelivery(false);
+    turnOn();
+    const { leadId } = await managerCreates();
+    w.rt.clock.advance(MINUTE);
+
+    const sync = w.run('syncNow');
+    expect(sync.returned).toMatch(/^1 lead created in AmoCRM added as a row at the bottom\.$/m);
+    expect(rowsOf(leadId)).toHaveLength(1);
+  });
+
   it('without a contact becomes a row with the lead fields only', async () => {
     w = await worldWithRows([ANN]);
     turnOn();
