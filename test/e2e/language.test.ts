@@ -51,7 +51,7 @@ describe('a Russian spreadsheet (ru_RU, Europe/Moscow)', () => {
       }),
     ]);
     w.rt.openSpreadsheet();
-    expect(captions(w).slice(0, 3)).toEqual([
+    expect(captions(w).slice(0, 4)).toEqual([
       'Синхронизировать сейчас',
       'Импортировать строки',
       'Добавить сделки AmoCRM строками',
