@@ -65,12 +65,24 @@ export interface SyncSummary {
 
 /** syncNow: pushes every new or changed row, then pulls what changed in AmoCRM. */
 export function syncEverything(ports: Ports): SyncSummary {
+  return menuJob(ports, 'sync', syncAll);
+}
+
+/**
+ * A job the menu starts: refused (saying what to fill in) until set up; otherwise run with a
+ * progress toast and its sync-log entries written at the end.
+ */
+function menuJob(
+  ports: Ports,
+  flow: 'sync' | 'import' | 'export',
+  job: (ctx: SyncContext, lang: Lang) => SyncSummary
+): SyncSummary {
   const lang = langOf(ports);
   const unready = refuseUnconfigured(ports, lang);
   if (unready) return unready;
-  const ctx = buildContext(ports, { flow: 'sync' });
+  const ctx = buildContext(ports, { flow });
   ctx.progress = progressToast(ctx, lang);
-  return logged(ctx, () => syncAll(ctx, lang));
+  return logged(ctx, () => job(ctx, lang));
 }
 
 function syncAll(ctx: SyncContext, lang: Lang): SyncSummary {
@@ -98,12 +110,7 @@ function syncAll(ctx: SyncContext, lang: Lang): SyncSummary {
 
 /** importExistingRows: creates leads for rows that have none; resumes on the next run. */
 export function importRows(ports: Ports): SyncSummary {
-  const lang = langOf(ports);
-  const unready = refuseUnconfigured(ports, lang);
-  if (unready) return unready;
-  const ctx = buildContext(ports, { flow: 'import' });
-  ctx.progress = progressToast(ctx, lang);
-  return logged(ctx, () => importAll(ctx, lang));
+  return menuJob(ports, 'import', importAll);
 }
 
 function importAll(ctx: SyncContext, lang: Lang): SyncSummary {
@@ -167,22 +174,19 @@ function background(ctx: SyncContext, lang: Lang): SyncSummary {
 
 /** exportLeads: a row for every lead of the chosen pipelines that no row links; resumes. */
 export function exportAllLeads(ports: Ports): SyncSummary {
-  const lang = langOf(ports);
-  const unready = refuseUnconfigured(ports, lang);
-  if (unready) return unready;
-  const ctx = buildContext(ports, { flow: 'export' });
-  ctx.progress = progressToast(ctx, lang);
-  return logged(ctx, () => {
-    const text = messages(lang);
-    const said: string[] = [];
-    const report = guarded(ctx, lang, said, () => exportLeads(ctx), NO_EXPORT);
-    const lines = [exportSummary(lang, report)];
-    if (report.lockBusy) lines.push(text.sync.busy);
-    tell(ctx, said, lines, said.length > 0 ? text.titles.error : text.titles.exportLeads);
-    const message = [...lines, ...said].join('\n');
-    ctx.logger.info(`export: ${message}`);
-    return { push: NO_PUSH, message };
-  });
+  return menuJob(ports, 'export', exportAll);
+}
+
+function exportAll(ctx: SyncContext, lang: Lang): SyncSummary {
+  const text = messages(lang);
+  const said: string[] = [];
+  const report = guarded(ctx, lang, said, () => exportLeads(ctx), NO_EXPORT);
+  const lines = [exportSummary(lang, report)];
+  if (report.lockBusy) lines.push(text.sync.busy);
+  tell(ctx, said, lines, said.length > 0 ? text.titles.error : text.titles.exportLeads);
+  const message = [...lines, ...said].join('\n');
+  ctx.logger.info(`export: ${message}`);
+  return { push: NO_PUSH, message };
 }
 
 function exportSummary(lang: Lang, report: ExportReport): string {
@@ -345,7 +349,13 @@ const PROGRESS_EVERY_MS = 5_000;
 
 /** A toast now and then while long work goes on: "Working: 200 of 600 rows done…". */
 function progressToast(ctx: SyncContext, lang: Lang): (done: number, total: number) => void {
-  const title = messages(lang).titles[ctx.flow === 'import' ? 'importRows' : 'sync'];
+  const titles = messages(lang).titles;
+  const title =
+    ctx.flow === 'import'
+      ? titles.importRows
+      : ctx.flow === 'export'
+        ? titles.exportLeads
+        : titles.sync;
   let last = ctx.clock.now();
   return (done, total) => {
     const now = ctx.clock.now();

@@ -63,6 +63,12 @@ function minutesUntil(done: () => boolean, max: number): number {
   return Infinity;
 }
 
+/** Every run that could add a row once more: the background runs of 12 minutes, Sync now. */
+function settle(): void {
+  minutesUntil(() => false, 12);
+  w.run('syncNow');
+}
+
 /** The sync's memory on a data row (the note of its sync_status cell). */
 function noteOf(rowIndex: number): string {
   const column = HEADERS.indexOf('sync_status') + 1;
@@ -100,8 +106,7 @@ describe('a lead a manager creates in AmoCRM', () => {
     expect(noteOf(1)).toMatch(/^AmoCRM sync \(do not edit\): /);
 
     // More background runs and Sync now: still one row.
-    minutesUntil(() => false, 12);
-    w.run('syncNow');
+    settle();
     expect(rowsOf(leadId)).toHaveLength(1);
     expect(w.rows()).toHaveLength(2);
   });
@@ -184,8 +189,7 @@ describe('what does not become a row', () => {
     });
     const chosen = await managerCreates();
 
-    minutesUntil(() => false, 11);
-    w.run('syncNow');
+    settle();
     expect(rowsOf(other.leadId)).toHaveLength(0);
     expect(rowsOf(chosen.leadId)).toHaveLength(1);
   });
@@ -194,8 +198,7 @@ describe('what does not become a row', () => {
     w = await worldWithRows([ANN]);
     const { leadId } = await managerCreates();
 
-    minutesUntil(() => false, 11);
-    w.run('syncNow');
+    settle();
     expect(rowsOf(leadId)).toHaveLength(0);
     expect(w.rows()).toHaveLength(1);
   });
@@ -207,8 +210,7 @@ describe('what does not become a row', () => {
     const [typed] = w.type([{ name: 'Boris Orlov', email: 'boris@example.com' }]);
     expect(typed.error).toBeNull();
 
-    minutesUntil(() => false, 11);
-    w.run('syncNow');
+    settle();
     expect(w.rows()).toHaveLength(2);
     expect(w.row(0).budget).toBe(4200);
     expect(new Set(w.rows().map(r => r.amo_deal_id)).size).toBe(2);
@@ -253,8 +255,7 @@ describe('never a second row', () => {
     delete w.rt.hooks.atBoundary;
     expect(run.killed).toBe(true);
     expect(rowsOf(leadId)).toHaveLength(1);
-    minutesUntil(() => false, 12);
-    w.run('syncNow');
+    settle();
     expect(rowsOf(leadId)).toHaveLength(1);
     expect(w.rows()).toHaveLength(2);
   });
