@@ -75,6 +75,14 @@ function noteOf(rowIndex: number): string {
   return w.rt.spreadsheet.cell(SHEET, rowIndex + 2, column).note;
 }
 
+/** PATCH, POST and DELETE requests AmoCRM got so far. */
+async function writesToAmo(): Promise<number> {
+  const counts = await w.fake.admin.counts();
+  return Object.entries(counts)
+    .filter(([key]) => !key.startsWith('GET '))
+    .reduce((sum, [, n]) => sum + n, 0);
+}
+
 async function liveLeads(): Promise<number> {
   return (await w.fake.admin.state()).leads.filter(l => !l.is_deleted).length;
 }
@@ -105,10 +113,12 @@ describe('a lead a manager creates in AmoCRM', () => {
     expect(rows[1].sync_status).toMatch(/^✓ synced/);
     expect(noteOf(1)).toMatch(/^AmoCRM sync \(do not edit\): /);
 
-    // More background runs and Sync now: still one row.
+    // More background runs and Sync now: still one row, and nothing sent back to AmoCRM.
+    const before = await writesToAmo();
     settle();
     expect(rowsOf(leadId)).toHaveLength(1);
     expect(w.rows()).toHaveLength(2);
+    expect(await writesToAmo()).toBe(before);
   });
 
   it("then follows its contact's changes and sends a person's edit as an update of that lead", async () => {

@@ -366,6 +366,25 @@ describe('the settings dialog', () => {
     expect(form).toMatchObject({ AMO_PIPELINE_ID: '555', AMO_STATUS_ID: '556' });
   });
 
+  it('offers a tick per loaded pipeline for the leads created in AmoCRM, and sends the choice', async () => {
+    await openDialog({ settingsLoadPipelines: { value: { ok: true, pipelines: PIPELINES } } });
+    expect(await page.locator('#importPipelinesList input').count()).toBe(0);
+    await page.getByRole('button', { name: 'Load pipelines' }).click();
+    expect(await page.locator('#importPipelinesList label').allTextContents()).toEqual([
+      ' Воронка (3177727)',
+      ' Partners (555)',
+    ]);
+    await page.getByLabel('Add leads created in AmoCRM as rows').check();
+    await page.getByLabel('Partners (555)').check();
+    expect(await page.locator('#IMPORT_PIPELINES').inputValue()).toBe('555');
+    await page.getByLabel('Воронка (3177727)').check();
+    expect(await page.locator('#IMPORT_PIPELINES').inputValue()).toBe('3177727,555');
+    await answer('settingsSave', { value: { ok: false, error: 'stop here' } });
+    await page.getByRole('button', { name: 'Save' }).click();
+    const [form] = await lastCall('settingsSave');
+    expect(form).toMatchObject({ IMPORT_NEW_LEADS: 'true', IMPORT_PIPELINES: '3177727,555' });
+  });
+
   it('disables its buttons while the server works, except Close', async () => {
     await openDialog({ settingsLoadPipelines: { hold: true } });
     await page.getByRole('button', { name: 'Load pipelines' }).click();
