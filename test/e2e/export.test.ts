@@ -16,6 +16,7 @@ let w: World;
 
 afterEach(async () => {
   delete w?.rt.hooks.atBoundary;
+  delete w?.rt.hooks.afterFetch;
   await w?.stop();
 });
 
@@ -96,6 +97,33 @@ describe('exportLeads', () => {
     const again = w.run('exportLeads');
     expect(again.returned).toMatch(/nothing to add/);
     expect(w.rows()).toHaveLength(5000);
+  });
+
+  it('stops before the 6-minute limit when AmoCRM is slow, says so, and the background run finishes it', async () => {
+    w = await worldWithRows([]);
+    const seeded = await seedLeads(2400);
+    // AmoCRM takes 4.5 minutes to answer the first contact read: no second batch may start.
+    let slowed = false;
+    w.rt.hooks.afterFetch = request => {
+      if (slowed || !/\/api\/v4\/contacts\?/.test(request.url)) return;
+      slowed = true;
+      w.rt.clock.advance(4.5 * 60_000);
+    };
+
+    const first = w.run('exportLeads');
+    delete w.rt.hooks.afterFetch;
+    expect(first.killed).toBe(false);
+    expect(first.returned).toMatch(/^Added 1000 rows \(1000 so far\); the background run/);
+    expect(w.rows()).toHaveLength(1000);
+
+    w.nextMinute();
+    const perLead = rowsPerLead();
+    expect(w.rows()).toHaveLength(2400);
+    expect(seeded.leadIds.every(id => perLead.get(String(id)) === 1)).toBe(true);
+    const log = w.rt.spreadsheet.values('AmoCRM log').flat().map(String);
+    expect(log.some(cell => /^Added 1400 more rows; 2400 rows for AmoCRM leads/.test(cell))).toBe(
+      true
+    );
   });
 
   it('killed after writing a batch but before saving where it got, is finished by the next background run', async () => {
