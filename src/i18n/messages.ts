@@ -155,8 +155,8 @@ const en = {
     pipelineBoth: 'Choose both the pipeline and its starting status, or neither.',
     regionBad: (given: string) =>
       `Type a two-letter country code such as RU or KZ, not "${given}".`,
-    importPipelinesBad: (given: string[]) =>
-      `Pipelines are given by their ids (numbers, as Load pipelines shows them), separated by commas; not ${given.map(g => `"${g}"`).join(', ')}.`,
+    importPipelinesBad: (given: string) =>
+      `Pipelines are given by their ids (numbers, as Load pipelines shows them), separated by commas; not "${given}".`,
     sheetMissing: (name: string) =>
       `This spreadsheet has no sheet named "${name}"; leave the field empty for the first sheet.`,
     credentialsMissing:
@@ -473,8 +473,8 @@ const ru: Messages = {
     pipelineBoth: 'Выберите и воронку, и её начальный этап — или ни то, ни другое.',
     regionBad: (given: string) =>
       `Введите двухбуквенный код страны, например RU или KZ, а не «${given}».`,
-    importPipelinesBad: (given: string[]) =>
-      `Воронки указываются номерами (ID, как их показывает «Загрузить воронки») через запятую, а не ${given.map(g => `«${g}»`).join(', ')}.`,
+    importPipelinesBad: (given: string) =>
+      `Воронки указываются номерами (ID, как их показывает «Загрузить воронки») через запятую, а не «${given}».`,
     sheetMissing: (name: string) =>
       `В таблице нет листа «${name}»; оставьте поле пустым, чтобы использовать первый лист.`,
     credentialsMissing:

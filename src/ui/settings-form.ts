@@ -131,7 +131,8 @@ function regionProblem(values: Record<string, string>, lang: Lang): FieldProblem
 function importPipelinesProblem(values: Record<string, string>, lang: Lang): FieldProblem | null {
   const bad = badPipelineParts(values[PROP.importPipelines] ?? '');
   if (bad.length === 0) return null;
-  return { field: PROP.importPipelines, message: messages(lang).settings.importPipelinesBad(bad) };
+  const message = messages(lang).settings.importPipelinesBad(bad.join(', '));
+  return { field: PROP.importPipelines, message };
 }
 
 /**

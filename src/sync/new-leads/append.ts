@@ -14,6 +14,7 @@ import { STATE } from '../config';
 import type { SyncContext } from '../context';
 import { LOCK_WAIT_MS, readSyncedTable } from '../push';
 import { cellId } from '../row-view';
+import { rowStatus } from '../sync-status';
 import { Arrival, NewRow, newRowOf } from './row-cells';
 
 /**
@@ -43,8 +44,11 @@ export function appendArrivals(
     return { added: 0, deferred: arrivals.map(a => a.lead), lockBusy: true };
   }
   try {
-    const claims = readClaims(ctx.props.getAll(), ctx.clock.now());
-    const rowIdField = Number(ctx.props.get(STATE.rowIdField) ?? '') || null;
+    const props = ctx.props.getAll();
+    const claims = readClaims(props, ctx.clock.now());
+    const rowIdField = Number(props[STATE.rowIdField] ?? '') || null;
+    // One status text for the batch: it reads the sheet's time zone (a service call).
+    const synced = rowStatus(ctx).synced();
     const table = readSyncedTable(ctx, { notes: false });
     const verdict = verdicts(table, claims, rowIdField, sheetMade);
     const rows: NewRow[] = [];
@@ -52,7 +56,7 @@ export function appendArrivals(
     for (const arrival of arrivals) {
       const v = verdict(arrival.lead);
       if (v === 'defer') deferred.push(arrival.lead);
-      if (v === 'add') rows.push(newRowOf(ctx, arrival));
+      if (v === 'add') rows.push(newRowOf(ctx, arrival, synced));
     }
     writeBelow(table, rows);
     table.sheet.flush();

@@ -13,7 +13,6 @@ import type { ColumnKey } from '../../sheet/headers';
 import type { SyncContext } from '../context';
 import { amoFields } from '../pull';
 import { fieldHash, formatMemory, RowMemory, SYNC_FIELDS, SyncField } from '../row-memory';
-import { rowStatus } from '../sync-status';
 
 /** A row about to be added: its cells by column, and the sync's memory for its note. */
 export interface NewRow {
@@ -32,7 +31,8 @@ export interface Arrival {
 
 const BLANK_KEYS: Record<SyncField, string> = { name: '', phone: '', email: '', budget: '' };
 
-export function newRowOf(ctx: SyncContext, arrival: Arrival): NewRow {
+/** `synced`: the sync_status text of a row just synced (rowStatus(ctx).synced()). */
+export function newRowOf(ctx: SyncContext, arrival: Arrival, synced: string): NewRow {
   const { lead, contact, status } = arrival;
   const fields = amoFields(ctx, { keys: BLANK_KEYS }, { lead, contact, status });
   const cells: NewRow['cells'] = {};
@@ -50,6 +50,6 @@ export function newRowOf(ctx: SyncContext, arrival: Arrival): NewRow {
   cells.amo_link = `${ctx.settings.baseUrl}/leads/detail/${lead.id}`;
   cells.status = status;
   cells.external_id = newExternalId(ctx.uuid());
-  cells.sync_status = rowStatus(ctx).synced();
+  cells.sync_status = synced;
   return { leadId: lead.id, cells, note: formatMemory(memory) };
 }
