@@ -248,6 +248,34 @@ describe('never a second row', () => {
     expect(w.rows()).toHaveLength(2);
   });
 
+  it.each([
+    ['with the Sheet row ID field', true],
+    ['without it (no administrator)', false],
+  ])(
+    "when a manager creates a lead while a person's row is half created (%s)",
+    async (_case, admin) => {
+      w = await worldWithRows([ANN], { fake: { apiUserIsAdmin: admin } });
+      turnOn();
+      // The person's new row dies right after AmoCRM made its lead: the lead exists, unlinked.
+      await w.fake.admin.inject({
+        match: { method: 'POST', path: '/api/v4/leads/complex' },
+        action: 'kill-after',
+      });
+      const [typed] = w.type([{ name: 'Boris Orlov', email: 'boris@example.com' }]);
+      await w.fake.admin.clearFaults();
+      expect(typed.killed).toBe(true);
+      expect(w.row(1).amo_deal_id).toBe('');
+      const { leadId } = await managerCreates();
+
+      const done = () => w.row(1).amo_deal_id !== '' && rowsOf(leadId).length === 1;
+      expect(minutesUntil(done, 20)).toBeLessThanOrEqual(20);
+      settle();
+      expect(w.rows()).toHaveLength(3);
+      expect(new Set(w.rows().map(r => r.amo_deal_id)).size).toBe(3);
+      expect(await liveLeads()).toBe(3);
+    }
+  );
+
   it('when the run adding the row is killed right after writing it, before its cursor moved', async () => {
     w = await worldWithRows([ANN]);
     turnOn();
