@@ -248,6 +248,29 @@ describe('never a second row', () => {
     expect(w.rows()).toHaveLength(2);
   });
 
+  it('when a person sorts and inserts rows while the run reads AmoCRM', async () => {
+    w = await worldWithRows([ANN, { name: 'Boris Orlov', email: 'boris@example.com' }]);
+    turnOn();
+    const { leadId } = await managerCreates();
+    let acted = false;
+    w.rt.hooks.afterFetch = request => {
+      if (acted || !/\/api\/v4\/contacts\?/.test(request.url)) return;
+      acted = true;
+      w.rt.spreadsheet.sortBy(SHEET, 1, false); // Boris first, then Ann
+      w.rt.spreadsheet.insertRowsAt(SHEET, 3, 1); // an empty row between them
+    };
+
+    w.nextMinute();
+    delete w.rt.hooks.afterFetch;
+    expect(acted).toBe(true);
+    const rows = w.rows();
+    expect(rows.map(r => r.name)).toEqual(['Boris Orlov', '', ANN.name, IVAN.name]);
+    expect(rows[3].amo_deal_id).toBe(String(leadId));
+    expect(rows[1].amo_deal_id).toBe('');
+    settle();
+    expect(rowsOf(leadId)).toHaveLength(1);
+  });
+
   it.each([
     ['with the Sheet row ID field', true],
     ['without it (no administrator)', false],
