@@ -370,6 +370,7 @@ describe('the settings dialog', () => {
     await openDialog({ settingsLoadPipelines: { value: { ok: true, pipelines: PIPELINES } } });
     expect(await page.locator('#importPipelinesList input').count()).toBe(0);
     await page.getByRole('button', { name: 'Load pipelines' }).click();
+    await page.locator('#importPipelinesList label').nth(1).waitFor();
     expect(await page.locator('#importPipelinesList label').allTextContents()).toEqual([
       ' Воронка (3177727)',
       ' Partners (555)',
