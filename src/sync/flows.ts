@@ -167,7 +167,7 @@ function background(ctx: SyncContext, lang: Lang): SyncSummary {
   if (said.length === 0) ctx.props.set(STATE.lastSync, String(ctx.clock.now()));
   finishMenuWork(ctx, lang, pushed);
   if (exportPending(ctx.props.getAll())) continueExport(ctx, lang, said);
-  const message = `background: created ${pushed.created}, updated ${pushed.updated}, errors ${pushed.errors}, pending ${pushed.pending}, pulled ${pulled.rowsChanged}`;
+  const message = `background: created ${pushed.created}, updated ${pushed.updated}, errors ${pushed.errors}, pending ${pushed.pending}, pulled ${pulled.rowsChanged}, new leads ${pulled.rowsAdded ?? 0}`;
   ctx.logger.info(message);
   return { push: pushed, pull: pulled, message };
 }
