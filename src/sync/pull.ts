@@ -242,14 +242,14 @@ function applyState(
   return { leadIds: unique(staleLeads), contactIds: unique(staleContacts), deletedLeadIds: [] };
 }
 
-interface Source {
+export interface Source {
   lead?: Lead;
   contact: Contact | null;
   status?: string;
 }
 
 /** AmoCRM's value of each field it has for the row: the cell value, its key, its time. */
-type AmoFields = Partial<Record<SyncField, { value: CellValue; key: string; at: number }>>;
+export type AmoFields = Partial<Record<SyncField, { value: CellValue; key: string; at: number }>>;
 
 /**
  * Applies one row's AmoCRM state. Returns false when a push of this row began after AmoCRM
@@ -308,7 +308,11 @@ function applyRow(
   return true;
 }
 
-function amoFields(ctx: SyncContext, view: RowView, src: Source): AmoFields {
+/**
+ * AmoCRM's value of each field it has for a row, as cell values and keys. Also what a new row
+ * made from an AmoCRM lead gets (src/sync/new-leads/row-cells.ts), so both write alike.
+ */
+export function amoFields(ctx: SyncContext, view: Pick<RowView, 'keys'>, src: Source): AmoFields {
   const out: AmoFields = {};
   const region = ctx.settings.region;
   if (src.lead) {
