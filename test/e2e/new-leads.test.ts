@@ -115,7 +115,7 @@ describe('a lead a manager creates in AmoCRM', () => {
         status: STATUS.first.name,
       })
     );
-    expect(rows[1].external_id).toMatch(/^r-[0-9a-f]{16}$/);
+    expect(rows[1].external_id).toMatch(/^r-[0-9a-f]{27}$/);
     expect(rows[1].sync_status).toMatch(/^✓ synced/);
     expect(noteOf(1)).toMatch(/^AmoCRM sync \(do not edit\): /);
 

@@ -49,7 +49,7 @@ export function newRowOf(ctx: SyncContext, arrival: Arrival, synced: string): Ne
   cells.amo_contact_id = contactId === null ? '' : String(contactId);
   cells.amo_link = `${ctx.settings.baseUrl}/leads/detail/${lead.id}`;
   cells.status = status;
-  cells.external_id = newExternalId(ctx.uuid());
+  cells.external_id = newExternalId(ctx.uuid(), ctx.clock.now());
   cells.sync_status = synced;
   return { leadId: lead.id, cells, note: formatMemory(memory) };
 }
