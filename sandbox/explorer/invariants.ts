@@ -56,6 +56,7 @@ export interface Failure {
 export const INVARIANTS = {
   oneLead: 'every data row has exactly one live lead, no lead linked from two rows',
   keepsLead: 'a row keeps the lead it was first linked to',
+  newLead: 'a lead a manager created in AmoCRM becomes exactly one row, showing its values',
   oneContact: 'no contact is created twice for the same email or phone',
   oneField: 'the "Sheet row ID" lead field exists once',
   ownContact: 'a copy made a new customer gets a contact of its own',
@@ -79,6 +80,8 @@ interface Context {
   faulted: Set<string>;
   /** Pasted copies a person then made a new customer: [copy tag, source tag]. */
   conversions?: Array<[string, string]>;
+  /** Leads a manager created in AmoCRM while IMPORT_NEW_LEADS was on. */
+  createdLeads?: number[];
 }
 
 export function checkInvariants(ctx: Context): Failure[] {
@@ -100,8 +103,11 @@ export function checkInvariants(ctx: Context): Failure[] {
     formula: (h: string) => formulas[i + 1]?.[col(h)] ?? '',
   }));
   const tagged = rows.filter(r => ctx.intents.person.has(r.tag));
+  const created = new Set((ctx.createdLeads ?? []).map(String));
+  checkNewLeads(rows, created, leads, fail);
   for (const r of rows) {
     if (ctx.intents.person.has(r.tag)) continue;
+    if (r.tag === '' && created.has(String(r.get('amo_deal_id')))) continue;
     const written = HEADERS.filter(h => String(r.get(h)) !== '');
     if (written.length > 0) {
       fail('unmeantWrite', `row ${r.row}, which no person filled, holds ${written.join(', ')}`);
@@ -246,6 +252,39 @@ export function checkInvariants(ctx: Context): Failure[] {
     }
   }
   return out;
+}
+
+/** Each created lead that is still live is the row of exactly one line, with its price. */
+function checkNewLeads(
+  rows: Array<{ row: number; tag: string; get: (h: string) => unknown }>,
+  created: Set<string>,
+  leads: Map<number, LeadRecord>,
+  fail: (key: keyof typeof INVARIANTS, detail: string) => void
+): void {
+  for (const id of created) {
+    const lead = leads.get(Number(id));
+    if (!lead || lead.is_deleted) continue;
+    const linking = rows.filter(r => String(r.get('amo_deal_id')) === id);
+    if (linking.length !== 1) {
+      fail('newLead', `lead ${id} "${lead.name}" is linked from ${linking.length} rows`);
+      continue;
+    }
+    const [r] = linking;
+    if (r.tag !== '') {
+      fail(
+        'newLead',
+        `lead ${id} "${lead.name}" was taken by the person's row ${r.row} (${r.tag})`
+      );
+      continue;
+    }
+    const budget = Number(r.get('budget') || 0);
+    if (budget !== (lead.price ?? 0)) {
+      fail(
+        'newLead',
+        `row ${r.row} of lead ${id} shows budget ${budget}, AmoCRM has ${lead.price}`
+      );
+    }
+  }
 }
 
 /** The later of the person's and the manager's change wins; row and AmoCRM must both show it. */

@@ -7,7 +7,7 @@
 // later, as the platform queues it), managers act in the fake through its admin routes called
 // synchronously, webhooks are the bodies the fake would post, delivered now, later or never.
 
-import { MAIN_PIPELINE } from '../amo-fake';
+import { MAIN_PIPELINE, type ManagerResult } from '../amo-fake';
 import type { BoundaryFault, BoundaryInfo, RunResult } from '../runtime';
 import { Arena, HEADERS, SHEET } from './arena';
 import {
@@ -33,6 +33,8 @@ export interface ScheduleOptions {
   stepIn?: number;
   /** Leave the "Sheet row ID" field uncreated (first edits create it). Default: 1 in 8. */
   unprepared?: boolean;
+  /** Leads a manager creates in AmoCRM become rows. Default: every other seed. */
+  newLeads?: boolean;
 }
 
 export interface ScheduleResult {
@@ -66,6 +68,15 @@ export function runSchedule(
 
 class ScheduleRun {
   private readonly rng: Prng;
+  /**
+   * Decides, apart from `rng`, whether leads a manager creates in AmoCRM become rows (the
+   * IMPORT_NEW_LEADS setting) and when a manager creates one: seeds without it keep the
+   * schedules they had.
+   */
+  private readonly dealRng: Prng;
+  private newLeads = false;
+  /** Leads a manager created in AmoCRM: each must become exactly one row when newLeads. */
+  private readonly created: number[] = [];
   private readonly trace: string[] = [];
   private readonly intents: Intents = { person: new Map(), lead: new Map(), contact: new Map() };
   /** The first lead each tagged row was seen linked to: a row keeps its lead. */
@@ -98,6 +109,7 @@ class ScheduleRun {
     private readonly options: ScheduleOptions
   ) {
     this.rng = new Prng(seed);
+    this.dealRng = new Prng(seed * 7919 + 17);
     this.actionsLeft = options.actions ?? this.rng.int(6, 12);
     this.faultsLeft = this.rng.int(0, 2);
     this.stepIn = options.stepIn ?? 0.12;
@@ -111,6 +123,11 @@ class ScheduleRun {
     const unprepared = this.options.unprepared ?? this.rng.chance(1 / 8);
     this.arena.reset(!unprepared);
     this.log('setup', `${unprepared ? 'AmoCRM not prepared, ' : ''}seed ${this.seed}`);
+    this.newLeads = this.options.newLeads ?? this.dealRng.chance(0.5);
+    if (this.newLeads) {
+      this.rt.properties.script.setAll({ IMPORT_NEW_LEADS: 'true' });
+      this.log('setup', 'leads created in AmoCRM become rows (IMPORT_NEW_LEADS)');
+    }
     // A few rows already synced, and maybe one typed before the triggers existed.
     const synced = this.rng.int(1, 4);
     this.typeRows(synced, 'setup', 'now');
@@ -142,6 +159,7 @@ class ScheduleRun {
       firstLead: this.firstLead,
       faulted: this.faulted,
       conversions: this.conversions,
+      createdLeads: this.newLeads ? this.created : [],
     });
     if (!quiet) failures.push({ invariant: 'quiescence', detail: 'recovery never settled' });
     const executions = this.rt.executions;
@@ -441,6 +459,7 @@ class ScheduleRun {
 
   private manager(where: string): void {
     const linked = this.dataRows().filter(r => /^\d+$/.test(String(r.values.amo_deal_id)));
+    if (this.newLeads && this.dealRng.chance(0.25)) return this.createLead(where, linked);
     if (linked.length === 0) return this.person(where);
     const row = this.rng.pick(linked);
     const leadId = Number(row.values.amo_deal_id);
@@ -472,13 +491,46 @@ class ScheduleRun {
       this.intent(this.intents.contact, contactId, field, value);
       text = `manager sets contact ${contactId} ${field}=${String(value)}`;
     }
+    this.sendWebhook(result, text, where, this.rng);
+  }
+
+  /** AmoCRM posts the action's webhook now, later, or never. */
+  private sendWebhook(result: ManagerResult, text: string, where: string, rng: Prng): void {
     const body = result.deliveries[0]?.body;
-    const fate = this.rng.weighted({ now: 0.45, later: 0.4, lost: 0.15 });
+    const fate = rng.weighted({ now: 0.45, later: 0.4, lost: 0.15 });
     this.log(where, `${text} (webhook ${body ? fate : 'none'})`);
     if (!body || fate === 'lost') return;
     const event: PendingEvent = { kind: 'webhook', label: `webhook of "${text}"`, body };
     if (fate === 'now') this.deliver(event, where);
     else this.pending.push(event);
+  }
+
+  /** A manager (or a web form) creates a lead, alone or for a contact a row already has. */
+  private createLead(where: string, linked: Array<{ values: Record<string, unknown> }>): void {
+    const withContact = linked.filter(r => /^\d+$/.test(String(r.values.amo_contact_id)));
+    const contactId =
+      withContact.length > 0 && this.dealRng.chance(0.4)
+        ? Number(this.dealRng.pick(withContact).values.amo_contact_id)
+        : undefined;
+    this.unique += 1;
+    const name = `Deal ${this.seed}-${this.unique}`;
+    const price = this.dealRng.int(1, 99) * 100;
+    this.seq += 1;
+    const result = this.arena.admin.createLead({
+      name,
+      price,
+      contactId,
+      now: this.rt.clock.now(),
+    });
+    const leadId = result.leadId as number;
+    this.created.push(leadId);
+    const whose = contactId ? ` for contact ${contactId}` : '';
+    this.sendWebhook(
+      result,
+      `manager creates lead ${leadId} "${name}"${whose}`,
+      where,
+      this.dealRng
+    );
   }
 
   private execution(where: string): void {

@@ -41,6 +41,8 @@ export class Stage {
   private readonly copyDeal = new Map<string, string>();
   private readonly copySource = new Map<string, string>();
   private readonly conversions: Array<[string, string]> = [];
+  /** Leads a manager created in AmoCRM (the test turns IMPORT_NEW_LEADS on). */
+  private readonly created: number[] = [];
   private steps: Step[] = [];
   private seq = 0;
   private tags = 0;
@@ -63,6 +65,7 @@ export class Stage {
     this.copyDeal.clear();
     this.copySource.clear();
     this.conversions.length = 0;
+    this.created.length = 0;
     this.steps = [];
     this.rt.hooks.atBoundary = info => this.atBoundary(info);
     return this;
@@ -189,6 +192,15 @@ export class Stage {
 
   // ---- managers in AmoCRM (each returns the webhook body AmoCRM would post) -------------------
 
+  /** A manager creates a lead (no contact) in the main pipeline; returns its id and webhook. */
+  managerCreatesLead(name: string, price: number): { leadId: number; body: string } {
+    this.seq += 1;
+    const result = this.arena.admin.createLead({ name, price, now: this.rt.clock.now() });
+    const leadId = result.leadId as number;
+    this.created.push(leadId);
+    return { leadId, body: this.body(result) };
+  }
+
   managerPrice(tag: string, price: number): string {
     const lead = this.leadOf(tag);
     this.seq += 1;
@@ -253,6 +265,7 @@ export class Stage {
       firstLead: this.firstLead,
       faulted: this.faulted,
       conversions: this.conversions,
+      createdLeads: this.created,
     });
   }
 

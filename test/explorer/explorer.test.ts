@@ -65,6 +65,19 @@ describe('the invariant checker', () => {
     expect(invariants()).toEqual(['personValue', 'managerValue']);
   });
 
+  it('reports a lead a manager created that no row shows, until the sync adds its row', () => {
+    arena.rt.properties.script.setAll({ IMPORT_NEW_LEADS: 'true' });
+    const { leadId, body } = s.managerCreatesLead('Web form deal', 4200);
+    expect(invariants()).toEqual(['newLead']);
+    s.post(body);
+    s.recover();
+    expect(s.check()).toEqual([]);
+    const row = arena.rt.spreadsheet
+      .values(SHEET)
+      .find(r => r[col('amo_deal_id') - 1] === String(leadId));
+    expect(row?.[col('budget') - 1]).toBe(4200);
+  });
+
   it('reports a write into a row no person filled, and a row that changed lead', () => {
     arena.rt.spreadsheet.insertRowsAt(SHEET, 2, 1);
     arena.rt.spreadsheet.setValues(SHEET, 2, col('status'), [['Переговоры']]);
@@ -93,6 +106,7 @@ const HELD = [
   'oneField',
   'formula',
   'unmeantWrite',
+  'newLead',
   'exception',
   'requestLoop',
   'quiescence',
