@@ -9,7 +9,6 @@ import type { LoggerPort, MutexPort } from '../ports';
 import { normalizeBaseUrl } from './base-url';
 import { AmoError, isObject, parseJson, PlatformError, readProblem, redact } from './errors';
 import { pacerFor } from './pacer';
-import { sha256Hex } from './sha256';
 import { AMO_TOKENS_KEY, TokenStore } from './token-store';
 import type { StoredTokens } from './token-store';
 
@@ -76,6 +75,8 @@ export interface OAuthTokenSourceOptions {
   http: HttpPort;
   clock: ClockPort;
   logger: LoggerPort;
+  /** SHA-256 as hex (Utilities.computeDigest): which code the stored tokens came from. */
+  sha256Hex(text: string): string;
 }
 
 /** What /oauth2/access_token answers. */
@@ -96,7 +97,7 @@ export class OAuthTokenSource implements TokenSource {
   constructor(private readonly options: OAuthTokenSourceOptions) {
     this.baseUrl = normalizeBaseUrl(options.baseUrl);
     this.tokens = new TokenStore(options.store, options.cache);
-    this.codeHash = options.authCode ? sha256Hex(options.authCode) : '';
+    this.codeHash = options.authCode ? options.sha256Hex(options.authCode) : '';
     this.known.add(options.clientSecret).add(options.authCode);
   }
 
@@ -275,6 +276,7 @@ export interface TokenSourceDeps {
   http: HttpPort;
   clock: ClockPort;
   logger: LoggerPort;
+  sha256Hex(text: string): string;
 }
 
 const OAUTH_PROPERTIES = ['AMO_BASE_URL', 'AMO_CLIENT_ID', 'AMO_CLIENT_SECRET', 'AMO_REDIRECT_URI'];

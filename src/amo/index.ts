@@ -11,7 +11,6 @@ export type { OAuthTokenSourceOptions, TokenSource, TokenSourceDeps } from './au
 export { AMO_TOKENS_KEY } from './token-store';
 export type { StoredTokens } from './token-store';
 export { normalizeBaseUrl } from './base-url';
-export { sha256Hex } from './sha256';
 export {
   AMO_LIMITS,
   createComplexLeads,

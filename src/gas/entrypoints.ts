@@ -28,6 +28,7 @@ import { UrlFetchHttp } from './http';
 import { appsScriptClock, appsScriptLogger } from './runtime';
 import { GasSpreadsheet } from './spreadsheet';
 import { ScriptCache, ScriptLock, ScriptPropertiesStore } from './stores';
+import { sha256Hex } from './digest';
 import { GasTriggers } from './triggers';
 
 declare const SCRIPT_VERSION: string;
@@ -45,6 +46,7 @@ function ports(): Ports {
     uuid: () => Utilities.getUuid(),
     formatDate: (epochMs, timeZone, pattern) =>
       Utilities.formatDate(new Date(epochMs), timeZone, pattern),
+    sha256Hex,
   };
 }
 

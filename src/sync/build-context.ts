@@ -31,6 +31,7 @@ export function buildContext(ports: Ports, options: ContextOptions): SyncContext
     http: ports.http,
     clock: ports.clock,
     logger: ports.logger,
+    sha256Hex: ports.sha256Hex,
   });
   const amo = new AmoClient({
     baseUrl: result.settings.baseUrl,

@@ -29,6 +29,8 @@ export interface Ports {
   uuid(): string;
   /** `epochMs` in `timeZone` as SimpleDateFormat `pattern` says (Utilities.formatDate). */
   formatDate(epochMs: number, timeZone: string, pattern: string): string;
+  /** SHA-256 of the text's UTF-8 bytes, as lower-case hex (Utilities.computeDigest). */
+  sha256Hex(text: string): string;
 }
 
 /** Apps Script ends an execution at 6 minutes; work stops starting new steps well before. */

@@ -3,7 +3,6 @@
 // scrubbed, and the one write the dialog cannot hold back: an authorization code AmoCRM has
 // accepted is spent, so it is stored at once next to the tokens it bought.
 import { AMO_TOKENS_KEY, AmoClient, AmoError, createTokenSource, redact } from '../amo';
-import { sha256Hex } from '../amo/sha256';
 import { Explained, failureText } from '../i18n/failures';
 import type { Lang } from '../i18n/lang';
 import { NetworkError } from '../ports';
@@ -29,6 +28,7 @@ export function dialogClient(ports: Ports, values: Record<string, string>): AmoC
     http: ports.http,
     clock: ports.clock,
     logger: ports.logger,
+    sha256Hex: ports.sha256Hex,
   });
   return new AmoClient({
     baseUrl: values[PROP.baseUrl] ?? '',
@@ -85,7 +85,7 @@ export function scrub(text: string, secrets: string[]): string {
 export function keepSpentAuthCode(ports: Ports, values: Record<string, string>): void {
   const code = values[PROP.authCode] ?? '';
   if (!code || values[PROP.longLivedToken] || ports.props.get(PROP.authCode) === code) return;
-  if (storedCodeHash(ports) === sha256Hex(code)) ports.props.set(PROP.authCode, code);
+  if (storedCodeHash(ports) === ports.sha256Hex(code)) ports.props.set(PROP.authCode, code);
 }
 
 function storedCodeHash(ports: Ports): string {

@@ -8,7 +8,7 @@ import type { TokenSourceDeps } from '../../src/amo/auth';
 import { AmoClient } from '../../src/amo/client';
 import { getAccount } from '../../src/amo/calls';
 import { AmoError } from '../../src/amo/errors';
-import { sha256Hex } from '../../src/amo/sha256';
+import { sha256Hex } from '../support/digest';
 import { AMO_TOKENS_KEY } from '../../src/amo/token-store';
 import type { StoredTokens } from '../../src/amo/token-store';
 import type { SeenRequest, StoreOp } from './support/ports-memory';
@@ -90,7 +90,7 @@ function world() {
   const logger = new MemoryLogger();
   const server = new OAuthServer();
   http.on('post', '/oauth2/access_token', server.handle);
-  const deps: TokenSourceDeps = { store, cache, mutex, http, clock, logger };
+  const deps: TokenSourceDeps = { store, cache, mutex, http, clock, logger, sha256Hex };
   /** One execution's token source (its own memory), sharing the stores. */
   const execution = (authCode = CODE) =>
     new OAuthTokenSource({

@@ -3,6 +3,7 @@
 // exchanged once; an expired access token is refreshed once, the rotated refresh token saved
 // and the old one never sent again; two executions racing to refresh spend one refresh token;
 // a 401 in the middle of a run is recovered; a long-lived token never touches /oauth2.
+import { sha256Hex } from '../support/digest';
 import { World } from '../../sandbox/world';
 import type { RunResult } from '../../sandbox/runtime';
 
@@ -83,6 +84,8 @@ describe('OAuth with an authorization code', () => {
     // Tokens are kept in Script Properties; the code itself is never stored there.
     expect(stored(w).refresh_token).not.toBe('');
     expect(w.rt.properties.script.get('AMO_TOKENS')).not.toContain(code);
+    // Only which code bought them: its SHA-256, by the platform's Utilities.computeDigest.
+    expect(stored(w).code_hash).toBe(sha256Hex(code));
   });
 
   test('an access token AmoCRM expired is refreshed once; the new refresh token is saved and the old one never sent again', async () => {

@@ -2,7 +2,7 @@
 // dialog is shown (never a secret), what a save writes (all or nothing), and what Test
 // connection and Load pipelines answer.
 import { AMO_TOKENS_KEY } from '../../src/amo';
-import { sha256Hex } from '../../src/amo/sha256';
+import { sha256Hex } from '../support/digest';
 import { WEBHOOK_EVENTS } from '../../src/sync/reconcile';
 import {
   loadPipelines,

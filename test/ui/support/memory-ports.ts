@@ -18,6 +18,7 @@ import type {
 } from '../../../src/ports';
 import type { Ports } from '../../../src/sync/context';
 import { MemorySheet } from '../../support/memory-sheet';
+import { sha256Hex } from '../../support/digest';
 
 export class MemoryStore implements KeyValueStore {
   readonly values = new Map<string, string>();
@@ -201,5 +202,6 @@ export function memoryPorts(http: HttpPort, initial: Record<string, string> = {}
     triggers,
     uuid: () => `0b7e${String(++n).padStart(4, '0')}-1c2d-4e5f-8a9b-0c1d2e3f4a5b`,
     formatDate: (epochMs, timeZone, pattern) => formatSimpleDate(epochMs, timeZone, pattern),
+    sha256Hex,
   };
 }
