@@ -251,6 +251,14 @@ export function listLeadCustomFields(q: PageQuery = {}): AmoCall<Page<CustomFiel
   );
 }
 
+/** `GET /api/v4/contacts/custom_fields`: one page of the contacts' custom-field definitions. */
+export function listContactCustomFields(q: PageQuery = {}): AmoCall<Page<CustomField>> {
+  const page = q.page ?? 1;
+  return get('/api/v4/contacts/custom_fields', pageParams(page, q.limit), r =>
+    readPage<CustomField>(r.body, 'custom_fields', page)
+  );
+}
+
 /** `POST /api/v4/leads/custom_fields`: adds lead custom fields. Not idempotent. */
 export function createLeadCustomFields(
   fields: readonly CustomFieldCreate[]

@@ -170,7 +170,8 @@ export interface CustomField {
 export interface CustomFieldValueInput {
   field_id?: number;
   field_code?: string;
-  values: Array<{ value: string | number | boolean; enum_id?: number; enum_code?: string }>;
+  /** null clears the field. */
+  values: Array<{ value: string | number | boolean; enum_id?: number; enum_code?: string }> | null;
 }
 
 /** A tag to attach, by id or by name (a new name creates the tag). */

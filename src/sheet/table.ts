@@ -20,13 +20,17 @@ const NOTE_COLUMN: ColumnKey = 'sync_status';
 export class SheetTable {
   private readonly staged = new Map<number, Map<number, CellValue>>();
   private readonly stagedNotes = new Map<number, string>();
+  /** Columns beyond the fixed ones that the sync writes (mapped fields): people's columns. */
+  private readonly mappedColumns = new Set<number>();
 
   private constructor(
     readonly sheet: SheetPort,
     readonly columns: ColumnMap,
     readonly width: number,
     readonly rows: TableRow[],
-    private readonly notes: string[]
+    private readonly notes: string[],
+    /** Row 1 as read (columns beyond the fixed ones are mapped from it, see src/fields). */
+    readonly header: CellValue[] = []
   ) {}
 
   /**
@@ -43,7 +47,7 @@ export class SheetTable {
       noteColumn !== undefined && rows.length > 0 && options.notes !== false
         ? sheet.readNotes(2, noteColumn + 1, rows.length, 1).map(r => r[0] ?? '')
         : [];
-    return new SheetTable(sheet, columns, header.length, rows, notes);
+    return new SheetTable(sheet, columns, header.length, rows, notes, header);
   }
 
   has(key: ColumnKey): boolean {
@@ -78,6 +82,16 @@ export class SheetTable {
   set(row: TableRow, key: ColumnKey, value: CellValue): void {
     const index = this.columns[key];
     if (index === undefined) return;
+    this.stage(row, index, value);
+  }
+
+  /** Stages a write into a mapped column (0-based), a person's column like name or budget. */
+  setMapped(row: TableRow, index: number, value: CellValue): void {
+    this.mappedColumns.add(index);
+    this.stage(row, index, value);
+  }
+
+  private stage(row: TableRow, index: number, value: CellValue): void {
     const staged = this.staged.get(row.rowNumber);
     if (sameValue(row.cells[index], value)) {
       staged?.delete(index);
@@ -129,7 +143,7 @@ export class SheetTable {
    * the script's: no read is spent on them.
    */
   private dropFormulaCells(cells: Map<number, Map<number, CellValue>>): void {
-    const personal = new Set(PERSON_COLUMNS.map(k => this.columns[k]));
+    const personal = new Set([...PERSON_COLUMNS.map(k => this.columns[k]), ...this.mappedColumns]);
     const rowNumbers = [...cells.keys()].filter(r =>
       [...(cells.get(r) as Map<number, CellValue>).keys()].some(c => personal.has(c))
     );

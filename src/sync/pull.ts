@@ -16,7 +16,8 @@ import { STATE } from './config';
 import type { SyncContext } from './context';
 import { queuePull } from './pending';
 import { LOCK_WAIT_MS, readSyncedTable } from './push';
-import { fieldHash, formatMemory, RowMemory, SyncField } from './row-memory';
+import { fieldHash, formatMemory, personChanged, RowMemory, SyncField } from './row-memory';
+import { mappedFromAmo, refreshIfOutdated, stageMapped } from '../fields/pull-fields';
 import { cellId, cellKeys, fieldKey, idKeepers, RowView, viewRow } from './row-view';
 import { statusNameFor } from './statuses';
 import { parseSyncStatus, rowStatus } from './sync-status';
@@ -157,6 +158,7 @@ function readAmo(ctx: SyncContext, req: PullRequest, report: PullReport): AmoSta
   if (contactsToRead.length > 0) {
     for (const c of contactsByIds(ctx.amo, contactsToRead)) contacts.set(c.id, c);
   }
+  refreshIfOutdated(ctx, leads, [...contacts.values()]);
   const gone = leadIds.filter(id => !found.has(id));
   const statusNames = new Map(
     leads.map(l => [l.id, statusNameFor(ctx, l.pipeline_id, l.status_id)] as const)
@@ -222,7 +224,7 @@ interface Source {
 }
 
 /** AmoCRM's value of each field it has for the row: the cell value, its key, its time. */
-type AmoFields = Partial<Record<SyncField, { value: CellValue; key: string; at: number }>>;
+type AmoFields = Record<SyncField, { value: CellValue; key: string; at: number } | undefined>;
 
 /**
  * Applies one row's AmoCRM state. Returns false when a push of this row began after AmoCRM
@@ -259,11 +261,11 @@ function applyRow(
       memory.base[field] = fieldHash(field, next.key);
       continue;
     }
-    const personChanged = known && memory.base[field] !== fieldHash(field, own);
+    const edited = known && personChanged(memory, field, own);
     const amoChanged = !known || memory.base[field] !== fieldHash(field, next.key);
     const amoLater = next.at > (memory.editAt ?? Number.POSITIVE_INFINITY);
-    if (!personChanged || (amoChanged && amoLater)) {
-      changed = stage(table, row, field, next.value) || changed;
+    if (!edited || (amoChanged && amoLater)) {
+      changed = stageField(table, row, field, next.value) || changed;
       memory.base[field] = fieldHash(field, next.key);
     } else kept = true;
   }
@@ -310,7 +312,13 @@ function amoFields(ctx: SyncContext, view: RowView, src: Source): AmoFields {
     out.phone = { value: phone, key: keys.phone, at };
     out.email = { value: email, key: keys.email, at };
   }
-  return out;
+  return { ...out, ...mappedFromAmo(view.fields, src) };
+}
+
+/** Stages a fixed field's cell, or a mapped column's. */
+function stageField(table: SheetTable, row: TableRow, field: SyncField, value: CellValue): boolean {
+  const fixed = field === 'name' || field === 'phone' || field === 'email' || field === 'budget';
+  return fixed ? stage(table, row, field, value) : stageMapped(table, row, field, value);
 }
 
 function pick(values: string[], own: string, key: (v: string) => string): string {

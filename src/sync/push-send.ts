@@ -30,10 +30,16 @@ import { allContacts, contactPagesEstimate } from './amo-reads';
 import { ContactIndex } from './contact-index';
 import type { SyncContext } from './context';
 import type { SyncField } from './row-memory';
+import type { FieldCell } from '../fields/sheet-fields';
+import { customValues, hasSide } from '../fields/field-writes';
 
 export interface CreateItem {
   externalId: string;
   data: RowData;
+  /** The row's mapped cells that fit (custom fields): sent with the lead or contact. */
+  mapped?: FieldCell[];
+  /** Why some mapped cells do not fit: the row shows it once the rest is synced. */
+  fieldError?: string;
 }
 
 export interface UpdateItem extends CreateItem {
@@ -109,7 +115,7 @@ function createAll(
     ...chunks(plan.leaders, AMO_LIMITS.complex).map(part =>
       complexStep(
         part,
-        part.map(item => complexLead(leadOf(item), item.data))
+        part.map(item => complexLead(leadOf(item), item))
       )
     ),
     ...chunks(plan.linked, AMO_LIMITS.batch).map(part =>
@@ -243,7 +249,7 @@ function missingFields(id: number, index: ContactIndex, data: RowData): ContactU
       .map(v => ({ value: String(v.value), enum_code: v.enum_code ?? 'WORK' }));
     fields.push({
       field_code: code,
-      values: [...kept, ...phoneEmailFields({ [code.toLowerCase()]: value })[0].values],
+      values: [...kept, ...(phoneEmailFields({ [code.toLowerCase()]: value })[0].values ?? [])],
     });
   }
   return fields.length > 0 ? { id, custom_fields_values: fields } : null;
@@ -261,32 +267,37 @@ function newLead(
     status_id: ctx.settings.statusId,
     request_id: item.externalId,
   };
+  const custom = customValues(item, 'lead', null);
   if (rowIdField !== null && rowIdField > 0) {
-    lead.custom_fields_values = [{ field_id: rowIdField, values: [{ value: item.externalId }] }];
+    custom.unshift({ field_id: rowIdField, values: [{ value: item.externalId }] });
   }
+  if (custom.length > 0) lead.custom_fields_values = custom;
   if (item.data.budget !== null) lead.price = item.data.budget;
   if (contactId !== undefined) lead._embedded = { contacts: [{ id: contactId, is_main: true }] };
   return lead;
 }
 
 /** The lead with a new contact embedded (a complex lead links no existing contact). */
-function complexLead(lead: LeadCreate, data: RowData): ComplexLeadCreate {
-  return { ...lead, _embedded: { contacts: [newContact(data)] } };
+function complexLead(lead: LeadCreate, item: CreateItem): ComplexLeadCreate {
+  return { ...lead, _embedded: { contacts: [newContact(item)] } };
 }
 
-function newContact(data: RowData): ContactCreate {
-  return { name: displayName(data), custom_fields_values: phoneEmailFields(data) };
+function newContact(item: CreateItem): ContactCreate {
+  const fields = [...phoneEmailFields(item.data), ...customValues(item, 'contact', null)];
+  return { name: displayName(item.data), custom_fields_values: fields };
 }
 
 // ---- updates -------------------------------------------------------------------------------
 
 function updateAll(ctx: SyncContext, items: UpdateItem[], outcomes: Outcomes): void {
-  const leadRows = items.filter(i => i.fields.includes('name') || i.fields.includes('budget'));
+  const leadRows = items.filter(
+    i => i.fields.includes('name') || i.fields.includes('budget') || hasSide(i, 'lead')
+  );
   const contactRows = items.filter(
     i =>
       !i.relink &&
       i.contactId !== null &&
-      i.fields.some(f => f === 'name' || f === 'phone' || f === 'email')
+      (i.fields.some(f => f === 'name' || f === 'phone' || f === 'email') || hasSide(i, 'contact'))
   );
   const leadUpdates: Array<{ item: UpdateItem; body: LeadUpdate }> = leadRows.map(item => ({
     item,
@@ -355,7 +366,7 @@ function relinkAll(ctx: SyncContext, items: UpdateItem[], outcomes: Outcomes): v
 
 function newContactsStep(items: UpdateItem[], found: Map<string, number>): Step {
   return {
-    call: createContacts(items.map(i => ({ ...newContact(i.data), request_id: i.externalId }))),
+    call: createContacts(items.map(i => ({ ...newContact(i), request_id: i.externalId }))),
     settle(result, outcomes) {
       if (!result.ok) {
         for (const item of items) outcomes.set(item.externalId, failure(result.error));
@@ -389,6 +400,8 @@ function leadUpdate(item: UpdateItem): LeadUpdate {
   const body: LeadUpdate = { id: item.dealId };
   if (item.fields.includes('name')) body.name = displayName(item.data);
   if (item.fields.includes('budget')) body.price = item.data.budget ?? 0;
+  const custom = customValues(item, 'lead', item.fields);
+  if (custom.length > 0) body.custom_fields_values = custom;
   return body;
 }
 
@@ -398,7 +411,10 @@ function contactUpdate(item: UpdateItem): ContactUpdate {
     ...(item.fields.includes('phone') ? ['PHONE'] : []),
     ...(item.fields.includes('email') ? ['EMAIL'] : []),
   ];
-  const fields = phoneEmailFields(item.data).filter(f => codes.includes(f.field_code ?? ''));
+  const fields = [
+    ...phoneEmailFields(item.data).filter(f => codes.includes(f.field_code ?? '')),
+    ...customValues(item, 'contact', item.fields),
+  ];
   const update: ContactUpdate = { id: item.contactId as number };
   if (item.fields.includes('name')) update.name = displayName(item.data);
   if (fields.length > 0) update.custom_fields_values = fields;

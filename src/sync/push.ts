@@ -38,10 +38,13 @@ import {
   formatMemory,
   memoryOf,
   parseMemory,
+  FixedField,
   RowMemory,
   SyncField,
   wholeHash,
 } from './row-memory';
+import { bindFields, boundFields, FieldCell } from '../fields/sheet-fields';
+import { fieldPorts } from '../fields/field-ports';
 import { idKeepers, RowView, viewRow } from './row-view';
 import { statusNameFor } from './statuses';
 import { parseSyncStatus, rowStatus } from './sync-status';
@@ -174,6 +177,7 @@ export function readSyncedTable(ctx: SyncContext, options: { notes?: boolean } =
   if (missing.length > 0) {
     throw new Error(`The sheet "${sheet.name}" needs the column(s) ${missing.join(', ')} in row 1`);
   }
+  bindFields(table, fieldPorts(ctx));
   return table;
 }
 
@@ -222,10 +226,10 @@ function scopeText(scope: PushScope): string {
 }
 
 function touchesPersonColumn(table: SheetTable, [left, right]: [number, number]): boolean {
-  return PERSON_COLUMNS.some(key => {
-    const index = table.columns[key];
-    return index !== undefined && index + 1 >= left && index + 1 <= right;
-  });
+  const mapped = boundFields(table)?.columns.map(c => c.index) ?? [];
+  return [...PERSON_COLUMNS.map(key => table.columns[key]), ...mapped].some(
+    index => index !== undefined && index + 1 >= left && index + 1 <= right
+  );
 }
 
 /** A row pasted from another row shares its ids: it is a new row with its own lead. */
@@ -272,10 +276,19 @@ function planRow(
     plan.report.unchanged++;
     return;
   }
+  const { mapped, fieldError } = mappedCells(view);
   if (view.dealId !== null) {
-    const fields = changedFields(memory ?? { base: {} }, view.keys);
-    if (fields.length === 0) plan.report.unchanged++;
-    else if (!onlyNew) {
+    const bad = new Set(view.fields.filter(f => !f.parsed.ok).map(f => f.column.key));
+    const fields = changedFields(memory ?? { base: {} }, view.keys).filter(f => !bad.has(f));
+    if (fields.length === 0) {
+      // A mapped cell that does not fit: the row says so, nothing is sent, the cell stays.
+      if (fieldError) table.set(view.row, 'sync_status', rowStatus(ctx).error(fieldError));
+      // The mapped cell was fixed by emptying it: nothing to send, and the error is over.
+      else if (view.fields.length > 0 && state.kind === 'error')
+        table.set(view.row, 'sync_status', rowStatus(ctx).synced());
+      if (fieldError) plan.report.errors++;
+      else plan.report.unchanged++;
+    } else if (!onlyNew) {
       const identity = fields.includes('email') || fields.includes('phone');
       const relink =
         view.contactId === null || !identity
@@ -294,6 +307,8 @@ function planRow(
         data: check.data,
         fields,
         relink,
+        mapped,
+        fieldError,
       });
     }
     return;
@@ -315,7 +330,14 @@ function planRow(
     externalId = assignId(ctx, table, view);
     table.set(view.row, 'sync_status', rowStatus(ctx).syncing);
   }
-  plan.creates.push({ externalId, data: check.data });
+  plan.creates.push({ externalId, data: check.data, mapped, fieldError });
+}
+
+/** The row's mapped cells that fit (sent), and the errors of those that do not. */
+function mappedCells(view: RowView): { mapped: FieldCell[]; fieldError?: string } {
+  const errors = view.fields.flatMap(f => (f.parsed.ok ? [] : [f.parsed.error]));
+  const mapped = view.fields.filter(f => f.parsed.ok);
+  return errors.length > 0 ? { mapped, fieldError: errors.join('; ') } : { mapped };
 }
 
 function assignId(ctx: SyncContext, table: SheetTable, view: RowView): string {
@@ -553,14 +575,15 @@ function applyOutcome(
   const report = plan.report;
   const status = rowStatus(ctx);
   const memory = parseMemory(table.note(row)) ?? { base: {} };
-  const sent = item ? dataKeys(item.data) : null;
+  const sent = item ? sentKeys(item) : null;
+  const synced = item?.fieldError ? status.error(item.fieldError) : status.synced();
   switch (outcome.kind) {
     case 'created':
       table.set(row, 'amo_deal_id', String(outcome.dealId));
       if (outcome.contactId) table.set(row, 'amo_contact_id', String(outcome.contactId));
       table.set(row, 'amo_link', `${ctx.settings.baseUrl}/leads/detail/${outcome.dealId}`);
       if (a.statusName) table.set(row, 'status', a.statusName);
-      table.set(row, 'sync_status', status.synced());
+      table.set(row, 'sync_status', synced);
       // An adopted lead was made from the row as it was then: the next push sends it all.
       saveMemory(table, row, outcome.adopted || !sent ? { base: {} } : memoryOf(sent, a.sentAt));
       report.created++;
@@ -568,7 +591,7 @@ function applyOutcome(
     case 'updated':
       if (outcome.contactId) table.set(row, 'amo_contact_id', String(outcome.contactId));
       if (item && 'fields' in item && sent) markSent(memory, item.fields, sent, a.sentAt);
-      table.set(row, 'sync_status', status.synced());
+      table.set(row, 'sync_status', synced);
       saveMemory(table, row, memory);
       report.updated++;
       return;
@@ -597,10 +620,13 @@ function applyOutcome(
 function markSent(
   memory: RowMemory,
   fields: SyncField[],
-  sent: Record<SyncField, string>,
+  sent: Record<SyncField, string | undefined>,
   sentAt: number
 ): void {
-  for (const f of fields) memory.base[f] = fieldHash(f, sent[f]);
+  for (const f of fields) {
+    const key = sent[f];
+    if (key !== undefined) memory.base[f] = fieldHash(f, key);
+  }
   memory.sentAt = sentAt;
   delete memory.editAt;
   delete memory.refused;
@@ -610,8 +636,17 @@ function saveMemory(table: SheetTable, row: TableRow, memory: RowMemory): void {
   table.setNote(row, formatMemory(memory));
 }
 
+/** The keys of what a push sent: the fixed fields and the mapped cells that fit. */
+function sentKeys(item: CreateItem | UpdateItem): Record<SyncField, string> {
+  const keys: Record<SyncField, string> = dataKeys(item.data);
+  for (const cell of item.mapped ?? []) {
+    if (cell.parsed.ok) keys[cell.column.key] = cell.parsed.value.key;
+  }
+  return keys;
+}
+
 /** The normalized keys of validated row data (as row-view computes them from cells). */
-export function dataKeys(data: RowData): Record<SyncField, string> {
+export function dataKeys(data: RowData): Record<FixedField, string> {
   return {
     name: data.name ?? '',
     phone: data.phone ?? '',

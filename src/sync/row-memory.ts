@@ -6,12 +6,17 @@
 // and a manager's change of another both survive, and tells a conflict on one field apart.
 import { fingerprint } from '../domain/hash';
 
-export type SyncField = 'name' | 'phone' | 'email' | 'budget';
-export const SYNC_FIELDS: readonly SyncField[] = ['name', 'phone', 'email', 'budget'];
+/** The fixed fields; a mapped column's field is keyed `f<field id>` (see src/fields). */
+export type FixedField = 'name' | 'phone' | 'email' | 'budget';
+export const SYNC_FIELDS: readonly FixedField[] = ['name', 'phone', 'email', 'budget'];
+/** A synced field's key in the memory: a fixed field's name, or a mapped field's key. */
+export type SyncField = string;
+/** Normalized keys of a row's fields: the fixed four always, mapped fields when present. */
+export type FieldKeys = Record<FixedField, string> & Record<SyncField, string>;
 
 export interface RowMemory {
   /** Per field: hash of the value both sides held after the last sync. */
-  base: Partial<Record<SyncField, string>>;
+  base: Record<SyncField, string | undefined>;
   /** Epoch ms when the last push of this row began talking to AmoCRM. */
   sentAt?: number;
   /** Epoch ms when the sync first saw a person's edit it has not sent yet. */
@@ -32,7 +37,8 @@ export function parseMemory(note: string): RowMemory | null {
       r?: unknown;
     };
     const base: RowMemory['base'] = {};
-    for (const f of SYNC_FIELDS) if (typeof raw.b?.[f] === 'string') base[f] = raw.b[f] as string;
+    for (const [f, hash] of Object.entries(raw.b ?? {}))
+      if (typeof hash === 'string') base[f] = hash;
     const memory: RowMemory = { base };
     if (typeof raw.s === 'number') memory.sentAt = raw.s;
     if (typeof raw.e === 'number') memory.editAt = raw.e;
@@ -58,16 +64,32 @@ export function fieldHash(field: SyncField, key: string): string {
 
 /** Fields whose current value (as normalized keys) differs from what was last synced. */
 export function changedFields(memory: RowMemory, keys: Record<SyncField, string>): SyncField[] {
-  return SYNC_FIELDS.filter(f => memory.base[f] !== fieldHash(f, keys[f]));
+  return Object.keys(keys).filter(f => personChanged(memory, f, keys[f]));
+}
+
+/**
+ * Whether the cell's key differs from what was last synced. A mapped field the memory has no
+ * hash for (its column was added after the row last synced) counts as the person's only when
+ * the cell holds something: an empty new column takes AmoCRM's values, a filled one is sent.
+ */
+export function personChanged(memory: RowMemory, field: SyncField, key: string): boolean {
+  const base = memory.base[field];
+  if (base === undefined && !isFixed(field)) return key !== '';
+  return base !== fieldHash(field, key);
+}
+
+function isFixed(field: SyncField): boolean {
+  return (SYNC_FIELDS as readonly string[]).includes(field);
 }
 
 /** A memory whose base is exactly these values. */
 export function memoryOf(keys: Record<SyncField, string>, sentAt?: number): RowMemory {
   const base: RowMemory['base'] = {};
-  for (const f of SYNC_FIELDS) base[f] = fieldHash(f, keys[f]);
+  for (const f of Object.keys(keys)) base[f] = fieldHash(f, keys[f]);
   return sentAt === undefined ? { base } : { base, sentAt };
 }
 
-export function wholeHash(keys: Record<SyncField, string>): string {
+/** A hash of the fixed fields (what AmoCRM refused for good is known by it). */
+export function wholeHash(keys: Record<FixedField, string>): string {
   return fingerprint(SYNC_FIELDS.map(f => keys[f]));
 }

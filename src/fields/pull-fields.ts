@@ -1,0 +1,68 @@
+// The AmoCRM → sheet side of the mapped columns: each mapped field's value on the lead or
+// the contact just read, as its cell shows it; staging such a cell; and reading the field
+// catalog again when AmoCRM's values name a field or an option it does not know (a manager
+// added one), so the column and its dropdown follow.
+import type { Contact, CustomFieldValue, Lead } from '../amo/types';
+import { isBlankCell } from '../domain/cell';
+import type { CellValue } from '../ports';
+import type { SheetTable, TableRow } from '../sheet/table';
+import type { SyncContext } from '../sync/context';
+import { catalogOutdated } from './catalog';
+import { boundFields, FieldCell, refreshCatalog, savedCatalog } from './sheet-fields';
+
+interface Source {
+  lead?: Lead;
+  contact: Contact | null;
+}
+
+export interface AmoCell {
+  value: CellValue;
+  key: string;
+  at: number;
+}
+
+/** AmoCRM's value of each mapped field of the row's lead and contact (when read). */
+export function mappedFromAmo(cells: FieldCell[], src: Source): Record<string, AmoCell> {
+  const out: Record<string, AmoCell> = {};
+  for (const { column } of cells) {
+    const entity = column.side === 'lead' ? src.lead : src.contact;
+    if (!entity) continue;
+    const values = (entity.custom_fields_values ?? []).find(v => v.field_id === column.def.id);
+    const read = column.codec.fromAmo(values?.values ?? []);
+    out[column.key] = { ...read, at: entity.updated_at * 1000 };
+  }
+  return out;
+}
+
+/** Stages a mapped column's cell unless it already shows that value; true when staged. */
+export function stageMapped(
+  table: SheetTable,
+  row: TableRow,
+  key: string,
+  value: CellValue
+): boolean {
+  const column = boundFields(table)?.columns.find(c => c.key === key);
+  if (!column) return false;
+  const current = row.cells[column.index];
+  if (isBlankCell(current) && value === '') return false;
+  if (sameCell(current, value)) return false;
+  table.setMapped(row, column.index, value);
+  return true;
+}
+
+function sameCell(a: CellValue | undefined, b: CellValue): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  return typeof a === typeof b && String(a) === String(b);
+}
+
+/** Reads the catalog again (outside the lock) when these entities show it is out of date. */
+export function refreshIfOutdated(ctx: SyncContext, leads: Lead[], contacts: Contact[]): void {
+  const catalog = savedCatalog(ctx.props);
+  if (!catalog) return;
+  const lists: Array<CustomFieldValue[] | null> = [
+    ...leads.map(l => l.custom_fields_values),
+    ...contacts.map(c => c.custom_fields_values),
+  ];
+  if (!lists.some(values => catalogOutdated(catalog, values))) return;
+  refreshCatalog(ctx.amo, ctx.props, ctx.clock.now());
+}
