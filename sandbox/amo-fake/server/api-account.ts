@@ -17,6 +17,7 @@ import {
   validationProblem,
 } from '../core/problems';
 import { stringsOf } from '../core/bracket-query';
+import type { TaggedEntity } from '../types';
 import { batchItems, pageLinks, planBatch, withList } from './api-common';
 import type { FakeWorld } from './fake-world';
 import { ApiRequest, requireBody } from './route-table';
@@ -61,10 +62,10 @@ export function getStatus(world: FakeWorld, req: ApiRequest): ApiResponse {
   return hal(renderStatus(status, pipeline.id, world.config.accountId, req.base));
 }
 
-export function listFields(entity: 'leads' | 'contacts') {
+export function listFields(entity: TaggedEntity) {
   return (world: FakeWorld, req: ApiRequest): ApiResponse => {
     const { page, limit } = pageParams(req.query);
-    const catalog = entity === 'leads' ? world.account.leadFields : world.account.contactFields;
+    const catalog = world.account.fieldCatalog(entity);
     const all = catalog.list();
     const found = paginate(all, page, limit);
     if (found.items.length === 0) return NO_CONTENT;

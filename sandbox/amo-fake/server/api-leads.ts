@@ -5,7 +5,7 @@
 import { leadSearchText, pageParams, paginate, selectEntities } from '../core/listing';
 import { applyContact, applyLead, planContact, planLead } from '../core/entity-writes';
 import { isObject } from '../core/custom-fields';
-import { leadAddedEvents, leadChangedEvents } from '../core/manager-actions';
+import { leadAddedEvents, leadBefore, leadChangedEvents } from '../core/manager-actions';
 import { renderLead, link } from '../core/presenters';
 import {
   ApiError,
@@ -106,7 +106,7 @@ function applyLeadUpdate(
   plan: ReturnType<typeof planLead>['plan']
 ): void {
   const ctx = apiWriter(world, req);
-  const before = { statusId: lead.status_id, pipelineId: lead.pipeline_id };
+  const before = leadBefore(lead);
   applyLead(plan, lead, ctx);
   queueEvents(world, leadChangedEvents(lead, before, ctx.userId));
 }

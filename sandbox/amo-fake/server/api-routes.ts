@@ -25,7 +25,16 @@ import {
   updateContacts,
 } from './api-contacts';
 import { addComplex, addLeads, getLead, listLeads, updateLead, updateLeads } from './api-leads';
+import {
+  addCompanies,
+  getCompany,
+  listCompanies,
+  updateCompanies,
+  updateCompany,
+} from './api-companies';
 import { linkHandler } from './api-links';
+import { addTags, listTags } from './api-tags';
+import { getUser, listUsers } from './api-users';
 import type { FakeWorld } from './fake-world';
 import { ApiRequest, Route, route, type Handler } from './route-table';
 
@@ -62,6 +71,13 @@ export const API_ROUTES: Route[] = [
   route('POST', '/api/v4/contacts/custom_fields', adminOnly(addFields('contacts'))),
   route('GET', '/api/v4/contacts/custom_fields/{id}', getField('contacts')),
   route('DELETE', '/api/v4/contacts/custom_fields/{id}', adminOnly(deleteField('contacts'))),
+  route('GET', '/api/v4/companies/custom_fields', listFields('companies')),
+  route('GET', '/api/v4/leads/tags', listTags('leads')),
+  route('POST', '/api/v4/leads/tags', addTags('leads')),
+  route('GET', '/api/v4/contacts/tags', listTags('contacts')),
+  route('POST', '/api/v4/contacts/tags', addTags('contacts')),
+  route('GET', '/api/v4/companies/tags', listTags('companies')),
+  route('POST', '/api/v4/companies/tags', addTags('companies')),
   route('GET', '/api/v4/leads', listLeads),
   route('POST', '/api/v4/leads', addLeads),
   route('PATCH', '/api/v4/leads', updateLeads),
@@ -81,6 +97,13 @@ export const API_ROUTES: Route[] = [
   route('PATCH', '/api/v4/contacts/{id}', updateContact),
   route('POST', '/api/v4/contacts/{id}/link', linkHandler('contacts', 'link')),
   route('POST', '/api/v4/contacts/{id}/unlink', linkHandler('contacts', 'unlink')),
+  route('GET', '/api/v4/companies', listCompanies),
+  route('POST', '/api/v4/companies', addCompanies),
+  route('PATCH', '/api/v4/companies', updateCompanies),
+  route('GET', '/api/v4/companies/{id}', getCompany),
+  route('PATCH', '/api/v4/companies/{id}', updateCompany),
+  route('GET', '/api/v4/users', adminOnly(listUsers)),
+  route('GET', '/api/v4/users/{id}', adminOnly(getUser)),
   route('GET', '/api/v4/webhooks', adminOnly(listWebhooks)),
   route('POST', '/api/v4/webhooks', adminOnly(subscribeWebhook)),
   route('DELETE', '/api/v4/webhooks', adminOnly(unsubscribeWebhook)),
@@ -88,7 +111,8 @@ export const API_ROUTES: Route[] = [
 
 /**
  * Methods "available for administrator users only" (Kommo: add and delete custom fields;
- * amoCRM Webhooks API: «Метод доступен с правами администратора аккаунта»). A non-admin token
+ * amoCRM Webhooks API: «Метод доступен с правами администратора аккаунта»; amoCRM users API:
+ * «Метод доступен только с правами администратора аккаунта»). A non-admin token
  * gets 403 in AmoCRM's problem+json shape; the detail wording for this case is not documented.
  */
 function adminOnly(handler: Handler): Handler {
