@@ -23,6 +23,14 @@ export interface CodecEnv {
 export interface CellValueOut {
   key: string;
   values: CustomFieldValueInput['values'] | null;
+  /** The deal's own columns: where the lead goes, and the stage the status cell then shows. */
+  deal?: DealMove;
+}
+
+export interface DealMove {
+  pipelineId: number;
+  statusId: number;
+  statusName: string;
 }
 
 /** AmoCRM's value as the cell shows it, and its key. */

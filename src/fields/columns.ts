@@ -17,8 +17,9 @@ export interface FieldColumn {
   /** The key of the field in the row's memory: short, since the memory rides in a note. */
   key: string;
   side: FieldSide;
-  def: FieldDef;
-  codec: FieldCodec;
+  /** The custom field; null for the deal's own columns (status, pipeline). */
+  def: FieldDef | null;
+  codec: FieldCodec | null;
 }
 
 /** Script Property: JSON object, header → field (`Field name`, `lead: Name`, `contact: Name`). */

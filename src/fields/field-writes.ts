@@ -2,6 +2,8 @@
 import type { CustomFieldValueInput } from '../amo/types';
 import type { FieldSide } from './catalog';
 import type { FieldCell } from './sheet-fields';
+import type { DealMove } from './codecs';
+import { STATUS_KEY } from './deal-keys';
 
 interface WithCells {
   mapped?: FieldCell[];
@@ -19,7 +21,7 @@ export function customValues(
 ): CustomFieldValueInput[] {
   const out: CustomFieldValueInput[] = [];
   for (const cell of item.mapped ?? []) {
-    if (cell.column.side !== side || !cell.parsed.ok) continue;
+    if (cell.column.side !== side || !cell.parsed.ok || !cell.column.def) continue;
     if (only !== null && !only.includes(cell.column.key)) continue;
     // A new entity has nothing to clear: an empty cell is simply left out.
     if (only === null && cell.parsed.value.values === null) continue;
@@ -33,4 +35,15 @@ export function hasSide(item: WithCells, side: FieldSide): boolean {
   return (item.mapped ?? []).some(
     c => c.column.side === side && (item.fields ?? []).includes(c.column.key)
   );
+}
+
+/** Where the person's status or pipeline cell moves the lead (the status cell's choice first). */
+export function dealMove(item: WithCells, only: string[] | null): DealMove | null {
+  let move: DealMove | null = null;
+  for (const cell of item.mapped ?? []) {
+    if (!cell.parsed.ok || !cell.parsed.value.deal) continue;
+    if (only !== null && !only.includes(cell.column.key)) continue;
+    if (!move || cell.column.key === STATUS_KEY) move = cell.parsed.value.deal;
+  }
+  return move;
 }

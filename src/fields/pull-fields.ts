@@ -8,11 +8,15 @@ import type { CellValue } from '../ports';
 import type { SheetTable, TableRow } from '../sheet/table';
 import type { SyncContext } from '../sync/context';
 import { catalogOutdated } from './catalog';
+import { pipelineName } from './deal';
+import { nameKey, PIPELINE_KEY, STATUS_KEY } from './deal-keys';
 import { boundFields, FieldCell, refreshCatalog, savedCatalog } from './sheet-fields';
 
 interface Source {
   lead?: Lead;
   contact: Contact | null;
+  /** The lead's status name. */
+  status?: string;
 }
 
 export interface AmoCell {
@@ -25,11 +29,33 @@ export interface AmoCell {
 export function mappedFromAmo(cells: FieldCell[], src: Source): Record<string, AmoCell> {
   const out: Record<string, AmoCell> = {};
   for (const { column } of cells) {
+    const { def, codec } = column;
+    if (!def || !codec) continue;
     const entity = column.side === 'lead' ? src.lead : src.contact;
     if (!entity) continue;
-    const values = (entity.custom_fields_values ?? []).find(v => v.field_id === column.def.id);
-    const read = column.codec.fromAmo(values?.values ?? []);
+    const values = (entity.custom_fields_values ?? []).find(v => v.field_id === def.id);
+    const read = codec.fromAmo(values?.values ?? []);
     out[column.key] = { ...read, at: entity.updated_at * 1000 };
+  }
+  return out;
+}
+
+/** The lead's status and pipeline names, for the rows with those columns. */
+export function dealFromAmo(
+  ctx: SyncContext,
+  view: { row: TableRow; keys: Record<string, string> },
+  src: Source
+): Record<string, AmoCell> {
+  const out: Record<string, AmoCell> = {};
+  if (!src.lead) return out;
+  const at = src.lead.updated_at * 1000;
+  if (view.keys[STATUS_KEY] !== undefined) {
+    const status = src.status ?? '';
+    out[STATUS_KEY] = { value: status, key: nameKey(status), at };
+  }
+  if (view.keys[PIPELINE_KEY] !== undefined) {
+    const pipeline = pipelineName(ctx, src.lead.pipeline_id);
+    out[PIPELINE_KEY] = { value: pipeline, key: nameKey(pipeline), at };
   }
   return out;
 }
@@ -41,12 +67,14 @@ export function stageMapped(
   key: string,
   value: CellValue
 ): boolean {
-  const column = boundFields(table)?.columns.find(c => c.key === key);
-  if (!column) return false;
-  const current = row.cells[column.index];
+  const fields = boundFields(table);
+  const index =
+    key === PIPELINE_KEY ? fields?.pipelineIndex : fields?.columns.find(c => c.key === key)?.index;
+  if (index === undefined) return false;
+  const current = row.cells[index];
   if (isBlankCell(current) && value === '') return false;
   if (sameCell(current, value)) return false;
-  table.setMapped(row, column.index, value);
+  table.setMapped(row, index, value);
   return true;
 }
 

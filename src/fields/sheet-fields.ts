@@ -10,11 +10,14 @@ import type { SheetTable, TableRow } from '../sheet/table';
 import type { AmoRunner } from '../amo/client';
 import { FieldCatalog, loadCatalog, readCatalog, saveCatalog } from './catalog';
 import type { CellValueOut, CodecEnv } from './codecs';
+import { PIPELINE_HEADERS } from './deal-keys';
 import { FIELD_MAPPING_KEY, FieldColumn, fieldColumns, readMapping } from './columns';
 
 export interface SheetFields {
   columns: FieldColumn[];
   env: CodecEnv;
+  /** The `pipeline` (Воронка) column, 0-based, when the sheet has one. */
+  pipelineIndex?: number;
 }
 
 /** One mapped cell of a row: what it sends, or why it does not fit (naming the column). */
@@ -40,10 +43,15 @@ export interface FieldPorts {
 /** Resolves the table's mapped columns (none when every header is a fixed column). */
 export function bindFields(table: SheetTable, ports: FieldPorts): SheetFields {
   const taken = new Set(Object.values(table.columns));
+  const pipelineIndex = table.header.findIndex(
+    (cell, i) => !taken.has(i) && PIPELINE_HEADERS.includes(String(cell ?? '').trim().toLowerCase())
+  );
+  if (pipelineIndex >= 0) taken.add(pipelineIndex);
   const candidates = table.header.some(
     (cell, i) => !taken.has(i) && String(cell ?? '').trim() !== '' && !isFixedHeader(String(cell))
   );
   const fields: SheetFields = { columns: [], env: ports.env };
+  if (pipelineIndex >= 0) fields.pipelineIndex = pipelineIndex;
   if (candidates) {
     const { catalog, mapping } = knownOf(ports.props);
     if (catalog) fields.columns = fieldColumns(table.header, taken, catalog, mapping, ports.env);
@@ -61,12 +69,15 @@ export function fieldCells(table: SheetTable, row: TableRow): FieldCell[] {
   const fields = bound.get(table);
   if (!fields) return [];
   const text = fieldMessages(fields.env.lang);
-  return fields.columns.map(column => {
+  return fields.columns.flatMap(column => {
+    if (!column.codec) return [];
     const parsed = column.codec.fromCell(row.cells[column.index]);
-    return {
-      column,
-      parsed: parsed.ok ? parsed : { ok: false, error: text.column(column.header, parsed.error) },
-    };
+    return [
+      {
+        column,
+        parsed: parsed.ok ? parsed : { ok: false, error: text.column(column.header, parsed.error) },
+      },
+    ];
   });
 }
 

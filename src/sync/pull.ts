@@ -16,8 +16,16 @@ import { STATE } from './config';
 import type { SyncContext } from './context';
 import { queuePull } from './pending';
 import { LOCK_WAIT_MS, readSyncedTable } from './push';
-import { fieldHash, formatMemory, personChanged, RowMemory, SyncField } from './row-memory';
-import { mappedFromAmo, refreshIfOutdated, stageMapped } from '../fields/pull-fields';
+import {
+  fieldHash,
+  formatMemory,
+  personChanged,
+  rememberSynced,
+  RowMemory,
+  SyncField,
+} from './row-memory';
+import { dealFromAmo, mappedFromAmo, refreshIfOutdated, stageMapped } from '../fields/pull-fields';
+import { STATUS_KEY } from '../fields/deal-keys';
 import { cellId, cellKeys, fieldKey, idKeepers, RowView, viewRow } from './row-view';
 import { statusNameFor } from './statuses';
 import { parseSyncStatus, rowStatus } from './sync-status';
@@ -246,19 +254,19 @@ function applyRow(
   const restored = src.lead !== undefined && view.state.kind === 'deleted';
   let changed = false;
   if (src.lead) {
-    changed = stage(table, row, 'status', src.status ?? '') || changed;
     const main = mainContactId(src.lead);
     if (main !== null) changed = stage(table, row, 'amo_contact_id', String(main)) || changed;
   }
   const amo = amoFields(ctx, view, src);
   const memory: RowMemory = view.memory ? cloneMemory(view.memory) : { base: {} };
+  if (src.lead) memory.p = src.lead.pipeline_id;
   const known = view.memory !== null;
   let kept = false;
   for (const field of Object.keys(amo) as SyncField[]) {
     const next = amo[field] as { value: CellValue; key: string; at: number };
     const own = view.keys[field];
     if (own === next.key) {
-      memory.base[field] = fieldHash(field, next.key);
+      rememberSynced(memory, field, next.key);
       continue;
     }
     const edited = known && personChanged(memory, field, own);
@@ -266,7 +274,7 @@ function applyRow(
     const amoLater = next.at > (memory.editAt ?? Number.POSITIVE_INFINITY);
     if (!edited || (amoChanged && amoLater)) {
       changed = stageField(table, row, field, next.value) || changed;
-      memory.base[field] = fieldHash(field, next.key);
+      rememberSynced(memory, field, next.key);
     } else kept = true;
   }
   if (kept) report.rowsKept++;
@@ -312,11 +320,12 @@ function amoFields(ctx: SyncContext, view: RowView, src: Source): AmoFields {
     out.phone = { value: phone, key: keys.phone, at };
     out.email = { value: email, key: keys.email, at };
   }
-  return { ...out, ...mappedFromAmo(view.fields, src) };
+  return { ...out, ...dealFromAmo(ctx, view, src), ...mappedFromAmo(view.fields, src) };
 }
 
 /** Stages a fixed field's cell, or a mapped column's. */
 function stageField(table: SheetTable, row: TableRow, field: SyncField, value: CellValue): boolean {
+  if (field === STATUS_KEY) return stage(table, row, 'status', value);
   const fixed = field === 'name' || field === 'phone' || field === 'email' || field === 'budget';
   return fixed ? stage(table, row, field, value) : stageMapped(table, row, field, value);
 }

@@ -31,7 +31,7 @@ import { ContactIndex } from './contact-index';
 import type { SyncContext } from './context';
 import type { SyncField } from './row-memory';
 import type { FieldCell } from '../fields/sheet-fields';
-import { customValues, hasSide } from '../fields/field-writes';
+import { customValues, dealMove, hasSide } from '../fields/field-writes';
 
 export interface CreateItem {
   externalId: string;
@@ -261,10 +261,12 @@ function newLead(
   rowIdField: number | null,
   contactId?: number
 ): LeadCreate {
+  // The row's own status or pipeline cell, when it names one, instead of the settings'.
+  const move = dealMove(item, null);
   const lead: LeadCreate = {
     name: displayName(item.data),
-    pipeline_id: ctx.settings.pipelineId,
-    status_id: ctx.settings.statusId,
+    pipeline_id: move?.pipelineId ?? ctx.settings.pipelineId,
+    status_id: move?.statusId ?? ctx.settings.statusId,
     request_id: item.externalId,
   };
   const custom = customValues(item, 'lead', null);
@@ -402,6 +404,8 @@ function leadUpdate(item: UpdateItem): LeadUpdate {
   if (item.fields.includes('budget')) body.price = item.data.budget ?? 0;
   const custom = customValues(item, 'lead', item.fields);
   if (custom.length > 0) body.custom_fields_values = custom;
+  const move = dealMove(item, item.fields);
+  if (move) Object.assign(body, { pipeline_id: move.pipelineId, status_id: move.statusId });
   return body;
 }
 

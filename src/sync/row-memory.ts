@@ -5,6 +5,7 @@
 // no longer hashes to it was changed in AmoCRM. That is what lets a person's edit of one field
 // and a manager's change of another both survive, and tells a conflict on one field apart.
 import { fingerprint } from '../domain/hash';
+import { STATUS_KEY } from '../fields/deal-keys';
 
 /** The fixed fields; a mapped column's field is keyed `f<field id>` (see src/fields). */
 export type FixedField = 'name' | 'phone' | 'email' | 'budget';
@@ -23,6 +24,8 @@ export interface RowMemory {
   editAt?: number;
   /** Hash of the whole row when AmoCRM refused it for good: not sent again until it changes. */
   refused?: string;
+  /** The lead's pipeline when last synced (a status name is a stage of this pipeline). */
+  p?: number;
 }
 
 const PREFIX = 'AmoCRM sync (do not edit): ';
@@ -35,6 +38,7 @@ export function parseMemory(note: string): RowMemory | null {
       s?: unknown;
       e?: unknown;
       r?: unknown;
+      p?: unknown;
     };
     const base: RowMemory['base'] = {};
     for (const [f, hash] of Object.entries(raw.b ?? {}))
@@ -43,6 +47,7 @@ export function parseMemory(note: string): RowMemory | null {
     if (typeof raw.s === 'number') memory.sentAt = raw.s;
     if (typeof raw.e === 'number') memory.editAt = raw.e;
     if (typeof raw.r === 'string') memory.refused = raw.r;
+    if (typeof raw.p === 'number') memory.p = raw.p;
     return memory;
   } catch {
     return null;
@@ -54,6 +59,7 @@ export function formatMemory(memory: RowMemory): string {
   if (memory.sentAt !== undefined) out.s = memory.sentAt;
   if (memory.editAt !== undefined) out.e = memory.editAt;
   if (memory.refused !== undefined) out.r = memory.refused;
+  if (memory.p !== undefined) out.p = memory.p;
   return PREFIX + JSON.stringify(out);
 }
 
@@ -74,8 +80,21 @@ export function changedFields(memory: RowMemory, keys: Record<SyncField, string>
  */
 export function personChanged(memory: RowMemory, field: SyncField, key: string): boolean {
   const base = memory.base[field];
+  // The status cell shows AmoCRM's stage unless a person's edit of it is still to be sent
+  // (the edit itself is seen by the on-edit trigger): no hash of it is kept, so a manager
+  // moving the lead costs the row no memory write.
+  if (field === STATUS_KEY) return base === STATUS_EDITED;
   if (base === undefined && !isFixed(field)) return key !== '';
   return base !== fieldHash(field, key);
+}
+
+/** The status cell holds a person's edit not yet in AmoCRM. */
+export const STATUS_EDITED = '!';
+
+/** Remembers a field's value as what both sides hold. */
+export function rememberSynced(memory: RowMemory, field: SyncField, key: string): void {
+  if (field === STATUS_KEY) delete memory.base[field];
+  else memory.base[field] = fieldHash(field, key);
 }
 
 function isFixed(field: SyncField): boolean {
@@ -85,7 +104,7 @@ function isFixed(field: SyncField): boolean {
 /** A memory whose base is exactly these values. */
 export function memoryOf(keys: Record<SyncField, string>, sentAt?: number): RowMemory {
   const base: RowMemory['base'] = {};
-  for (const f of Object.keys(keys)) base[f] = fieldHash(f, keys[f]);
+  for (const f of Object.keys(keys)) if (f !== STATUS_KEY) base[f] = fieldHash(f, keys[f]);
   return sentAt === undefined ? { base } : { base, sentAt };
 }
 

@@ -12,6 +12,7 @@ import type { Lang } from '../i18n/lang';
 import type { CellValue } from '../ports';
 import type { SheetTable, TableRow } from '../sheet/table';
 import { FieldCell, fieldCells } from '../fields/sheet-fields';
+import { dealKeys } from '../fields/deal';
 import {
   FieldKeys,
   FixedField,
@@ -57,7 +58,7 @@ export function viewRow(
   else if (result.empty) check = null;
   else check = { ok: true, data: result.value };
   const fields = fieldCells(table, row);
-  const keys: FieldKeys = { ...cellKeys(input, region) };
+  const keys: FieldKeys = { ...cellKeys(input, region), ...dealKeys(table, row) };
   for (const f of fields) {
     const raw = row.cells[f.column.index];
     keys[f.column.key] = f.parsed.ok ? f.parsed.value.key : `\u0000${String(raw)}`;
