@@ -16,7 +16,6 @@ import type { FieldColumn } from './columns';
 import { boundFields, FieldCell } from './sheet-fields';
 import { nameKey, PIPELINE_KEY, STATUS_KEY } from './deal-keys';
 
-
 /** AmoCRM's won and lost stages, in every pipeline. */
 const CLOSED = new Set([142, 143]);
 const INCOMING_TYPE = 1;
@@ -115,9 +114,7 @@ function move(pipeline: PipelineInfo, stage: StatusInfo): DealMove {
 /** A stage a person may pick by name (not the incoming one, which only AmoCRM fills). */
 function stageNamed(pipeline: PipelineInfo, name: string): StatusInfo | undefined {
   if (!name.trim()) return undefined;
-  return pipeline.statuses.find(
-    s => s.type !== INCOMING_TYPE && nameKey(s.name) === nameKey(name)
-  );
+  return pipeline.statuses.find(s => s.type !== INCOMING_TYPE && nameKey(s.name) === nameKey(name));
 }
 
 /** The pipeline's first stage after the incoming one. */

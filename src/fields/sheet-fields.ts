@@ -44,7 +44,13 @@ export interface FieldPorts {
 export function bindFields(table: SheetTable, ports: FieldPorts): SheetFields {
   const taken = new Set(Object.values(table.columns));
   const pipelineIndex = table.header.findIndex(
-    (cell, i) => !taken.has(i) && PIPELINE_HEADERS.includes(String(cell ?? '').trim().toLowerCase())
+    (cell, i) =>
+      !taken.has(i) &&
+      PIPELINE_HEADERS.includes(
+        String(cell ?? '')
+          .trim()
+          .toLowerCase()
+      )
   );
   if (pipelineIndex >= 0) taken.add(pipelineIndex);
   const candidates = table.header.some(
