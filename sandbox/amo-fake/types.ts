@@ -161,11 +161,10 @@ export interface LeadRecord {
   companies: Array<{ id: number }>;
 }
 
-export interface ContactRecord {
+/** What contacts and companies both keep. */
+export interface RecordBase {
   id: number;
   name: string;
-  first_name: string;
-  last_name: string;
   responsible_user_id: number;
   group_id: number;
   created_by: number;
@@ -178,20 +177,12 @@ export interface ContactRecord {
   tags: TagRecord[];
 }
 
-export interface CompanyRecord {
-  id: number;
-  name: string;
-  responsible_user_id: number;
-  group_id: number;
-  created_by: number;
-  updated_by: number;
-  created_at: number;
-  updated_at: number;
-  is_deleted: boolean;
-  custom_fields_values: CustomFieldValues[] | null;
-  account_id: number;
-  tags: TagRecord[];
+export interface ContactRecord extends RecordBase {
+  first_name: string;
+  last_name: string;
 }
+
+export type CompanyRecord = RecordBase;
 
 /**
  * A webhook event name: add_lead, update_lead, delete_lead, restore_lead, status_lead,

@@ -2,40 +2,28 @@
 // their options, each type written and read back in AmoCRM's shapes, the 400 validation-errors
 // of a value that does not fit, and an admin's new option and a manager's field edit.
 
-import type { CustomFieldDefinition, DealAccount, FakeAmoHandle } from '../../sandbox/amo-fake';
+import type { CustomFieldDefinition } from '../../sandbox/amo-fake';
 import { decodeForm } from '../../sandbox/amo-fake';
-import { AmoCaller, T0, startReceiver, startTestFake, type Receiver } from './fake-helpers';
+import { T0, dealWorld, startReceiver, type Receiver } from './fake-helpers';
 
 describe('fake AmoCRM custom fields of every type', () => {
-  let fake: FakeAmoHandle;
-  let api: AmoCaller;
-  let deal: DealAccount;
-
-  beforeAll(async () => {
-    fake = await startTestFake();
-  });
-  afterAll(() => fake.stop());
-  beforeEach(async () => {
-    await fake.admin.reset();
-    deal = await fake.admin.seedDealAccount();
-    api = new AmoCaller(fake.url, await fake.admin.createLongLivedToken({ now: T0 }));
-  });
+  const w = dealWorld();
 
   const option = (def: CustomFieldDefinition, text: string) =>
     def.enums?.find(e => e.value === text)?.id as number;
 
   /** Writes one lead with these fields and answers its custom_fields_values as read back. */
   async function roundTrip(values: unknown[]) {
-    const created = await api.post('/api/v4/leads', [
+    const created = await w.api.post('/api/v4/leads', [
       { name: 'Typed', custom_fields_values: values },
     ]);
     expect(created.status).toBe(200);
     const id = created.json._embedded.leads[0].id;
-    return (await api.get(`/api/v4/leads/${id}`)).json.custom_fields_values;
+    return (await w.api.get(`/api/v4/leads/${id}`)).json.custom_fields_values;
   }
 
   it('lists lead and contact fields of every type with their options', async () => {
-    const leads = await api.get('/api/v4/leads/custom_fields');
+    const leads = await w.api.get('/api/v4/leads/custom_fields');
     const types = leads.json._embedded.custom_fields.map((f: { type: string }) => f.type);
     expect(types).toEqual([
       'text',
@@ -57,14 +45,14 @@ describe('fake AmoCRM custom fields of every type', () => {
       'Казань',
       'Пермь',
     ]);
-    const contacts = await api.get('/api/v4/contacts/custom_fields');
+    const contacts = await w.api.get('/api/v4/contacts/custom_fields');
     const contactTypes = contacts.json._embedded.custom_fields.map((f: { type: string }) => f.type);
     expect(contactTypes).toEqual(expect.arrayContaining(['multitext', 'checkbox', 'multiselect']));
     expect(contactTypes.filter((t: string) => t === 'multitext')).toHaveLength(3); // PHONE, EMAIL, IM
   });
 
   it('reads each type back in AmoCRM shape', async () => {
-    const f = deal.leadFields;
+    const f = w.deal.leadFields;
     const read = await roundTrip([
       { field_id: f.text.id, values: [{ value: 'Выставка' }] },
       { field_id: f.textarea.id, values: [{ value: 'две\nстроки' }] },
@@ -107,8 +95,8 @@ describe('fake AmoCRM custom fields of every type', () => {
   });
 
   it('writes contact multitext by enum code and a contact checkbox as false', async () => {
-    const f = deal.contactFields;
-    const created = await api.post('/api/v4/contacts', [
+    const f = w.deal.contactFields;
+    const created = await w.api.post('/api/v4/contacts', [
       {
         name: 'Анна',
         custom_fields_values: [
@@ -118,7 +106,7 @@ describe('fake AmoCRM custom fields of every type', () => {
       },
     ]);
     const id = created.json._embedded.contacts[0].id;
-    const read = (await api.get(`/api/v4/contacts/${id}`)).json.custom_fields_values;
+    const read = (await w.api.get(`/api/v4/contacts/${id}`)).json.custom_fields_values;
     expect(read).toEqual([
       expect.objectContaining({
         field_code: 'IM',
@@ -138,8 +126,8 @@ describe('fake AmoCRM custom fields of every type', () => {
     ['multiselect', { value: 'Касса' }, 'values.0.value', 'NotSupportedChoice'],
     ['text', { value: { nested: true } }, 'values.0.value', 'InvalidType'],
   ])('refuses a %s value that does not fit with a 400 naming it', async (type, value, at, code) => {
-    const field = deal.leadFields[type];
-    const answer = await api.post('/api/v4/leads', [
+    const field = w.deal.leadFields[type];
+    const answer = await w.api.post('/api/v4/leads', [
       { name: 'Bad', custom_fields_values: [{ field_id: field.id, values: [value] }] },
     ]);
     expect(answer.status).toBe(400);
@@ -149,15 +137,15 @@ describe('fake AmoCRM custom fields of every type', () => {
         errors: [expect.objectContaining({ code, path: `custom_fields_values.0.${at}` })],
       },
     ]);
-    expect((await fake.admin.state()).leads).toHaveLength(0);
+    expect((await w.fake.admin.state()).leads).toHaveLength(0);
   });
 
   it('refuses two values for a single-value field', async () => {
-    const answer = await api.post('/api/v4/leads', [
+    const answer = await w.api.post('/api/v4/leads', [
       {
         custom_fields_values: [
           {
-            field_id: deal.leadFields.select.id,
+            field_id: w.deal.leadFields.select.id,
             values: [{ value: 'Москва' }, { value: 'Пермь' }],
           },
         ],
@@ -171,8 +159,8 @@ describe('fake AmoCRM custom fields of every type', () => {
   });
 
   it('clears a field with values null and keeps the others', async () => {
-    const f = deal.leadFields;
-    const created = await api.post('/api/v4/leads', [
+    const f = w.deal.leadFields;
+    const created = await w.api.post('/api/v4/leads', [
       {
         custom_fields_values: [
           { field_id: f.text.id, values: [{ value: 'x' }] },
@@ -181,10 +169,10 @@ describe('fake AmoCRM custom fields of every type', () => {
       },
     ]);
     const id = created.json._embedded.leads[0].id;
-    await api.patch(`/api/v4/leads/${id}`, {
+    await w.api.patch(`/api/v4/leads/${id}`, {
       custom_fields_values: [{ field_id: f.text.id, values: null }],
     });
-    const read = (await api.get(`/api/v4/leads/${id}`)).json.custom_fields_values;
+    const read = (await w.api.get(`/api/v4/leads/${id}`)).json.custom_fields_values;
     expect(read.map((v: { field_type: string }) => v.field_type)).toEqual(['checkbox']);
   });
 
@@ -192,7 +180,7 @@ describe('fake AmoCRM custom fields of every type', () => {
     let receiver: Receiver;
     beforeEach(async () => {
       receiver = await startReceiver();
-      await fake.admin.addWebhook({
+      await w.fake.admin.addWebhook({
         destination: receiver.url,
         settings: ['update_lead', 'update_contact'],
       });
@@ -200,10 +188,10 @@ describe('fake AmoCRM custom fields of every type', () => {
     afterEach(() => receiver.close());
 
     it('an admin adds a select option: the field lists it and a lead may use it', async () => {
-      const city = deal.leadFields.select;
-      const changed = await fake.admin.addFieldOption({ fieldId: city.id, value: 'Уфа' });
+      const city = w.deal.leadFields.select;
+      const changed = await w.fake.admin.addFieldOption({ fieldId: city.id, value: 'Уфа' });
       expect(changed.enums?.map(e => e.value)).toEqual(['Москва', 'Казань', 'Пермь', 'Уфа']);
-      const listed = await api.get(`/api/v4/leads/custom_fields/${city.id}`);
+      const listed = await w.api.get(`/api/v4/leads/custom_fields/${city.id}`);
       expect(listed.json.enums.at(-1)).toMatchObject({ value: 'Уфа', sort: 40 });
       const read = await roundTrip([{ field_id: city.id, values: [{ value: 'Уфа' }] }]);
       expect(read[0].values[0]).toMatchObject({ value: 'Уфа' });
@@ -211,9 +199,9 @@ describe('fake AmoCRM custom fields of every type', () => {
     });
 
     it('a manager sets and clears a lead field, each time with leads[update]', async () => {
-      const { leadIds } = await fake.admin.seed({ leads: [{ name: 'Deal' }] });
-      const city = deal.leadFields.select;
-      const set = await fake.admin.setCustomField({
+      const { leadIds } = await w.fake.admin.seed({ leads: [{ name: 'Deal' }] });
+      const city = w.deal.leadFields.select;
+      const set = await w.fake.admin.setCustomField({
         id: leadIds[0],
         fieldId: city.id,
         values: [{ value: 'Пермь' }],
@@ -225,17 +213,17 @@ describe('fake AmoCRM custom fields of every type', () => {
         'leads[update][0][custom_fields][0][values][0][value]',
         'Пермь',
       ]);
-      const lead = await fake.admin.lead(leadIds[0]);
+      const lead = await w.fake.admin.lead(leadIds[0]);
       expect(lead?.updated_at).toBe((T0 + 60_000) / 1000);
-      await fake.admin.setCustomField({ id: leadIds[0], fieldId: city.id, values: null });
-      expect((await fake.admin.lead(leadIds[0]))?.custom_fields_values).toBeNull();
+      await w.fake.admin.setCustomField({ id: leadIds[0], fieldId: city.id, values: null });
+      expect((await w.fake.admin.lead(leadIds[0]))?.custom_fields_values).toBeNull();
       expect(receiver.hooks).toHaveLength(2);
     });
 
     it('a manager sets a contact field with contacts[update]; a bad value is refused', async () => {
-      const { contactIds } = await fake.admin.seed({ contacts: [{ name: 'Анна' }] });
-      const language = deal.contactFields.select;
-      await fake.admin.setCustomField({
+      const { contactIds } = await w.fake.admin.seed({ contacts: [{ name: 'Анна' }] });
+      const language = w.deal.contactFields.select;
+      await w.fake.admin.setCustomField({
         entity: 'contacts',
         id: contactIds[0],
         fieldId: language.id,
@@ -246,7 +234,7 @@ describe('fake AmoCRM custom fields of every type', () => {
         'English',
       ]);
       await expect(
-        fake.admin.setCustomField({
+        w.fake.admin.setCustomField({
           entity: 'contacts',
           id: contactIds[0],
           fieldId: language.id,

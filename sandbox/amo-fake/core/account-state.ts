@@ -11,6 +11,7 @@ import type {
   FakeAmoConfig,
   LeadRecord,
   PipelineConfig,
+  RecordBase,
   StatusConfig,
   TaggedEntity,
   TagRecord,
@@ -128,30 +129,20 @@ export class AccountState {
   }
 
   newContact(nowS: number, userId: number): ContactRecord {
-    const id = this.nextId('contact');
-    const contact: ContactRecord = {
-      id,
-      name: '',
-      first_name: '',
-      last_name: '',
-      responsible_user_id: userId,
-      group_id: 0,
-      created_by: userId,
-      updated_by: userId,
-      created_at: nowS,
-      updated_at: nowS,
-      is_deleted: false,
-      custom_fields_values: null,
-      account_id: this.config().accountId,
-      tags: [],
-    };
-    this.contacts.set(id, contact);
+    const base = this.newRecord(this.nextId('contact'), nowS, userId);
+    const contact: ContactRecord = { ...base, first_name: '', last_name: '' };
+    this.contacts.set(contact.id, contact);
     return contact;
   }
 
   newCompany(nowS: number, userId: number): CompanyRecord {
-    const id = this.nextId('company');
-    const company: CompanyRecord = {
+    const company = this.newRecord(this.nextId('company'), nowS, userId);
+    this.companies.set(company.id, company);
+    return company;
+  }
+
+  private newRecord(id: number, nowS: number, userId: number): RecordBase {
+    return {
       id,
       name: '',
       responsible_user_id: userId,
@@ -165,8 +156,6 @@ export class AccountState {
       account_id: this.config().accountId,
       tags: [],
     };
-    this.companies.set(id, company);
-    return company;
   }
 
   company(id: number): CompanyRecord | undefined {

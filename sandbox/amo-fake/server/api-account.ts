@@ -4,7 +4,6 @@
 // webhooks_list.json.
 
 import { isKnownFieldType, isObject } from '../core/custom-fields';
-import { pageParams, paginate } from '../core/listing';
 import { renderAccount, renderField, renderPipeline, renderStatus, link } from '../core/presenters';
 import {
   ApiError,
@@ -18,7 +17,7 @@ import {
 } from '../core/problems';
 import { stringsOf } from '../core/bracket-query';
 import type { TaggedEntity } from '../types';
-import { batchItems, pageLinks, planBatch, withList } from './api-common';
+import { batchItems, countedPage, planBatch, withList } from './api-common';
 import type { FakeWorld } from './fake-world';
 import { ApiRequest, requireBody } from './route-table';
 
@@ -63,22 +62,10 @@ export function getStatus(world: FakeWorld, req: ApiRequest): ApiResponse {
 }
 
 export function listFields(entity: TaggedEntity) {
-  return (world: FakeWorld, req: ApiRequest): ApiResponse => {
-    const { page, limit } = pageParams(req.query);
-    const catalog = world.account.fieldCatalog(entity);
-    const all = catalog.list();
-    const found = paginate(all, page, limit);
-    if (found.items.length === 0) return NO_CONTENT;
-    return hal({
-      _total_items: all.length,
-      _page: page,
-      _page_count: Math.max(1, Math.ceil(all.length / limit)),
-      _links: pageLinks(req, page, limit, found.hasNext),
-      _embedded: {
-        custom_fields: found.items.map(def => renderField(def, world.config.accountId, req.base)),
-      },
-    });
-  };
+  return (world: FakeWorld, req: ApiRequest): ApiResponse =>
+    countedPage(req, world.account.fieldCatalog(entity).list(), 'custom_fields', def =>
+      renderField(def, world.config.accountId, req.base)
+    );
 }
 
 export function getField(entity: 'leads' | 'contacts') {

@@ -17,21 +17,9 @@ import {
   subscribeWebhook,
   unsubscribeWebhook,
 } from './api-account';
-import {
-  addContacts,
-  getContact,
-  listContacts,
-  updateContact,
-  updateContacts,
-} from './api-contacts';
+import { contactRoutes } from './api-contacts';
 import { addComplex, addLeads, getLead, listLeads, updateLead, updateLeads } from './api-leads';
-import {
-  addCompanies,
-  getCompany,
-  listCompanies,
-  updateCompanies,
-  updateCompany,
-} from './api-companies';
+import { companyRoutes } from './api-companies';
 import { linkHandler } from './api-links';
 import { addTags, listTags } from './api-tags';
 import { getUser, listUsers } from './api-users';
@@ -88,20 +76,20 @@ export const API_ROUTES: Route[] = [
   route('PATCH', '/api/v4/leads/{id}', updateLead),
   route('POST', '/api/v4/leads/{id}/link', linkHandler('leads', 'link')),
   route('POST', '/api/v4/leads/{id}/unlink', linkHandler('leads', 'unlink')),
-  route('GET', '/api/v4/contacts', listContacts),
-  route('POST', '/api/v4/contacts', addContacts),
-  route('PATCH', '/api/v4/contacts', updateContacts),
+  route('GET', '/api/v4/contacts', contactRoutes.list),
+  route('POST', '/api/v4/contacts', contactRoutes.add),
+  route('PATCH', '/api/v4/contacts', contactRoutes.updateMany),
   route('POST', '/api/v4/contacts/link', linkHandler('contacts', 'link')),
   route('POST', '/api/v4/contacts/unlink', linkHandler('contacts', 'unlink')),
-  route('GET', '/api/v4/contacts/{id}', getContact),
-  route('PATCH', '/api/v4/contacts/{id}', updateContact),
+  route('GET', '/api/v4/contacts/{id}', contactRoutes.get),
+  route('PATCH', '/api/v4/contacts/{id}', contactRoutes.updateOne),
   route('POST', '/api/v4/contacts/{id}/link', linkHandler('contacts', 'link')),
   route('POST', '/api/v4/contacts/{id}/unlink', linkHandler('contacts', 'unlink')),
-  route('GET', '/api/v4/companies', listCompanies),
-  route('POST', '/api/v4/companies', addCompanies),
-  route('PATCH', '/api/v4/companies', updateCompanies),
-  route('GET', '/api/v4/companies/{id}', getCompany),
-  route('PATCH', '/api/v4/companies/{id}', updateCompany),
+  route('GET', '/api/v4/companies', companyRoutes.list),
+  route('POST', '/api/v4/companies', companyRoutes.add),
+  route('PATCH', '/api/v4/companies', companyRoutes.updateMany),
+  route('GET', '/api/v4/companies/{id}', companyRoutes.get),
+  route('PATCH', '/api/v4/companies/{id}', companyRoutes.updateOne),
   route('GET', '/api/v4/users', adminOnly(listUsers)),
   route('GET', '/api/v4/users/{id}', adminOnly(getUser)),
   route('GET', '/api/v4/webhooks', adminOnly(listWebhooks)),

@@ -4,26 +4,15 @@
 // adminOnly in api-routes.ts). Rights are rendered from `isAdmin`: an admin may do
 // everything ("A"), the others work with their own entities ("M" is AmoCRM's "only own").
 
-import { pageParams, paginate } from '../core/listing';
 import { link } from '../core/presenters';
 import { ApiResponse, NO_CONTENT, hal } from '../core/problems';
 import type { AccountUserConfig } from '../types';
-import { pageLinks } from './api-common';
+import { countedPage } from './api-common';
 import type { FakeWorld } from './fake-world';
 import type { ApiRequest } from './route-table';
 
 export function listUsers(world: FakeWorld, req: ApiRequest): ApiResponse {
-  const { page, limit } = pageParams(req.query);
-  const all = world.config.users;
-  const found = paginate(all, page, limit);
-  if (found.items.length === 0) return NO_CONTENT;
-  return hal({
-    _total_items: all.length,
-    _page: page,
-    _page_count: Math.max(1, Math.ceil(all.length / limit)),
-    _links: pageLinks(req, page, limit, found.hasNext),
-    _embedded: { users: found.items.map(user => renderUser(user, req.base)) },
-  });
+  return countedPage(req, world.config.users, 'users', user => renderUser(user, req.base));
 }
 
 export function getUser(world: FakeWorld, req: ApiRequest): ApiResponse {
