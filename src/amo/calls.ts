@@ -8,6 +8,7 @@ import { isObject } from './errors';
 import type { QueryParams } from './query-string';
 import type {
   Account,
+  AmoUser,
   ComplexCreated,
   ComplexLeadCreate,
   Contact,
@@ -256,6 +257,17 @@ export function listContactCustomFields(q: PageQuery = {}): AmoCall<Page<CustomF
   const page = q.page ?? 1;
   return get('/api/v4/contacts/custom_fields', pageParams(page, q.limit), r =>
     readPage<CustomField>(r.body, 'custom_fields', page)
+  );
+}
+
+/**
+ * `GET /api/v4/users`: one page of the account's users. Administrators only: anyone else gets
+ * 403 (Kommo API, "Users": "This method is available only to the account administrators").
+ */
+export function listUsers(q: PageQuery = {}): AmoCall<Page<AmoUser>> {
+  const page = q.page ?? 1;
+  return get('/api/v4/users', pageParams(page, q.limit), r =>
+    readPage<AmoUser>(r.body, 'users', page)
   );
 }
 

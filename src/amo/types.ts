@@ -152,6 +152,13 @@ export interface Webhook {
   settings: string[];
 }
 
+/** A user of the account (`GET /api/v4/users`, administrators only). */
+export interface AmoUser {
+  id: number;
+  name: string;
+  email?: string;
+}
+
 /** A custom-field definition (`/api/v4/leads/custom_fields`). */
 export interface CustomField {
   id: number;

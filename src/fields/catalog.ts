@@ -3,10 +3,11 @@
 // or an option the saved copy does not know), and kept in Script Properties between runs, so
 // no ordinary sync spends a request on them. Properties hold at most 9 KB per value, so the
 // compact JSON is split over numbered keys.
-import { AMO_LIMITS, listContactCustomFields, listLeadCustomFields } from '../amo/calls';
+import { AMO_LIMITS, listContactCustomFields, listLeadCustomFields, listUsers } from '../amo/calls';
+import { AmoError } from '../amo/errors';
 import { fetchPages } from '../amo/batching';
 import type { AmoRunner } from '../amo/client';
-import type { CustomField, CustomFieldValue } from '../amo/types';
+import type { AmoUser, CustomField, CustomFieldValue } from '../amo/types';
 import type { KeyValueStore } from '../ports';
 
 export type FieldSide = 'lead' | 'contact';
@@ -23,6 +24,8 @@ export interface FieldDef {
 
 export interface FieldCatalog {
   fields: FieldDef[];
+  /** The account's users; null when this token may not read them (not an administrator). */
+  users: Array<{ id: number; name: string }> | null;
   /** Epoch ms of the read. */
   at: number;
 }
@@ -34,16 +37,24 @@ const MAX_CHUNKS = 20;
 /** Reads every lead and contact custom field (two lists, paged). */
 export function readCatalog(amo: AmoRunner, now: number): FieldCatalog {
   const limit = AMO_LIMITS.pageSize;
-  // Both lists side by side: one round trip for an account with under 250 fields of each.
-  const [leads, contacts] = fetchPages(amo, [
+  // All three lists side by side: one round trip for an account with under 250 of each.
+  const [leads, contacts, users] = fetchPages<CustomField | AmoUser>(amo, [
     n => listLeadCustomFields({ limit, page: n }),
     n => listContactCustomFields({ limit, page: n }),
-  ]).map(r => {
+    n => listUsers({ limit, page: n }),
+  ]);
+  const list = <T>(r: typeof leads): T[] => {
     if (!r.ok) throw r.error;
-    return r.value;
-  });
+    return r.value as T[];
+  };
+  // Reading users is for administrators: without the right the responsible column says so.
+  const denied = !users.ok && users.error instanceof AmoError && users.error.status === 403;
   return {
-    fields: [...leads.map(f => toDef(f, 'lead')), ...contacts.map(f => toDef(f, 'contact'))],
+    fields: [
+      ...list<CustomField>(leads).map(f => toDef(f, 'lead')),
+      ...list<CustomField>(contacts).map(f => toDef(f, 'contact')),
+    ],
+    users: denied ? null : list<AmoUser>(users).map(u => ({ id: u.id, name: u.name })),
     at: now,
   };
 }
@@ -66,7 +77,8 @@ export function saveCatalog(props: KeyValueStore, catalog: FieldCatalog): void {
     f.code,
     f.enums.map(e => [e.id, e.value]),
   ]);
-  const text = JSON.stringify({ at: catalog.at, f: packed });
+  const users = catalog.users?.map(u => [u.id, u.name]) ?? null;
+  const text = JSON.stringify({ at: catalog.at, f: packed, u: users });
   const chunks: Record<string, string> = {};
   for (let i = 0; i * CHUNK_CHARS < text.length && i < MAX_CHUNKS; i++) {
     chunks[chunkKey(i)] = text.slice(i * CHUNK_CHARS, (i + 1) * CHUNK_CHARS);
@@ -83,7 +95,7 @@ export function loadCatalog(all: Record<string, string>): FieldCatalog | null {
   for (let i = 0; all[chunkKey(i)] !== undefined; i++) text += all[chunkKey(i)];
   if (!text) return null;
   try {
-    const raw = JSON.parse(text) as { at: number; f: Packed[] };
+    const raw = JSON.parse(text) as { at: number; f: Packed[]; u?: Array<[number, string]> | null };
     const fields = raw.f.map(([id, side, type, name, code, enums]) => ({
       id,
       side: side === 0 ? ('lead' as const) : ('contact' as const),
@@ -92,7 +104,8 @@ export function loadCatalog(all: Record<string, string>): FieldCatalog | null {
       code,
       enums: enums.map(([eid, value]) => ({ id: eid, value })),
     }));
-    return { fields, at: raw.at };
+    const users = raw.u ? raw.u.map(([id, name]) => ({ id, name })) : null;
+    return { fields, users, at: raw.at };
   } catch {
     return null;
   }

@@ -4,7 +4,7 @@
 // Types and value shapes: https://www.amocrm.ru/developers/content/crm_platform/custom-fields
 // (date and date_time values are unix timestamps; select/multiselect/radiobutton values are
 // chosen by enum_id; checkbox values are booleans; `values: null` clears a field).
-import type { CustomFieldValueInput, CustomFieldValueItem } from '../amo/types';
+import type { CustomFieldValueInput, CustomFieldValueItem, Lead } from '../amo/types';
 import { isBlankCell } from '../domain/cell';
 import { fail, ok, Parsed, quote } from '../domain/parsed';
 import { fieldMessages } from '../i18n/field-messages';
@@ -25,6 +25,13 @@ export interface CellValueOut {
   values: CustomFieldValueInput['values'] | null;
   /** The deal's own columns: where the lead goes, and the stage the status cell then shows. */
   deal?: DealMove;
+  /** The lead's responsible user or tags. */
+  patch?: LeadPatch;
+}
+
+export interface LeadPatch {
+  responsible_user_id?: number;
+  tags?: Array<{ name: string }>;
 }
 
 export interface DealMove {
@@ -42,6 +49,8 @@ export interface AmoValueIn {
 export interface FieldCodec {
   fromCell(raw: CellValue | undefined): Parsed<CellValueOut>;
   fromAmo(values: CustomFieldValueItem[]): AmoValueIn;
+  /** A column read from the lead itself (not a custom field); null: leave the cell. */
+  fromLead?(lead: Lead): AmoValueIn | null;
 }
 
 const TEXT_TYPES = new Set(['text', 'textarea', 'streetaddress']);

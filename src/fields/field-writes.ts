@@ -2,7 +2,7 @@
 import type { CustomFieldValueInput } from '../amo/types';
 import type { FieldSide } from './catalog';
 import type { FieldCell } from './sheet-fields';
-import type { DealMove } from './codecs';
+import type { DealMove, LeadPatch } from './codecs';
 import { STATUS_KEY } from './deal-keys';
 
 interface WithCells {
@@ -22,6 +22,7 @@ export function customValues(
   const out: CustomFieldValueInput[] = [];
   for (const cell of item.mapped ?? []) {
     if (cell.column.side !== side || !cell.parsed.ok || !cell.column.def) continue;
+    if (cell.parsed.value.patch) continue;
     if (only !== null && !only.includes(cell.column.key)) continue;
     // A new entity has nothing to clear: an empty cell is simply left out.
     if (only === null && cell.parsed.value.values === null) continue;
@@ -46,4 +47,18 @@ export function dealMove(item: WithCells, only: string[] | null): DealMove | nul
     if (!move || cell.column.key === STATUS_KEY) move = cell.parsed.value.deal;
   }
   return move;
+}
+
+/** The responsible user and tags the row's cells set on its lead (all, or the changed ones). */
+export function leadPatch(item: WithCells, only: string[] | null): LeadPatch {
+  const patch: LeadPatch = {};
+  for (const cell of item.mapped ?? []) {
+    if (!cell.parsed.ok || !cell.parsed.value.patch) continue;
+    if (only !== null && !only.includes(cell.column.key)) continue;
+    const next = cell.parsed.value.patch;
+    // A new lead has no tags to clear.
+    if (only === null && next.tags?.length === 0) continue;
+    Object.assign(patch, next);
+  }
+  return patch;
 }

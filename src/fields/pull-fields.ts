@@ -30,6 +30,11 @@ export function mappedFromAmo(cells: FieldCell[], src: Source): Record<string, A
   const out: Record<string, AmoCell> = {};
   for (const { column } of cells) {
     const { def, codec } = column;
+    if (codec?.fromLead) {
+      const read = src.lead ? codec.fromLead(src.lead) : null;
+      if (read && src.lead) out[column.key] = { ...read, at: src.lead.updated_at * 1000 };
+      continue;
+    }
     if (!def || !codec) continue;
     const entity = column.side === 'lead' ? src.lead : src.contact;
     if (!entity) continue;
@@ -91,6 +96,9 @@ export function refreshIfOutdated(ctx: SyncContext, leads: Lead[], contacts: Con
     ...leads.map(l => l.custom_fields_values),
     ...contacts.map(c => c.custom_fields_values),
   ];
-  if (!lists.some(values => catalogOutdated(catalog, values))) return;
+  const users = catalog.users;
+  const newUser =
+    users !== null && leads.some(l => !users.some(u => u.id === l.responsible_user_id));
+  if (!newUser && !lists.some(values => catalogOutdated(catalog, values))) return;
   refreshCatalog(ctx.amo, ctx.props, ctx.clock.now());
 }

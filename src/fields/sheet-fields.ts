@@ -11,6 +11,7 @@ import type { AmoRunner } from '../amo/client';
 import { FieldCatalog, loadCatalog, readCatalog, saveCatalog } from './catalog';
 import type { CellValueOut, CodecEnv } from './codecs';
 import { PIPELINE_HEADERS } from './deal-keys';
+import { leadColumns } from './lead-columns';
 import { FIELD_MAPPING_KEY, FieldColumn, fieldColumns, readMapping } from './columns';
 
 export interface SheetFields {
@@ -60,7 +61,10 @@ export function bindFields(table: SheetTable, ports: FieldPorts): SheetFields {
   if (pipelineIndex >= 0) fields.pipelineIndex = pipelineIndex;
   if (candidates) {
     const { catalog, mapping } = knownOf(ports.props);
-    if (catalog) fields.columns = fieldColumns(table.header, taken, catalog, mapping, ports.env);
+    const lead = leadColumns(table.header, taken, catalog, ports.env);
+    for (const c of lead) taken.add(c.index);
+    const custom = catalog ? fieldColumns(table.header, taken, catalog, mapping, ports.env) : [];
+    fields.columns = [...lead, ...custom];
   }
   bound.set(table, fields);
   return fields;

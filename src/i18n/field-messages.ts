@@ -13,6 +13,8 @@ const en = {
   notOption: (quoted: string, options: string) => `${quoted} is not one of: ${options}`,
   notStage: (quoted: string, pipeline: string, stages: string) =>
     `${quoted} is not a stage of the pipeline "${pipeline}"; its stages: ${stages}`,
+  usersNeedAdmin:
+    "AmoCRM's users can be read only with an administrator's token (connect the integration as an AmoCRM administrator)",
 };
 
 export type FieldMessages = typeof en;
@@ -28,6 +30,8 @@ const ru: FieldMessages = {
     `${quoted} — нет такого варианта; есть: ${options}`,
   notStage: (quoted: string, pipeline: string, stages: string) =>
     `${quoted} — нет такого этапа в воронке «${pipeline}»; этапы: ${stages}`,
+  usersNeedAdmin:
+    'список пользователей AmoCRM доступен только с токеном администратора (подключите интеграцию от имени администратора AmoCRM)',
 };
 
 export function fieldMessages(lang: Lang): FieldMessages {

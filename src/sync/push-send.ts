@@ -31,7 +31,7 @@ import { ContactIndex } from './contact-index';
 import type { SyncContext } from './context';
 import type { SyncField } from './row-memory';
 import type { FieldCell } from '../fields/sheet-fields';
-import { customValues, dealMove, hasSide } from '../fields/field-writes';
+import { customValues, dealMove, hasSide, leadPatch } from '../fields/field-writes';
 
 export interface CreateItem {
   externalId: string;
@@ -276,12 +276,15 @@ function newLead(
   if (custom.length > 0) lead.custom_fields_values = custom;
   if (item.data.budget !== null) lead.price = item.data.budget;
   if (contactId !== undefined) lead._embedded = { contacts: [{ id: contactId, is_main: true }] };
+  const { tags, ...rest } = leadPatch(item, null);
+  Object.assign(lead, rest);
+  if (tags) lead._embedded = { ...lead._embedded, tags };
   return lead;
 }
 
 /** The lead with a new contact embedded (a complex lead links no existing contact). */
 function complexLead(lead: LeadCreate, item: CreateItem): ComplexLeadCreate {
-  return { ...lead, _embedded: { contacts: [newContact(item)] } };
+  return { ...lead, _embedded: { ...lead._embedded, contacts: [newContact(item)] } };
 }
 
 function newContact(item: CreateItem): ContactCreate {
@@ -406,6 +409,9 @@ function leadUpdate(item: UpdateItem): LeadUpdate {
   if (custom.length > 0) body.custom_fields_values = custom;
   const move = dealMove(item, item.fields);
   if (move) Object.assign(body, { pipeline_id: move.pipelineId, status_id: move.statusId });
+  const { tags, ...rest } = leadPatch(item, item.fields);
+  Object.assign(body, rest);
+  if (tags) body._embedded = { tags };
   return body;
 }
 
