@@ -9,6 +9,7 @@ import type { QueryParams } from './query-string';
 import type {
   Account,
   AmoUser,
+  Company,
   ComplexCreated,
   ComplexLeadCreate,
   Contact,
@@ -240,6 +241,31 @@ export function createContacts(contacts: readonly ContactCreate[]): AmoCall<Crea
 export function updateContacts(contacts: readonly ContactUpdate[]): AmoCall<UpdatedEntity[]> {
   checkBatch(contacts, AMO_LIMITS.batch, 'contacts');
   return write('patch', '/api/v4/contacts', contacts, true, r => readUpdated(r.body, 'contacts'));
+}
+
+// ---- Companies -----------------------------------------------------------------------------
+
+/** `GET /api/v4/companies`: one page of companies, by ids or by a search. */
+export function listCompanies(
+  q: { ids?: readonly number[]; query?: string; page?: number; limit?: number } = {}
+): AmoCall<Page<Company>> {
+  const page = q.page ?? 1;
+  const query: QueryParams = {
+    ...pageParams(page, q.limit),
+    query: q.query,
+    filter: { id: q.ids && q.ids.length > 0 ? q.ids : undefined },
+  };
+  return get('/api/v4/companies', query, r => readPage<Company>(r.body, 'companies', page));
+}
+
+/** `POST /api/v4/companies`: adds up to 250 companies. Not idempotent. */
+export function createCompanies(
+  companies: ReadonlyArray<{ name: string; request_id?: string }>
+): AmoCall<CreatedEntity[]> {
+  checkBatch(companies, AMO_LIMITS.batch, 'companies');
+  return write('post', '/api/v4/companies', companies, false, r =>
+    readCreated(r.body, 'companies')
+  );
 }
 
 // ---- Custom fields and webhooks ------------------------------------------------------------

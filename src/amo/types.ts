@@ -152,6 +152,12 @@ export interface Webhook {
   settings: string[];
 }
 
+/** A company (`/api/v4/companies`); only what the sheet's company column needs. */
+export interface Company {
+  id: number;
+  name: string;
+}
+
 /** A user of the account (`GET /api/v4/users`, administrators only). */
 export interface AmoUser {
   id: number;
@@ -207,7 +213,8 @@ export interface LeadCreate {
 /** One lead of `PATCH /api/v4/leads`. */
 export interface LeadUpdate extends Omit<LeadCreate, '_embedded'> {
   id: number;
-  _embedded?: { tags?: TagInput[] };
+  /** An empty companies list unlinks the lead's company; an empty tags list removes its tags. */
+  _embedded?: { tags?: TagInput[]; companies?: Array<{ id: number }> };
 }
 
 /** One contact of `POST /api/v4/contacts` (also the contact of a complex lead). */
@@ -231,6 +238,7 @@ export interface ComplexLeadCreate extends Omit<LeadCreate, '_embedded'> {
   _embedded?: {
     contacts?: ContactCreate[];
     tags?: TagInput[];
+    companies?: Array<{ id: number }>;
   };
 }
 

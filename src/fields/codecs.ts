@@ -32,6 +32,8 @@ export interface CellValueOut {
 export interface LeadPatch {
   responsible_user_id?: number;
   tags?: Array<{ name: string }>;
+  /** A company name ('' unlinks); the push finds or creates it first. */
+  company?: string;
 }
 
 export interface DealMove {

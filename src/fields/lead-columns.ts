@@ -10,30 +10,46 @@ import type { CellValue } from '../ports';
 import type { FieldCatalog } from './catalog';
 import type { AmoValueIn, CodecEnv, FieldCodec } from './codecs';
 import type { FieldColumn } from './columns';
+import { COMPANY_KEY, leadCompanyId } from './companies';
 
 export const RESPONSIBLE_KEY = 'rs';
 export const TAGS_KEY = 'tg';
 
-const HEADERS: Record<string, typeof RESPONSIBLE_KEY | typeof TAGS_KEY> = {
+type LeadKey = typeof RESPONSIBLE_KEY | typeof TAGS_KEY | typeof COMPANY_KEY;
+
+const HEADERS: Record<string, LeadKey> = {
   responsible: RESPONSIBLE_KEY,
   ответственный: RESPONSIBLE_KEY,
   tags: TAGS_KEY,
   теги: TAGS_KEY,
+  company: COMPANY_KEY,
+  компания: COMPANY_KEY,
 };
+
+/** What the codecs look up: the names of the companies read in this execution. */
+export interface LeadLookups {
+  companyName(id: number): string | undefined;
+}
 
 /** The lead's responsible and tags columns of a header row (indexes not already taken). */
 export function leadColumns(
   header: CellValue[],
   taken: Set<number>,
   catalog: FieldCatalog | null,
-  env: CodecEnv
+  env: CodecEnv,
+  lookups: LeadLookups
 ): FieldColumn[] {
   const out: FieldColumn[] = [];
   header.forEach((cell, index) => {
     const text = String(cell ?? '').trim();
     const key = HEADERS[text.toLowerCase()];
     if (!key || taken.has(index) || out.some(c => c.key === key)) return;
-    const codec = key === TAGS_KEY ? tagsCodec() : responsibleCodec(catalog, env);
+    const codec =
+      key === TAGS_KEY
+        ? tagsCodec()
+        : key === COMPANY_KEY
+          ? companyCodec(lookups)
+          : responsibleCodec(catalog, env);
     out.push({ index, header: text, key, side: 'lead', def: null, codec });
   });
   return out;
@@ -97,6 +113,26 @@ function responsibleCodec(catalog: FieldCatalog | null, env: CodecEnv): FieldCod
       if (!users) return null;
       const user = users.find(u => u.id === lead.responsible_user_id);
       return user ? { value: user.name, key: String(user.id) } : null;
+    },
+  };
+}
+
+/** A company by name; an empty cell unlinks the lead's company. */
+function companyCodec(lookups: LeadLookups): FieldCodec {
+  return {
+    fromCell(raw) {
+      const name = isBlankCell(raw) ? '' : String(raw).trim();
+      return {
+        ok: true,
+        value: { key: name.toLowerCase(), values: null, patch: { company: name } },
+      };
+    },
+    fromAmo: () => ({ value: '', key: '' }),
+    fromLead(lead: Lead): AmoValueIn | null {
+      const id = leadCompanyId(lead);
+      if (id === null) return { value: '', key: '' };
+      const name = lookups.companyName(id);
+      return name === undefined ? null : { value: name, key: name.trim().toLowerCase() };
     },
   };
 }

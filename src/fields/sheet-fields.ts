@@ -12,6 +12,7 @@ import { FieldCatalog, loadCatalog, readCatalog, saveCatalog } from './catalog';
 import type { CellValueOut, CodecEnv } from './codecs';
 import { PIPELINE_HEADERS } from './deal-keys';
 import { leadColumns } from './lead-columns';
+import { COMPANY_KEY, companyName, markCompanyColumn } from './companies';
 import { FIELD_MAPPING_KEY, FieldColumn, fieldColumns, readMapping } from './columns';
 
 export interface SheetFields {
@@ -61,8 +62,10 @@ export function bindFields(table: SheetTable, ports: FieldPorts): SheetFields {
   if (pipelineIndex >= 0) fields.pipelineIndex = pipelineIndex;
   if (candidates) {
     const { catalog, mapping } = knownOf(ports.props);
-    const lead = leadColumns(table.header, taken, catalog, ports.env);
+    const lookups = { companyName: (id: number) => companyName(ports.props, id) };
+    const lead = leadColumns(table.header, taken, catalog, ports.env, lookups);
     for (const c of lead) taken.add(c.index);
+    if (lead.some(c => c.key === COMPANY_KEY)) markCompanyColumn(ports.props);
     const custom = catalog ? fieldColumns(table.header, taken, catalog, mapping, ports.env) : [];
     fields.columns = [...lead, ...custom];
   }

@@ -26,6 +26,7 @@ import {
 } from './row-memory';
 import { dealFromAmo, mappedFromAmo, refreshIfOutdated, stageMapped } from '../fields/pull-fields';
 import { STATUS_KEY } from '../fields/deal-keys';
+import { readCompanyNames } from '../fields/companies';
 import { cellId, cellKeys, fieldKey, idKeepers, RowView, viewRow } from './row-view';
 import { statusNameFor } from './statuses';
 import { parseSyncStatus, rowStatus } from './sync-status';
@@ -167,6 +168,7 @@ function readAmo(ctx: SyncContext, req: PullRequest, report: PullReport): AmoSta
     for (const c of contactsByIds(ctx.amo, contactsToRead)) contacts.set(c.id, c);
   }
   refreshIfOutdated(ctx, leads, [...contacts.values()]);
+  readCompanyNames(ctx.amo, ctx.props, leads);
   const gone = leadIds.filter(id => !found.has(id));
   const statusNames = new Map(
     leads.map(l => [l.id, statusNameFor(ctx, l.pipeline_id, l.status_id)] as const)

@@ -32,6 +32,8 @@ import type { SyncContext } from './context';
 import type { SyncField } from './row-memory';
 import type { FieldCell } from '../fields/sheet-fields';
 import { customValues, dealMove, hasSide, leadPatch } from '../fields/field-writes';
+import { companyIdOf, resolveCompanies } from '../fields/companies';
+import type { KeyValueStore } from '../ports';
 
 export interface CreateItem {
   externalId: string;
@@ -80,6 +82,11 @@ export function sendPush(
   rowIdField: number | null
 ): Outcomes {
   const outcomes: Outcomes = new Map();
+  // Companies named in the rows are found or made first: the leads are written with their ids.
+  resolveCompanies(ctx.amo, ctx.props, [
+    ...creates.map(c => leadPatch(c, null).company ?? ''),
+    ...updates.map(u => leadPatch(u, u.fields).company ?? ''),
+  ]);
   creating.set(outcomes, creates.length);
   if (creates.length > 0) createAll(ctx, creates, rowIdField, outcomes);
   creating.delete(outcomes);
@@ -276,9 +283,11 @@ function newLead(
   if (custom.length > 0) lead.custom_fields_values = custom;
   if (item.data.budget !== null) lead.price = item.data.budget;
   if (contactId !== undefined) lead._embedded = { contacts: [{ id: contactId, is_main: true }] };
-  const { tags, ...rest } = leadPatch(item, null);
+  const { tags, company, ...rest } = leadPatch(item, null);
   Object.assign(lead, rest);
   if (tags) lead._embedded = { ...lead._embedded, tags };
+  const companyId = company ? companyIdOf(ctx.props, company) : undefined;
+  if (companyId) lead._embedded = { ...lead._embedded, companies: [{ id: companyId }] };
   return lead;
 }
 
@@ -306,7 +315,7 @@ function updateAll(ctx: SyncContext, items: UpdateItem[], outcomes: Outcomes): v
   );
   const leadUpdates: Array<{ item: UpdateItem; body: LeadUpdate }> = leadRows.map(item => ({
     item,
-    body: leadUpdate(item),
+    body: leadUpdate(item, ctx.props),
   }));
   const contactUpdates = contactRows.map(item => ({ item, body: contactUpdate(item) }));
   const steps: Step[] = [
@@ -401,7 +410,7 @@ function linkStep(items: UpdateItem[], found: Map<string, number>): Step {
 }
 
 /** Only the changed fields: a manager's change of another field is not overwritten. */
-function leadUpdate(item: UpdateItem): LeadUpdate {
+function leadUpdate(item: UpdateItem, props: KeyValueStore): LeadUpdate {
   const body: LeadUpdate = { id: item.dealId };
   if (item.fields.includes('name')) body.name = displayName(item.data);
   if (item.fields.includes('budget')) body.price = item.data.budget ?? 0;
@@ -409,9 +418,13 @@ function leadUpdate(item: UpdateItem): LeadUpdate {
   if (custom.length > 0) body.custom_fields_values = custom;
   const move = dealMove(item, item.fields);
   if (move) Object.assign(body, { pipeline_id: move.pipelineId, status_id: move.statusId });
-  const { tags, ...rest } = leadPatch(item, item.fields);
+  const { tags, company, ...rest } = leadPatch(item, item.fields);
   Object.assign(body, rest);
   if (tags) body._embedded = { tags };
+  if (company !== undefined) {
+    const id = company ? companyIdOf(props, company) : undefined;
+    if (!company || id) body._embedded = { ...body._embedded, companies: id ? [{ id }] : [] };
+  }
   return body;
 }
 

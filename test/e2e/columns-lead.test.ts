@@ -1,4 +1,4 @@
-// The lead's responsible user and tags as columns, end to end, both ways; and what a token
+// The lead's responsible user, tags and company as columns, end to end, both ways; and what a token
 // that may not read the account's users (not an administrator's) does to the responsible
 // column: its cells get an error saying so, and the rest of the row still syncs.
 import { World } from '../../sandbox/world';
@@ -9,6 +9,7 @@ const HEADERS = [
   'budget',
   'Ответственный',
   'tags',
+  'Компания',
   'amo_deal_id',
   'amo_contact_id',
   'amo_link',
@@ -120,3 +121,54 @@ describe('tags', () => {
     expect(w.row(0).tags).toBe('горячий, vip');
   });
 });
+
+describe('company', () => {
+  async function companies(): Promise<Array<{ id: number; name: string }>> {
+    return (await w.fake.admin.state()).companies;
+  }
+
+  it('an existing company by name (any case) is linked; an unknown name creates it once; empty unlinks', async () => {
+    await world();
+    await w.fake.admin.seedDealAccount();
+    w.run('installTriggers');
+    const before = await companies();
+    const romashka = before.find(c => c.name === 'ООО «Ромашка»');
+    typeRow({ Компания: ' ооо «ромашка» ' });
+    expect(await companyOfLead()).toBe(romashka?.id);
+
+    w.edit(2, 'Компания', 'Новая компания');
+    const made = (await companies()).filter(c => c.name === 'Новая компания');
+    expect(made).toHaveLength(1);
+    expect(await companyOfLead()).toBe(made[0].id);
+    w.edit(2, 'Компания', 'новая компания ');
+    expect((await companies()).filter(c => c.name === 'Новая компания')).toHaveLength(1);
+
+    w.edit(2, 'Компания', '');
+    expect(await companyOfLead()).toBeNull();
+  });
+
+  it("a manager's company shows by name", async () => {
+    await world();
+    await w.fake.admin.seedDealAccount();
+    w.run('installTriggers');
+    typeRow();
+    const acme = (await companies()).find(c => c.name === 'Acme Corp');
+    w.rt.clock.advance(60_000);
+    await w.fake.admin.editLead({
+      leadId: Number(w.row(0).amo_deal_id),
+      body: { _embedded: { companies: [{ id: acme?.id }] } },
+      now: w.now(),
+    });
+    w.nextMinute();
+    expect(w.row(0)['Компания']).toBe('Acme Corp');
+  });
+});
+
+async function companyOfLead(): Promise<number | null> {
+  const lead = (await w.fake.admin.lead(Number(w.row(0).amo_deal_id))) as unknown as Record<
+    string,
+    unknown
+  >;
+  const linked = (lead.companies ?? []) as Array<{ id: number }>;
+  return linked[0]?.id ?? null;
+}
