@@ -24,8 +24,11 @@ export interface FieldDef {
 
 export interface FieldCatalog {
   fields: FieldDef[];
-  /** The account's users; null when this token may not read them (not an administrator). */
-  users: Array<{ id: number; name: string }> | null;
+  /**
+   * The account's users; null when this token may not read them (not an administrator);
+   * undefined when not read (only a sheet with a responsible column needs them).
+   */
+  users?: Array<{ id: number; name: string }> | null;
   /** Epoch ms of the read. */
   at: number;
 }
@@ -35,28 +38,31 @@ const CHUNK_CHARS = 8000;
 const MAX_CHUNKS = 20;
 
 /** Reads every lead and contact custom field (two lists, paged). */
-export function readCatalog(amo: AmoRunner, now: number): FieldCatalog {
+export function readCatalog(amo: AmoRunner, now: number, withUsers: boolean): FieldCatalog {
   const limit = AMO_LIMITS.pageSize;
-  // All three lists side by side: one round trip for an account with under 250 of each.
+  // The lists side by side: one round trip for an account with under 250 of each.
   const [leads, contacts, users] = fetchPages<CustomField | AmoUser>(amo, [
     n => listLeadCustomFields({ limit, page: n }),
     n => listContactCustomFields({ limit, page: n }),
-    n => listUsers({ limit, page: n }),
+    ...(withUsers ? [(n: number) => listUsers({ limit, page: n })] : []),
   ]);
   const list = <T>(r: typeof leads): T[] => {
     if (!r.ok) throw r.error;
     return r.value as T[];
   };
-  // Reading users is for administrators: without the right the responsible column says so.
-  const denied = !users.ok && users.error instanceof AmoError && users.error.status === 403;
-  return {
+  const catalog: FieldCatalog = {
     fields: [
       ...list<CustomField>(leads).map(f => toDef(f, 'lead')),
       ...list<CustomField>(contacts).map(f => toDef(f, 'contact')),
     ],
-    users: denied ? null : list<AmoUser>(users).map(u => ({ id: u.id, name: u.name })),
     at: now,
   };
+  if (users) {
+    // Reading users is for administrators: without the right the responsible column says so.
+    const denied = !users.ok && users.error instanceof AmoError && users.error.status === 403;
+    catalog.users = denied ? null : list<AmoUser>(users).map(u => ({ id: u.id, name: u.name }));
+  }
+  return catalog;
 }
 
 function toDef(field: CustomField, side: FieldSide): FieldDef {
@@ -77,7 +83,8 @@ export function saveCatalog(props: KeyValueStore, catalog: FieldCatalog): void {
     f.code,
     f.enums.map(e => [e.id, e.value]),
   ]);
-  const users = catalog.users?.map(u => [u.id, u.name]) ?? null;
+  const users =
+    catalog.users === undefined ? -1 : (catalog.users?.map(u => [u.id, u.name]) ?? null);
   const text = JSON.stringify({ at: catalog.at, f: packed, u: users });
   const chunks: Record<string, string> = {};
   for (let i = 0; i * CHUNK_CHARS < text.length && i < MAX_CHUNKS; i++) {
@@ -95,7 +102,11 @@ export function loadCatalog(all: Record<string, string>): FieldCatalog | null {
   for (let i = 0; all[chunkKey(i)] !== undefined; i++) text += all[chunkKey(i)];
   if (!text) return null;
   try {
-    const raw = JSON.parse(text) as { at: number; f: Packed[]; u?: Array<[number, string]> | null };
+    const raw = JSON.parse(text) as {
+      at: number;
+      f: Packed[];
+      u?: Array<[number, string]> | null | -1;
+    };
     const fields = raw.f.map(([id, side, type, name, code, enums]) => ({
       id,
       side: side === 0 ? ('lead' as const) : ('contact' as const),
@@ -104,8 +115,10 @@ export function loadCatalog(all: Record<string, string>): FieldCatalog | null {
       code,
       enums: enums.map(([eid, value]) => ({ id: eid, value })),
     }));
-    const users = raw.u ? raw.u.map(([id, name]) => ({ id, name })) : null;
-    return { fields, users, at: raw.at };
+    const catalog: FieldCatalog = { fields, at: raw.at };
+    if (Array.isArray(raw.u)) catalog.users = raw.u.map(([id, name]) => ({ id, name }));
+    else if (raw.u === null) catalog.users = null;
+    return catalog;
   } catch {
     return null;
   }

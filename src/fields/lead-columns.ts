@@ -26,6 +26,10 @@ const HEADERS: Record<string, LeadKey> = {
   компания: COMPANY_KEY,
 };
 
+export function isResponsibleHeader(header: string): boolean {
+  return HEADERS[header.trim().toLowerCase()] === RESPONSIBLE_KEY;
+}
+
 /** What the codecs look up: the names of the companies read in this execution. */
 export interface LeadLookups {
   companyName(id: number): string | undefined;
@@ -96,7 +100,8 @@ function responsibleCodec(catalog: FieldCatalog | null, env: CodecEnv): FieldCod
   return {
     fromCell(raw) {
       if (isBlankCell(raw)) return { ok: true, value: { key: '', values: null } };
-      if (!users) return { ok: false, error: text.usersNeedAdmin };
+      if (users === undefined) return { ok: false, error: text.usersNotRead };
+      if (users === null) return { ok: false, error: text.usersNeedAdmin };
       const name = String(raw).trim();
       const user = users.find(u => u.name.trim().toLowerCase() === name.toLowerCase());
       if (!user) {

@@ -10,6 +10,7 @@ import type { SyncContext } from '../sync/context';
 import { catalogOutdated } from './catalog';
 import { pipelineName } from './deal';
 import { nameKey, PIPELINE_KEY, STATUS_KEY } from './deal-keys';
+import { RESPONSIBLE_KEY } from './lead-columns';
 import { boundFields, FieldCell, refreshCatalog, savedCatalog } from './sheet-fields';
 
 interface Source {
@@ -89,16 +90,24 @@ function sameCell(a: CellValue | undefined, b: CellValue): boolean {
 }
 
 /** Reads the catalog again (outside the lock) when these entities show it is out of date. */
-export function refreshIfOutdated(ctx: SyncContext, leads: Lead[], contacts: Contact[]): void {
+export function refreshIfOutdated(
+  ctx: SyncContext,
+  table: SheetTable,
+  leads: Lead[],
+  contacts: Contact[]
+): void {
   const catalog = savedCatalog(ctx.props);
   if (!catalog) return;
   const lists: Array<CustomFieldValue[] | null> = [
     ...leads.map(l => l.custom_fields_values),
     ...contacts.map(c => c.custom_fields_values),
   ];
+  const responsible = boundFields(table)?.columns.some(c => c.key === RESPONSIBLE_KEY) ?? false;
   const users = catalog.users;
-  const newUser =
-    users !== null && leads.some(l => !users.some(u => u.id === l.responsible_user_id));
-  if (!newUser && !lists.some(values => catalogOutdated(catalog, values))) return;
-  refreshCatalog(ctx.amo, ctx.props, ctx.clock.now());
+  const usersOutdated =
+    responsible &&
+    (users === undefined ||
+      (users !== null && leads.some(l => !users.some(u => u.id === l.responsible_user_id))));
+  if (!usersOutdated && !lists.some(values => catalogOutdated(catalog, values))) return;
+  refreshCatalog(ctx.amo, ctx.props, ctx.clock.now(), responsible);
 }

@@ -109,9 +109,20 @@ export function savedCatalog(props: KeyValueStore): FieldCatalog | null {
   return knownOf(props).catalog;
 }
 
-/** Reads the account's fields again and saves them (setup, or AmoCRM's fields changed). */
-export function refreshCatalog(amo: AmoRunner, props: KeyValueStore, now: number): FieldCatalog {
-  const catalog = readCatalog(amo, now);
+/**
+ * Reads the account's fields again and saves them (AmoCRM's fields changed), with its users
+ * when the sheet has a responsible column.
+ */
+export function refreshCatalog(
+  amo: AmoRunner,
+  props: KeyValueStore,
+  now: number,
+  withUsers: boolean
+): FieldCatalog {
+  const catalog = readCatalog(amo, now, withUsers);
+  if (!withUsers && knownOf(props).catalog?.users !== undefined) {
+    catalog.users = knownOf(props).catalog?.users;
+  }
   saveCatalog(props, catalog);
   known.set(props, { ...knownOf(props), catalog });
   return catalog;

@@ -13,6 +13,7 @@ const en = {
   notOption: (quoted: string, options: string) => `${quoted} is not one of: ${options}`,
   notStage: (quoted: string, pipeline: string, stages: string) =>
     `${quoted} is not a stage of the pipeline "${pipeline}"; its stages: ${stages}`,
+  usersNotRead: "AmoCRM's users are not read yet: the next background run reads them",
   usersNeedAdmin:
     "AmoCRM's users can be read only with an administrator's token (connect the integration as an AmoCRM administrator)",
 };
@@ -30,6 +31,7 @@ const ru: FieldMessages = {
     `${quoted} — нет такого варианта; есть: ${options}`,
   notStage: (quoted: string, pipeline: string, stages: string) =>
     `${quoted} — нет такого этапа в воронке «${pipeline}»; этапы: ${stages}`,
+  usersNotRead: 'пользователи AmoCRM ещё не прочитаны: их прочитает следующий фоновый запуск',
   usersNeedAdmin:
     'список пользователей AmoCRM доступен только с токеном администратора (подключите интеграцию от имени администратора AmoCRM)',
 };

@@ -236,7 +236,7 @@ export function installAllTriggers(ports: Ports): TriggersAnswer {
     const ctx = buildContext(ports, { flow: 'sync' });
     learnAccount(ctx.amo, ctx.props);
     // The fields columns may map to: read at setup, so no sync spends a request on them.
-    prepareFields(ctx.amo, ctx.props, ctx.clock.now());
+    prepareFields(ctx);
     ctx.statuses.pipelines();
   } catch (e) {
     const reason = failureText(e, lang, failureContext(ports));

@@ -140,7 +140,8 @@ export function pull(ctx: SyncContext, req: PullRequest, lockWaitMs = LOCK_WAIT_
 /** Reads what the request names and some row links (a snapshot, without the lock). */
 function readAmo(ctx: SyncContext, req: PullRequest, report: PullReport): AmoState | null {
   const readAt = req.readAt ?? ctx.clock.now();
-  const { byLead, byContact } = linkedRows(readSyncedTable(ctx, { notes: false }));
+  const snapshot = readSyncedTable(ctx, { notes: false });
+  const { byLead, byContact } = linkedRows(snapshot);
   // A deleted lead is read like any other: a delete delivered late, after the lead was
   // restored, must not mark a live lead (AmoCRM simply does not return a deleted one).
   const named = unique([...req.leadIds, ...req.deletedLeadIds, ...(req.all ? byLead.keys() : [])]);
@@ -167,7 +168,7 @@ function readAmo(ctx: SyncContext, req: PullRequest, report: PullReport): AmoSta
   if (contactsToRead.length > 0) {
     for (const c of contactsByIds(ctx.amo, contactsToRead)) contacts.set(c.id, c);
   }
-  refreshIfOutdated(ctx, leads, [...contacts.values()]);
+  refreshIfOutdated(ctx, snapshot, leads, [...contacts.values()]);
   readCompanyNames(ctx.amo, ctx.props, leads);
   const gone = leadIds.filter(id => !found.has(id));
   const statusNames = new Map(
