@@ -3,6 +3,8 @@
 // lead fields again.
 import type { SyncContext } from '../sync/context';
 import { isResponsibleHeader } from './lead-columns';
+import { readSyncedTable } from '../sync/push';
+import { refreshDropdowns } from './dropdowns';
 import { rowIdFieldId, ROW_ID_FIELD_NAME } from '../sync/amo-reads';
 import { readCatalog, saveCatalog } from './catalog';
 import { forgetKnown } from './sheet-fields';
@@ -35,4 +37,16 @@ function hasResponsibleColumn(ctx: SyncContext): boolean {
   if (!sheet || width === 0) return false;
   const header = sheet.read(1, 1, 1, width)[0] ?? [];
   return header.some(cell => isResponsibleHeader(String(cell ?? '')));
+}
+
+/** The dropdowns of the list columns; a sheet that is not ready yet simply gets none now. */
+export function setupDropdowns(ctx: SyncContext): void {
+  let table;
+  try {
+    table = readSyncedTable(ctx, { notes: false });
+  } catch (e) {
+    ctx.logger.warn(`Dropdowns not set: ${e instanceof Error ? e.message : String(e)}`);
+    return;
+  }
+  refreshDropdowns(ctx, table);
 }

@@ -11,7 +11,9 @@ import { catalogOutdated } from './catalog';
 import { pipelineName } from './deal';
 import { nameKey, PIPELINE_KEY, STATUS_KEY } from './deal-keys';
 import { RESPONSIBLE_KEY } from './lead-columns';
-import { boundFields, FieldCell, refreshCatalog, savedCatalog } from './sheet-fields';
+import { bindFields, boundFields, FieldCell, refreshCatalog, savedCatalog } from './sheet-fields';
+import { refreshDropdowns } from './dropdowns';
+import { fieldPorts } from './field-ports';
 
 interface Source {
   lead?: Lead;
@@ -108,6 +110,14 @@ export function refreshIfOutdated(
     responsible &&
     (users === undefined ||
       (users !== null && leads.some(l => !users.some(u => u.id === l.responsible_user_id))));
-  if (!usersOutdated && !lists.some(values => catalogOutdated(catalog, values))) return;
+  // A manager may add an option nobody picked yet: the lists are read again now and then.
+  const mapped = (boundFields(table)?.columns.length ?? 0) > 0;
+  const stale = mapped && ctx.clock.now() - catalog.at > CATALOG_MAX_AGE_MS;
+  if (!stale && !usersOutdated && !lists.some(values => catalogOutdated(catalog, values))) return;
   refreshCatalog(ctx.amo, ctx.props, ctx.clock.now(), responsible);
+  bindFields(table, fieldPorts(ctx));
+  refreshDropdowns(ctx, table);
 }
+
+/** How old the saved field lists may get while the sheet maps columns to them. */
+const CATALOG_MAX_AGE_MS = 6 * 60 * 60 * 1000;

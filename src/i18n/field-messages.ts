@@ -13,6 +13,8 @@ const en = {
   notOption: (quoted: string, options: string) => `${quoted} is not one of: ${options}`,
   notStage: (quoted: string, pipeline: string, stages: string) =>
     `${quoted} is not a stage of the pipeline "${pipeline}"; its stages: ${stages}`,
+  /** Starts with "AmoCRM:" in every language: that is how the script knows its own dropdowns. */
+  dropdownHelp: 'AmoCRM: pick a value; the list follows AmoCRM',
   usersNotRead: "AmoCRM's users are not read yet: the next background run reads them",
   usersNeedAdmin:
     "AmoCRM's users can be read only with an administrator's token (connect the integration as an AmoCRM administrator)",
@@ -31,6 +33,7 @@ const ru: FieldMessages = {
     `${quoted} — нет такого варианта; есть: ${options}`,
   notStage: (quoted: string, pipeline: string, stages: string) =>
     `${quoted} — нет такого этапа в воронке «${pipeline}»; этапы: ${stages}`,
+  dropdownHelp: 'AmoCRM: выберите значение; список обновляется из AmoCRM',
   usersNotRead: 'пользователи AmoCRM ещё не прочитаны: их прочитает следующий фоновый запуск',
   usersNeedAdmin:
     'список пользователей AmoCRM доступен только с токеном администратора (подключите интеграцию от имени администратора AmoCRM)',

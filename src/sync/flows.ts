@@ -6,7 +6,7 @@ import { failureText, type FailureContext } from '../i18n/failures';
 import type { Lang } from '../i18n/lang';
 import { messages } from '../i18n/messages';
 import { learnAccount } from './account';
-import { prepareFields } from '../fields/prepare';
+import { prepareFields, setupDropdowns } from '../fields/prepare';
 import { buildContext } from './build-context';
 import { missingSetup, PROP, readSettings, STATE, uiLanguage } from './config';
 import type { Ports, SyncContext } from './context';
@@ -238,6 +238,7 @@ export function installAllTriggers(ports: Ports): TriggersAnswer {
     // The fields columns may map to: read at setup, so no sync spends a request on them.
     prepareFields(ctx);
     ctx.statuses.pipelines();
+    setupDropdowns(ctx);
   } catch (e) {
     const reason = failureText(e, lang, failureContext(ports));
     ports.logger.warn(`installTriggers: AmoCRM not prepared: ${logText(e)}`);

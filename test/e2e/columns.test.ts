@@ -201,9 +201,45 @@ describe('AmoCRM → sheet', () => {
     const samara = option.enums?.find(e => e.value === 'Самара')?.id;
     await managerSets('leads', lead('select'), [{ enum_id: samara }]);
     expect(w.row(0)['Город']).toBe('Самара');
+    const rule = w.rt.spreadsheet.cell('Leads', 2, HEADERS.indexOf('Город') + 1).validation;
+    expect(rule?.values[0]).toContain('Самара');
     // And the person may now pick it too.
     w.edit(2, 'Город', 'Москва');
     w.edit(2, 'Город', 'самара');
+    expect(await valuesOf('lead', leadId(), lead('select'))).toEqual(['Самара']);
+  });
+});
+
+describe('dropdowns', () => {
+  const column = (header: string) => HEADERS.indexOf(header) + 1;
+  const listOf = (header: string, row = 2) =>
+    w.rt.spreadsheet.cell('Leads', row, column(header)).validation;
+
+  it('select, radiobutton and status columns get dropdowns of their options at setup', async () => {
+    await world();
+    expect(listOf('Город')).toMatchObject({
+      criteria: 'VALUE_IN_LIST',
+      values: [['Москва', 'Казань', 'Пермь'], true],
+      allowInvalid: true,
+    });
+    expect(listOf('Канал')?.values[0]).toEqual(['Звонок', 'Форма', 'Почта']);
+    expect(listOf('status', 50)?.values[0]).toEqual(
+      expect.arrayContaining(['Первичный контакт', 'Успешно реализовано', 'Заявка'])
+    );
+    // Free-text columns get none.
+    expect(listOf('Источник')).toBeNull();
+  });
+
+  it('a select option a manager adds reaches the dropdown with the next sync after the lists age', async () => {
+    await world();
+    typeRow({ Город: 'Москва' });
+    await w.fake.admin.addFieldOption({ fieldId: lead('select'), value: 'Самара' });
+    w.rt.clock.advance(6 * 60 * 60 * 1000);
+    await w.fake.admin.setLeadPrice({ leadId: leadId(), price: 10, now: w.now() });
+    w.nextMinute();
+    expect(listOf('Город')?.values[0]).toEqual(['Москва', 'Казань', 'Пермь', 'Самара']);
+    // And the person may pick it.
+    w.edit(2, 'Город', 'Самара');
     expect(await valuesOf('lead', leadId(), lead('select'))).toEqual(['Самара']);
   });
 });
