@@ -20,4 +20,6 @@ export {
   webhookState,
   settingsSaveWebAppUrl,
   settingsAddColumns,
+  settingsColumns,
+  settingsSaveColumns,
 } from './gas/entrypoints';

@@ -13,6 +13,9 @@ const en = {
   notOption: (quoted: string, options: string) => `${quoted} is not one of: ${options}`,
   notStage: (quoted: string, pipeline: string, stages: string) =>
     `${quoted} is not a stage of the pipeline "${pipeline}"; its stages: ${stages}`,
+  fixedColumn: (key: string) => `fixed: ${key}`,
+  unknownField: (header: string, target: string) =>
+    `Column "${header}": AmoCRM has no field "${target}".`,
   /** Starts with "AmoCRM:" in every language: that is how the script knows its own dropdowns. */
   dropdownHelp: 'AmoCRM: pick a value; the list follows AmoCRM',
   usersNotRead: "AmoCRM's users are not read yet: the next background run reads them",
@@ -33,6 +36,9 @@ const ru: FieldMessages = {
     `${quoted} — нет такого варианта; есть: ${options}`,
   notStage: (quoted: string, pipeline: string, stages: string) =>
     `${quoted} — нет такого этапа в воронке «${pipeline}»; этапы: ${stages}`,
+  fixedColumn: (key: string) => `основной: ${key}`,
+  unknownField: (header: string, target: string) =>
+    `Столбец «${header}»: в AmoCRM нет поля «${target}».`,
   dropdownHelp: 'AmoCRM: выберите значение; список обновляется из AmoCRM',
   usersNotRead: 'пользователи AmoCRM ещё не прочитаны: их прочитает следующий фоновый запуск',
   usersNeedAdmin:
