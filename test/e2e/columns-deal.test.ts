@@ -4,19 +4,9 @@
 // the status cell shows where it went; names that fit nothing give the row an error.
 import { MAIN_PIPELINE, PARTNER_PIPELINE, SECOND_PIPELINE } from '../../sandbox/amo-fake';
 import { World } from '../../sandbox/world';
+import { firstRowLead, SCRIPT_COLUMNS, typeOneRow } from './columns-helpers';
 
-const HEADERS = [
-  'name',
-  'email',
-  'budget',
-  'Воронка',
-  'Статус',
-  'amo_deal_id',
-  'amo_contact_id',
-  'amo_link',
-  'external_id',
-  'sync_status',
-];
+const HEADERS = ['name', 'email', 'budget', 'Воронка', 'Статус', ...SCRIPT_COLUMNS];
 
 const stage = (pipeline: typeof MAIN_PIPELINE, name: string) =>
   pipeline.statuses.find(s => s.name === name) as { id: number; name: string };
@@ -36,17 +26,9 @@ afterEach(async () => {
   await w?.stop();
 });
 
-async function leadNow(): Promise<{ status_id: number; pipeline_id: number; price: number }> {
-  const lead = await w.fake.admin.lead(Number(w.row(0).amo_deal_id));
-  if (!lead) throw new Error('no lead');
-  return lead;
-}
+const leadNow = () => firstRowLead(w);
 
-function typeRow(values: Record<string, unknown> = {}): void {
-  const [edit] = w.type([{ name: 'Олег', email: 'oleg@example.com', budget: 500, ...values }]);
-  expect(edit.error).toBeNull();
-  expect(w.row(0).amo_deal_id).toMatch(/^\d+$/);
-}
+const typeRow = (values: Record<string, unknown> = {}) => typeOneRow(w, values);
 
 describe('status', () => {
   it('a new row shows its pipeline and first stage; a stage picked in the sheet moves the lead for 1 request', async () => {

@@ -2,6 +2,7 @@
 // that may not read the account's users (not an administrator's) does to the responsible
 // column: its cells get an error saying so, and the rest of the row still syncs.
 import { World } from '../../sandbox/world';
+import { firstRowLead, SCRIPT_COLUMNS_WITH_STATUS, typeOneRow } from './columns-helpers';
 
 const HEADERS = [
   'name',
@@ -10,12 +11,7 @@ const HEADERS = [
   'Ответственный',
   'tags',
   'Компания',
-  'amo_deal_id',
-  'amo_contact_id',
-  'amo_link',
-  'status',
-  'external_id',
-  'sync_status',
+  ...SCRIPT_COLUMNS_WITH_STATUS,
 ];
 
 const MARIA = { id: 504142, name: 'Мария Соколова' };
@@ -32,25 +28,11 @@ afterEach(async () => {
   await w?.stop();
 });
 
-type StoredLead = {
-  responsible_user_id: number;
-  price: number;
-  tags?: Array<{ name: string }>;
-};
-
-async function leadNow(): Promise<StoredLead> {
-  const lead = (await w.fake.admin.lead(Number(w.row(0).amo_deal_id))) as StoredLead | null;
-  if (!lead) throw new Error('no lead');
-  return lead;
-}
+const leadNow = () => firstRowLead(w);
 
 const tagNames = async () => ((await leadNow()).tags ?? []).map(t => t.name).sort();
 
-function typeRow(values: Record<string, unknown> = {}): void {
-  const [edit] = w.type([{ name: 'Олег', email: 'oleg@example.com', budget: 500, ...values }]);
-  expect(edit.error).toBeNull();
-  expect(w.row(0).amo_deal_id).toMatch(/^\d+$/);
-}
+const typeRow = (values: Record<string, unknown> = {}) => typeOneRow(w, values);
 
 describe('responsible', () => {
   it('a user named in the sheet (any case) becomes the lead responsible; a manager change shows back', async () => {

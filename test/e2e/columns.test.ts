@@ -4,6 +4,7 @@
 // and the rest of the row still syncs.
 import type { DealAccount } from '../../sandbox/amo-fake/types';
 import { World } from '../../sandbox/world';
+import { SCRIPT_COLUMNS_WITH_STATUS } from './columns-helpers';
 
 const HEADERS = [
   'name',
@@ -24,12 +25,7 @@ const HEADERS = [
   'Интересы',
   'Мессенджер',
   'Комментарий',
-  'amo_deal_id',
-  'amo_contact_id',
-  'amo_link',
-  'status',
-  'external_id',
-  'sync_status',
+  ...SCRIPT_COLUMNS_WITH_STATUS,
 ];
 
 /** 2026-12-31 00:00 and 2026-12-31 14:30 in Moscow (the spreadsheet's zone), in unix seconds. */
