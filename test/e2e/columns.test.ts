@@ -206,6 +206,41 @@ describe('AmoCRM → sheet', () => {
   });
 });
 
+describe('field by field', () => {
+  it("a person's edit of one mapped field and a manager's change of another both survive", async () => {
+    await world();
+    typeRow({ Источник: 'Выставка', Город: 'Москва' });
+    w.rt.clock.advance(60_000);
+    // The manager's change is queued by its webhook; the person edits before it is applied.
+    const kazan = deal.leadFields.select.enums?.[1].id;
+    await w.fake.admin.setCustomField({
+      entity: 'leads',
+      id: leadId(),
+      fieldId: lead('select'),
+      values: [{ enum_id: kazan }],
+      now: w.now(),
+    });
+    w.edit(2, 'Источник', 'Реклама');
+    w.nextMinute();
+
+    expect(w.row(0)['Город']).toBe('Казань');
+    expect(w.row(0)['Источник']).toBe('Реклама');
+    expect(await valuesOf('lead', leadId(), lead('text'))).toEqual(['Реклама']);
+    expect(await valuesOf('lead', leadId(), lead('select'))).toEqual(['Казань']);
+  });
+
+  it('the same field: the later change wins (a manager after the person)', async () => {
+    await world();
+    typeRow({ Город: 'Москва' });
+    w.rt.clock.advance(60_000);
+    w.edit(2, 'Город', 'Пермь');
+    w.rt.clock.advance(60_000);
+    await managerSets('leads', lead('select'), [{ enum_id: deal.leadFields.select.enums?.[1].id }]);
+    expect(w.row(0)['Город']).toBe('Казань');
+    expect(await valuesOf('lead', leadId(), lead('select'))).toEqual(['Казань']);
+  });
+});
+
 describe('dropdowns', () => {
   const column = (header: string) => HEADERS.indexOf(header) + 1;
   const listOf = (header: string, row = 2) =>
