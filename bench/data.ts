@@ -2,7 +2,7 @@
 // mobile phones in the formats people type, e-mails, budgets as numbers and as text. Every
 // person has a distinct phone and e-mail; a share of the rows belong to contacts that already
 // exist in AmoCRM (by e-mail, or by phone written in another format than AmoCRM stores it).
-import type { SeedContact } from '../sandbox/amo-fake';
+import type { SeedContact, SeedLead } from '../sandbox/amo-fake';
 
 const FIRST = [
   ['Александр', 'aleksandr'],
@@ -176,4 +176,31 @@ export function dataset(rows: number, contacts = 1000, matchShare = 0.1, seed = 
 function capitalize(email: string): string {
   const [local, domain] = email.split('@');
   return `${local.charAt(0).toUpperCase()}${local.slice(1)}@${domain.toUpperCase()}`;
+}
+
+/**
+ * `count` leads already in AmoCRM before the sheet knew of them (for exportLeads), each with its
+ * own contact, budgets in whole thousands, alternating over the given statuses.
+ */
+export function existingLeads(
+  count: number,
+  pipelineId: number,
+  statusIds: number[],
+  seed = 11
+): { contacts: SeedContact[]; leads: SeedLead[] } {
+  const rand = prng(seed);
+  const contacts: SeedContact[] = [];
+  const leads: SeedLead[] = [];
+  for (let i = 0; i < count; i++) {
+    const p = person(100_000 + i);
+    contacts.push({ name: p.name, phone: storedPhone(p.digits), email: p.email });
+    leads.push({
+      name: `Сделка ${i + 1}`,
+      price: 1000 * Math.floor(rand() * 500),
+      pipelineId,
+      statusId: statusIds[i % statusIds.length],
+      contact: i,
+    });
+  }
+  return { contacts, leads };
 }

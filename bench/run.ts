@@ -16,6 +16,7 @@ import {
   ourImport,
 } from './scenarios';
 import { byTemplate, formatEndpoints } from './harness';
+import { exportScenario, ExportStats } from './export-scenario';
 
 const SIZES = [2000, 10000];
 const BASELINE_SAMPLE = 300;
@@ -23,12 +24,17 @@ const SEEDED_CONTACTS = 1000;
 /** Issue 7's targets. */
 const MAX_REQUESTS_PER_ROW = 0.05;
 const MAX_SHEET_CALLS_PER_RUN = 10;
+/** Issue 15's export: leads, requests per lead, runs. */
+const EXPORT_LEADS = 5000;
+const MAX_REQUESTS_PER_EXPORTED_LEAD = 0.03;
+const MAX_EXPORT_RUNS = 2;
 
 export interface BenchReport {
   ours: ImportStats[];
   resumed: ImportStats;
   baseline: BaselineStats;
   interactive: Interactive[];
+  exported: ExportStats;
   realMs: number;
 }
 
@@ -45,7 +51,16 @@ export async function runBench(log: (line: string) => void = console.log): Promi
   const baseline = await baselineImport(BASELINE_SAMPLE, SEEDED_CONTACTS);
   log('… handleEdit and doPost');
   const inter = await interactive();
-  return { ours, resumed, baseline, interactive: inter, realMs: Date.now() - started };
+  log(`… exportLeads of ${EXPORT_LEADS} existing leads`);
+  const exported = await exportScenario(EXPORT_LEADS);
+  return {
+    ours,
+    resumed,
+    baseline,
+    interactive: inter,
+    exported,
+    realMs: Date.now() - started,
+  };
 }
 
 // ---- the report ----------------------------------------------------------------------------
@@ -225,7 +240,32 @@ export function markdown(report: BenchReport, meta: { date: string; commit: stri
     )
   );
   lines.push('');
+  lines.push(...exportSection(report.exported));
   return lines.join('\n');
+}
+
+function exportSection(e: ExportStats): string[] {
+  return [
+    `## Export of existing leads (issue 15)`,
+    '',
+    `\`exportLeads\` on a sheet with only its headers, ${int(e.leads)} leads (each with its own ` +
+      'contact) in AmoCRM; then `exportLeads` once more.',
+    '',
+    ...table(
+      ['', `${int(e.leads)} leads`],
+      [
+        ['AmoCRM requests per lead', dec(e.requests / e.leads)],
+        ['AmoCRM requests', `${int(e.requests)}: ${formatEndpoints(e.byEndpoint)}`],
+        ['runs', e.done ? String(e.runs) : `${e.runs}, NOT DONE`],
+        ['virtual time', `${dec(e.virtualS, 1)} s`],
+        ['Spreadsheet calls per run', e.sheetCallsPerRun.join(', ')],
+        ['leads with exactly one row / leads with 2+ rows', `${int(e.rowsOk)} / ${e.doubled}`],
+        ['the second export: requests, rows added', `${e.again.requests}, ${e.again.added}`],
+        ['real time of the measurement', `${dec(e.realMs / 1000, 1)} s`],
+      ]
+    ),
+    '',
+  ];
 }
 
 export function targets(report: BenchReport): Array<{ ok: boolean; text: string }> {
@@ -261,9 +301,27 @@ export function targets(report: BenchReport): Array<{ ok: boolean; text: string 
       ok: all.every(s => s.error === null),
       text: `no execution fails: ${all.map(s => (s.error ? `${int(s.rows)} rows: ${s.error.split('\n')[0]}` : 'ok')).join('; ')}`,
     },
+    ...exportTargets(report.exported),
     {
       ok: report.resumed.done && report.resumed.dup.leads === report.resumed.rows,
       text: `resumable: the killed import finished in ${report.resumed.runs} runs with ${report.resumed.dup.leads} leads for ${report.resumed.rows} rows (kills and the 6-minute limit at 2,000 rows: test/e2e/import.test.ts)`,
+    },
+  ];
+}
+
+function exportTargets(e: ExportStats): Array<{ ok: boolean; text: string }> {
+  return [
+    {
+      ok: e.done && e.runs <= MAX_EXPORT_RUNS && e.rowsOk === e.leads && e.doubled === 0,
+      text: `issue 15: ${int(e.leads)} leads exported in ≤ ${MAX_EXPORT_RUNS} runs, one row each: ${e.runs} run(s), ${int(e.rowsOk)} with one row, ${e.doubled} with more`,
+    },
+    {
+      ok: e.requests / e.leads <= MAX_REQUESTS_PER_EXPORTED_LEAD,
+      text: `issue 15: ≤ ${MAX_REQUESTS_PER_EXPORTED_LEAD} AmoCRM requests per exported lead: ${dec(e.requests / e.leads)}`,
+    },
+    {
+      ok: e.again.added === 0,
+      text: `issue 15: a second export adds nothing: ${e.again.added} rows added (${e.again.requests} requests)`,
     },
   ];
 }

@@ -8,6 +8,7 @@ export {
   doGet,
   syncNow,
   importExistingRows,
+  exportLeads,
   installTriggers,
   runBackgroundWork,
   showSettings,

@@ -98,6 +98,11 @@ export interface SheetPort {
   readFormulas(row: number, column: number, rows: number, columns: number): string[][];
   /** Adds a row after the last one with content (strings kept as exact text). */
   append(values: CellValue[]): void;
+  /**
+   * Makes the grid at least `rows` rows tall: Sheets refuses a range past its last row ("The
+   * coordinates of the range are outside the dimensions of the sheet").
+   */
+  ensureRows(rows: number): void;
   /** Inserts `count` empty rows before row `before`. */
   insertRows(before: number, count: number): void;
   /** Deletes `count` rows starting at row `from`. */

@@ -12,6 +12,7 @@ import type {
   FakeAmoState,
   LeadRecord,
   ManagerResult,
+  RequestLogEntry,
   SetCustomFieldInput,
   WebhookDelivery,
 } from '../amo-fake';
@@ -64,6 +65,11 @@ export class SyncFakeAdmin {
     now: number
   ): ManagerResult {
     return this.call('POST', '/manager/edit-contact', { contactId, ...change, now });
+  }
+
+  /** Every request the fake answered since the reset, oldest first. */
+  requests(): RequestLogEntry[] {
+    return this.call('GET', '/requests');
   }
 
   /** The issue-15 account: pipelines, custom fields of every type, companies (see the fake). */

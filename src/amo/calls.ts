@@ -80,6 +80,8 @@ export interface LeadsQuery {
   /** `filter[updated_at][from|to]`, unix seconds. */
   updatedFrom?: number;
   updatedTo?: number;
+  /** `filter[pipeline_id][]`: only leads of these pipelines. */
+  pipelineIds?: readonly number[];
   /** Full-text search over the filled fields. */
   query?: string;
   with?: readonly LeadWith[];
@@ -132,6 +134,7 @@ export function listLeads(q: LeadsQuery = {}): AmoCall<Page<Lead>> {
     filter: {
       id: q.ids && q.ids.length > 0 ? q.ids : undefined,
       updated_at: range(q.updatedFrom, q.updatedTo),
+      pipeline_id: q.pipelineIds && q.pipelineIds.length > 0 ? q.pipelineIds : undefined,
     },
     order: q.order ? { [q.order.field]: q.order.direction } : undefined,
   };

@@ -51,7 +51,7 @@ export function mappedFromAmo(cells: FieldCell[], src: Source): Record<string, A
 /** The lead's status and pipeline names, for the rows with those columns. */
 export function dealFromAmo(
   ctx: SyncContext,
-  view: { row: TableRow; keys: Record<string, string> },
+  view: { keys: Record<string, string> },
   src: Source
 ): Record<string, AmoCell> {
   const out: Record<string, AmoCell> = {};

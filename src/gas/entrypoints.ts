@@ -8,6 +8,7 @@ import { missingSetup, STATE, uiLanguage } from '../sync/config';
 import {
   EditedRange,
   backgroundWork,
+  exportAllLeads,
   health,
   importRows,
   installAllTriggers,
@@ -132,6 +133,10 @@ export function syncNow(): string {
 
 export function importExistingRows(): string {
   return importRows(ports()).message;
+}
+
+export function exportLeads(): string {
+  return exportAllLeads(ports()).message;
 }
 
 export function runBackgroundWork(): string {

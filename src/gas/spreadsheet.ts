@@ -69,6 +69,13 @@ class GasSheet implements SheetPort {
     unflushed = true;
   }
 
+  ensureRows(rows: number): void {
+    const max = this.sheet.getMaxRows();
+    if (rows <= max) return;
+    this.sheet.insertRowsAfter(max, rows - max);
+    unflushed = true;
+  }
+
   insertRows(before: number, count: number): void {
     this.sheet.insertRowsBefore(before, count);
     unflushed = true;

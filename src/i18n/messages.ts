@@ -16,7 +16,9 @@ export type FieldName =
   | 'status'
   | 'sheetName'
   | 'region'
-  | 'webhookSecret';
+  | 'webhookSecret'
+  | 'importNewLeads'
+  | 'importPipelines';
 
 /** What a first run still lacks, in the order a person fixes it. */
 export type SetupStep = 'address' | 'credentials' | 'pipeline' | 'triggers';
@@ -27,6 +29,7 @@ const en = {
     title: 'AmoCRM',
     syncNow: 'Sync now',
     importRows: 'Import existing rows',
+    exportLeads: 'Add AmoCRM leads as rows',
     settings: 'Settings…',
     settingsFirst: 'Settings… (start here)',
     installTriggers: 'Install triggers',
@@ -37,6 +40,7 @@ const en = {
   titles: {
     sync: 'AmoCRM sync',
     importRows: 'AmoCRM import',
+    exportLeads: 'AmoCRM leads to rows',
     error: 'AmoCRM: error',
     setup: 'AmoCRM: set-up',
     triggers: 'AmoCRM triggers',
@@ -56,6 +60,8 @@ const en = {
     sheetName: 'Sheet name',
     region: 'Phone region',
     webhookSecret: 'Webhook secret',
+    importNewLeads: 'Add leads created in AmoCRM as rows',
+    importPipelines: 'Pipelines to add (ids, comma-separated; empty: all)',
   } satisfies Record<FieldName, string>,
   setup: {
     missing: {
@@ -96,6 +102,8 @@ const en = {
       `Created ${s.created}, updated ${s.updated}, unchanged ${s.unchanged}, errors ${s.errors}, waiting ${s.pending}; rows updated from AmoCRM ${s.pulled}.`,
     rowErrors: (n: number) =>
       `${n} ${n === 1 ? 'row has' : 'rows have'} an error: see sync_status and the AmoCRM log sheet.`,
+    leadsAdded: (n: number) =>
+      `${n} ${n === 1 ? 'lead' : 'leads'} created in AmoCRM added as ${n === 1 ? 'a row' : 'rows'} at the bottom.`,
     progress: (done: number, total: number) => `Working: ${done} of ${total} rows done…`,
     busy: 'Another run of the script is working on the sheet right now; the next background run (within a minute or two) does this.',
     continues: (done: number, total: number) =>
@@ -107,6 +115,15 @@ const en = {
     summary: (s: { created: number; errors: number; left: number }) =>
       `Imported ${s.created}, errors ${s.errors}, left ${s.left}.`,
     nothingToDo: 'Every row already has a lead: nothing to import.',
+  },
+  exportLeads: {
+    finished: (added: number, total: number) =>
+      added === total
+        ? `Added ${added} ${added === 1 ? 'row' : 'rows'} for AmoCRM leads that no row had.`
+        : `Added ${added} more rows; ${total} rows for AmoCRM leads that no row had are in the sheet now.`,
+    nothingToDo: 'Every lead of the chosen pipelines already has a row: nothing to add.',
+    continues: (added: number, total: number) =>
+      `Added ${added} rows (${total} so far); the background run (every minute) adds the rest and says here when it has finished.`,
   },
   columns: {
     offer: (missing: string[], sheet: string) =>
@@ -138,6 +155,8 @@ const en = {
     pipelineBoth: 'Choose both the pipeline and its starting status, or neither.',
     regionBad: (given: string) =>
       `Type a two-letter country code such as RU or KZ, not "${given}".`,
+    importPipelinesBad: (given: string) =>
+      `Pipelines are given by their ids (numbers, as Load pipelines shows them), separated by commas; not "${given}".`,
     sheetMissing: (name: string) =>
       `This spreadsheet has no sheet named "${name}"; leave the field empty for the first sheet.`,
     credentialsMissing:
@@ -211,6 +230,7 @@ const en = {
       background: 'background',
       webhook: 'webhook',
       reconcile: 'reconcile',
+      export: 'leads to rows',
     } as Record<string, string>,
     outcomes: {
       failed: 'failed',
@@ -294,6 +314,9 @@ const en = {
     legendLeads: 'New leads',
     legendSheet: 'Sheet',
     legendWebhook: 'Webhook',
+    legendFromAmo: 'Leads created in AmoCRM',
+    importHint:
+      'A lead a web form, a manager or a robot creates in these pipelines becomes a row at the bottom within a minute or two. AmoCRM → Add AmoCRM leads as rows adds the leads that exist already.',
     authChoice: 'How the script signs in',
     authToken: 'Long-lived token (private integration)',
     authOauth: 'OAuth (integration ID, secret key, code)',
@@ -343,6 +366,7 @@ const ru: Messages = {
     title: 'AmoCRM',
     syncNow: 'Синхронизировать сейчас',
     importRows: 'Импортировать строки',
+    exportLeads: 'Добавить сделки AmoCRM строками',
     settings: 'Настройки…',
     settingsFirst: 'Настройки… (начните здесь)',
     installTriggers: 'Установить триггеры',
@@ -353,6 +377,7 @@ const ru: Messages = {
   titles: {
     sync: 'AmoCRM: синхронизация',
     importRows: 'AmoCRM: импорт',
+    exportLeads: 'AmoCRM: сделки в строки',
     error: 'AmoCRM: ошибка',
     setup: 'AmoCRM: настройка',
     triggers: 'AmoCRM: триггеры',
@@ -372,6 +397,8 @@ const ru: Messages = {
     sheetName: 'Имя листа',
     region: 'Страна телефонов',
     webhookSecret: 'Секрет вебхука',
+    importNewLeads: 'Добавлять строками сделки, созданные в AmoCRM',
+    importPipelines: 'Воронки для добавления (ID через запятую; пусто — все)',
   },
   setup: {
     missing: {
@@ -404,6 +431,7 @@ const ru: Messages = {
       `Создано ${s.created}, обновлено ${s.updated}, без изменений ${s.unchanged}, ошибок ${s.errors}, ожидают ${s.pending}; строк обновлено из AmoCRM ${s.pulled}.`,
     rowErrors: (n: number) =>
       `Строк с ошибкой: ${n}. Причина — в столбце sync_status и на листе журнала AmoCRM.`,
+    leadsAdded: (n: number) => `Сделок, созданных в AmoCRM, добавлено строками внизу листа: ${n}.`,
     progress: (done: number, total: number) => `Идёт работа: готово ${done} из ${total} строк…`,
     busy: 'Сейчас с листом работает другой запуск скрипта; это сделает следующий фоновый запуск (через минуту-две).',
     continues: (done: number, total: number) =>
@@ -414,6 +442,15 @@ const ru: Messages = {
   importRows: {
     summary: s => `Импортировано ${s.created}, ошибок ${s.errors}, осталось ${s.left}.`,
     nothingToDo: 'У каждой строки уже есть сделка: импортировать нечего.',
+  },
+  exportLeads: {
+    finished: (added: number, total: number) =>
+      added === total
+        ? `Добавлено строк для сделок AmoCRM, которых не было в таблице: ${added}.`
+        : `Добавлено ещё строк: ${added}; всего добавлено строк для сделок AmoCRM: ${total}.`,
+    nothingToDo: 'У каждой сделки выбранных воронок уже есть строка: добавлять нечего.',
+    continues: (added: number, total: number) =>
+      `Добавлено строк: ${added} (всего ${total}); остальное добавит фоновый запуск (каждую минуту) и сообщит здесь, когда закончит.`,
   },
   columns: {
     offer: (missing: string[], sheet: string) =>
@@ -446,6 +483,8 @@ const ru: Messages = {
     pipelineBoth: 'Выберите и воронку, и её начальный этап — или ни то, ни другое.',
     regionBad: (given: string) =>
       `Введите двухбуквенный код страны, например RU или KZ, а не «${given}».`,
+    importPipelinesBad: (given: string) =>
+      `Воронки указываются номерами (ID, как их показывает «Загрузить воронки») через запятую, а не «${given}».`,
     sheetMissing: (name: string) =>
       `В таблице нет листа «${name}»; оставьте поле пустым, чтобы использовать первый лист.`,
     credentialsMissing:
@@ -519,6 +558,7 @@ const ru: Messages = {
       background: 'фоновый запуск',
       webhook: 'вебхук',
       reconcile: 'сверка',
+      export: 'сделки в строки',
     },
     outcomes: {
       failed: 'ошибка',
@@ -597,6 +637,9 @@ const ru: Messages = {
     legendLeads: 'Новые сделки',
     legendSheet: 'Лист',
     legendWebhook: 'Вебхук',
+    legendFromAmo: 'Сделки, созданные в AmoCRM',
+    importHint:
+      'Сделка, которую в этих воронках создаёт веб-форма, менеджер или робот, через минуту-две становится строкой внизу листа. AmoCRM → «Добавить сделки AmoCRM строками» добавляет уже существующие сделки.',
     authChoice: 'Как скрипт входит в AmoCRM',
     authToken: 'Долгосрочный токен (частная интеграция)',
     authOauth: 'OAuth (ID интеграции, секретный ключ, код)',

@@ -22,6 +22,11 @@ export class SheetTable {
   private readonly stagedNotes = new Map<number, string>();
   /** Columns beyond the fixed ones that the sync writes (mapped fields): people's columns. */
   private readonly mappedColumns = new Set<number>();
+  /**
+   * Told of each staged cell left alone because a person keeps a formula there, before the
+   * notes are written: a flow can then keep the row's memory from claiming the value landed.
+   */
+  onFormulaKept?: (row: TableRow, key: ColumnKey) => void;
 
   private constructor(
     readonly sheet: SheetPort,
@@ -68,9 +73,10 @@ export class SheetTable {
     return this.rows[rowNumber - 2];
   }
 
-  /** The sync's note on the row ('' when none). */
-  note(row: TableRow): string {
-    return this.stagedNotes.get(row.rowNumber) ?? this.notes[row.rowNumber - 2] ?? '';
+  /** The sync's note on the row ('' when none); `saved`: as read, not as staged since. */
+  note(row: TableRow, options: { saved?: boolean } = {}): string {
+    const saved = this.notes[row.rowNumber - 2] ?? '';
+    return options.saved ? saved : (this.stagedNotes.get(row.rowNumber) ?? saved);
   }
 
   setNote(row: TableRow, note: string): void {
@@ -112,7 +118,11 @@ export class SheetTable {
    */
   commit(): number {
     const cells = this.stagedCells();
-    this.dropFormulaCells(cells);
+    for (const [r, c] of this.dropFormulaCells(cells)) {
+      const row = this.row(r);
+      const key = (Object.keys(this.columns) as ColumnKey[]).find(k => this.columns[k] === c);
+      if (row && key) this.onFormulaKept?.(row, key);
+    }
     let writes = 0;
     for (const rect of rectangles(cells)) {
       this.sheet.write(
@@ -139,15 +149,15 @@ export class SheetTable {
 
   /**
    * Reads the formulas under the staged cells of the columns people write (one call) and
-   * unstages cells that hold one. Script-owned columns (ids, link, status, sync_status) are
-   * the script's: no read is spent on them.
+   * unstages cells that hold one; returns them as [row, column]. Script-owned columns (ids,
+   * link, status, sync_status) are the script's: no read is spent on them.
    */
-  private dropFormulaCells(cells: Map<number, Map<number, CellValue>>): void {
+  private dropFormulaCells(cells: Map<number, Map<number, CellValue>>): Array<[number, number]> {
     const personal = new Set([...PERSON_COLUMNS.map(k => this.columns[k]), ...this.mappedColumns]);
     const rowNumbers = [...cells.keys()].filter(r =>
       [...(cells.get(r) as Map<number, CellValue>).keys()].some(c => personal.has(c))
     );
-    if (rowNumbers.length === 0) return;
+    if (rowNumbers.length === 0) return [];
     const columns = rowNumbers.flatMap(r =>
       [...(cells.get(r) as Map<number, CellValue>).keys()].filter(c => personal.has(c))
     );
@@ -159,13 +169,18 @@ export class SheetTable {
       Math.max(...rowNumbers) - top + 1,
       Math.max(...columns) - left + 1
     );
+    const dropped: Array<[number, number]> = [];
     for (const r of rowNumbers) {
       const line = cells.get(r) as Map<number, CellValue>;
       for (const c of [...line.keys()]) {
-        if (personal.has(c) && formulas[r - top]?.[c - left]) line.delete(c);
+        if (personal.has(c) && formulas[r - top]?.[c - left]) {
+          line.delete(c);
+          dropped.push([r, c]);
+        }
       }
       if (line.size === 0) cells.delete(r);
     }
+    return dropped;
   }
 
   private commitNotes(): number {

@@ -19,6 +19,10 @@ export const PROP = {
   region: 'DEFAULT_PHONE_REGION',
   /** Optional: `ru` or `en`; empty = from the spreadsheet's locale. */
   language: 'UI_LANGUAGE',
+  /** Optional: `true` makes leads created in AmoCRM new rows (src/sync/new-leads). */
+  importNewLeads: 'IMPORT_NEW_LEADS',
+  /** Optional: pipeline ids joined by commas; empty = every pipeline. */
+  importPipelines: 'IMPORT_PIPELINES',
 } as const;
 
 /** Properties whose values are secrets: never shown, logged or sent back to a browser. */

@@ -14,6 +14,7 @@ import { readClaims } from './claims';
 import { emptyReport, LOCK_WAIT_MS, push, PushReport } from './push';
 import { emptyPullReport } from './pull';
 import { reconcile, ReconcileReport } from './reconcile';
+import { exportLeads, exportPending, ExportReport } from './new-leads/export';
 import { finishBackground, planBackground } from './schedule';
 import { ensureTriggers, TriggerSummary } from './triggers';
 
@@ -64,12 +65,24 @@ export interface SyncSummary {
 
 /** syncNow: pushes every new or changed row, then pulls what changed in AmoCRM. */
 export function syncEverything(ports: Ports): SyncSummary {
+  return menuJob(ports, 'sync', syncAll);
+}
+
+/**
+ * A job the menu starts: refused (saying what to fill in) until set up; otherwise run with a
+ * progress toast and its sync-log entries written at the end.
+ */
+function menuJob(
+  ports: Ports,
+  flow: 'sync' | 'import' | 'export',
+  job: (ctx: SyncContext, lang: Lang) => SyncSummary
+): SyncSummary {
   const lang = langOf(ports);
   const unready = refuseUnconfigured(ports, lang);
   if (unready) return unready;
-  const ctx = buildContext(ports, { flow: 'sync' });
+  const ctx = buildContext(ports, { flow });
   ctx.progress = progressToast(ctx, lang);
-  return logged(ctx, () => syncAll(ctx, lang));
+  return logged(ctx, () => job(ctx, lang));
 }
 
 function syncAll(ctx: SyncContext, lang: Lang): SyncSummary {
@@ -79,6 +92,7 @@ function syncAll(ctx: SyncContext, lang: Lang): SyncSummary {
   const pulled = guarded(ctx, lang, said, () => reconcile(ctx, true), NO_PULL);
   const summary = text.sync.summary({ ...pushed, pulled: pulled.rowsChanged });
   const lines = [summary];
+  if ((pulled.rowsAdded ?? 0) > 0) lines.push(text.sync.leadsAdded(pulled.rowsAdded ?? 0));
   if (pushed.lockBusy) lines.push(text.sync.busy);
   if (pushed.errors > 0) lines.push(text.sync.rowErrors(pushed.errors));
   const done = pushed.created + pushed.updated + pushed.errors;
@@ -96,12 +110,7 @@ function syncAll(ctx: SyncContext, lang: Lang): SyncSummary {
 
 /** importExistingRows: creates leads for rows that have none; resumes on the next run. */
 export function importRows(ports: Ports): SyncSummary {
-  const lang = langOf(ports);
-  const unready = refuseUnconfigured(ports, lang);
-  if (unready) return unready;
-  const ctx = buildContext(ports, { flow: 'import' });
-  ctx.progress = progressToast(ctx, lang);
-  return logged(ctx, () => importAll(ctx, lang));
+  return menuJob(ports, 'import', importAll);
 }
 
 function importAll(ctx: SyncContext, lang: Lang): SyncSummary {
@@ -157,9 +166,46 @@ function background(ctx: SyncContext, lang: Lang): SyncSummary {
   const pulled = guarded(ctx, lang, said, () => reconcile(ctx, false), NO_PULL);
   if (said.length === 0) ctx.props.set(STATE.lastSync, String(ctx.clock.now()));
   finishMenuWork(ctx, lang, pushed);
-  const message = `background: created ${pushed.created}, updated ${pushed.updated}, errors ${pushed.errors}, pending ${pushed.pending}, pulled ${pulled.rowsChanged}`;
+  if (exportPending(ctx.props.getAll())) continueExport(ctx, lang, said);
+  const message = `background: created ${pushed.created}, updated ${pushed.updated}, errors ${pushed.errors}, pending ${pushed.pending}, pulled ${pulled.rowsChanged}, new leads ${pulled.rowsAdded ?? 0}`;
   ctx.logger.info(message);
   return { push: pushed, pull: pulled, message };
+}
+
+/** exportLeads: a row for every lead of the chosen pipelines that no row links; resumes. */
+export function exportAllLeads(ports: Ports): SyncSummary {
+  return menuJob(ports, 'export', exportAll);
+}
+
+function exportAll(ctx: SyncContext, lang: Lang): SyncSummary {
+  const text = messages(lang);
+  const said: string[] = [];
+  const report = guarded(ctx, lang, said, () => exportLeads(ctx), NO_EXPORT);
+  const lines = [exportSummary(lang, report)];
+  if (report.lockBusy) lines.push(text.sync.busy);
+  tell(ctx, said, lines, said.length > 0 ? text.titles.error : text.titles.exportLeads);
+  const message = [...lines, ...said].join('\n');
+  ctx.logger.info(`export: ${message}`);
+  return { push: NO_PUSH, message };
+}
+
+function exportSummary(lang: Lang, report: ExportReport): string {
+  const text = messages(lang).exportLeads;
+  if (!report.done) return text.continues(report.added, report.total);
+  return report.total === 0 ? text.nothingToDo : text.finished(report.added, report.total);
+}
+
+/** The background run carries on an export the menu started; its end goes to the log sheet. */
+function continueExport(ctx: SyncContext, lang: Lang, said: string[]): void {
+  const report = guarded(ctx, lang, said, () => exportLeads(ctx), NO_EXPORT);
+  if (!report.done) return;
+  const message = exportSummary(lang, report);
+  ctx.log.add({ flow: 'export', target: '', outcome: 'finished', message });
+  try {
+    ctx.spreadsheet.toast(message, messages(lang).titles.exportLeads);
+  } catch {
+    // No one has the sheet open in a trigger run: the log line is the record.
+  }
 }
 
 // ---- Work the menu started and the background run finishes ----------------------------------
@@ -305,7 +351,13 @@ const PROGRESS_EVERY_MS = 5_000;
 
 /** A toast now and then while long work goes on: "Working: 200 of 600 rows done…". */
 function progressToast(ctx: SyncContext, lang: Lang): (done: number, total: number) => void {
-  const title = messages(lang).titles[ctx.flow === 'import' ? 'importRows' : 'sync'];
+  const titles = messages(lang).titles;
+  const title =
+    ctx.flow === 'import'
+      ? titles.importRows
+      : ctx.flow === 'export'
+        ? titles.exportLeads
+        : titles.sync;
   let last = ctx.clock.now();
   return (done, total) => {
     const now = ctx.clock.now();
@@ -345,4 +397,5 @@ function logText(e: unknown): string {
 }
 
 const NO_PUSH: PushReport = emptyReport();
+const NO_EXPORT: ExportReport = { added: 0, total: 0, done: false, lockBusy: false };
 const NO_PULL: ReconcileReport = { ...emptyPullReport(), leadsSeen: 0, webhook: 'skipped' };

@@ -19,9 +19,11 @@ import { LOCK_WAIT_MS, readSyncedTable } from './push';
 import {
   fieldHash,
   formatMemory,
+  parseMemory,
   personChanged,
   rememberSynced,
   RowMemory,
+  SYNC_FIELDS,
   SyncField,
 } from './row-memory';
 import { dealFromAmo, mappedFromAmo, refreshIfOutdated, stageMapped } from '../fields/pull-fields';
@@ -127,6 +129,7 @@ export function pull(ctx: SyncContext, req: PullRequest, lockWaitMs = LOCK_WAIT_
     const queueKey = ctx.uuid();
     const table = readSyncedTable(ctx);
     const again = applyState(ctx, table, state, report);
+    keepFormulaBases(table, ctx.settings.region);
     table.commit();
     table.sheet.flush();
     if (again.leadIds.length + again.contactIds.length > 0) queuePull(ctx.props, queueKey, again);
@@ -135,6 +138,25 @@ export function pull(ctx: SyncContext, req: PullRequest, lockWaitMs = LOCK_WAIT_
   }
   if (report.rowsKept > 0) ctx.props.set(STATE.dirty, String(ctx.clock.now()));
   return report;
+}
+
+/**
+ * A person's formula in a synced column is never replaced, so AmoCRM's value did not land
+ * there: the row's memory keeps the value both sides last agreed on for that field. Otherwise
+ * the next push would take the formula's unchanged value for an edit and send it back over
+ * the manager's change. The field stays apart until the formula's value changes.
+ */
+function keepFormulaBases(table: SheetTable, region: string): void {
+  table.onFormulaKept = (row, key) => {
+    if (!(SYNC_FIELDS as readonly string[]).includes(key)) return;
+    const before = parseMemory(table.note(row, { saved: true }));
+    const memory = parseMemory(table.note(row));
+    if (!memory) return;
+    const field = key as SyncField;
+    if (before?.base[field] !== undefined) memory.base[field] = before.base[field];
+    else memory.base[field] = fieldHash(field, viewRow(table, row, region).keys[field]);
+    table.setNote(row, formatMemory(memory));
+  };
 }
 
 /** Reads what the request names and some row links (a snapshot, without the lock). */
@@ -228,14 +250,14 @@ function applyState(
   return { leadIds: unique(staleLeads), contactIds: unique(staleContacts), deletedLeadIds: [] };
 }
 
-interface Source {
+export interface Source {
   lead?: Lead;
   contact: Contact | null;
   status?: string;
 }
 
 /** AmoCRM's value of each field it has for the row: the cell value, its key, its time. */
-type AmoFields = Record<SyncField, { value: CellValue; key: string; at: number } | undefined>;
+export type AmoFields = Partial<Record<SyncField, { value: CellValue; key: string; at: number }>>;
 
 /**
  * Applies one row's AmoCRM state. Returns false when a push of this row began after AmoCRM
@@ -294,7 +316,15 @@ function applyRow(
   return true;
 }
 
-function amoFields(ctx: SyncContext, view: RowView, src: Source): AmoFields {
+/**
+ * AmoCRM's value of each field it has for a row, as cell values and keys. Also what a new row
+ * made from an AmoCRM lead gets (src/sync/new-leads/row-cells.ts), so both write alike.
+ */
+export function amoFields(
+  ctx: SyncContext,
+  view: Pick<RowView, 'keys'> & Partial<Pick<RowView, 'fields'>>,
+  src: Source
+): AmoFields {
   const out: AmoFields = {};
   const region = ctx.settings.region;
   if (src.lead) {
@@ -323,7 +353,7 @@ function amoFields(ctx: SyncContext, view: RowView, src: Source): AmoFields {
     out.phone = { value: phone, key: keys.phone, at };
     out.email = { value: email, key: keys.email, at };
   }
-  return { ...out, ...dealFromAmo(ctx, view, src), ...mappedFromAmo(view.fields, src) };
+  return { ...out, ...dealFromAmo(ctx, view, src), ...mappedFromAmo(view.fields ?? [], src) };
 }
 
 /** Stages a fixed field's cell, or a mapped column's. */

@@ -11,7 +11,7 @@
 import { AmoError } from '../amo/errors';
 import { listLeads } from '../amo/calls';
 import type { Lead } from '../amo/types';
-import { newExternalId } from '../domain/ids';
+import { externalIdTime, newExternalId } from '../domain/ids';
 import { displayName, RowData } from '../domain/row-data';
 import { missingColumns, PERSON_COLUMNS } from '../sheet/headers';
 import { SheetTable, TableRow } from '../sheet/table';
@@ -34,6 +34,7 @@ import type { SyncContext } from './context';
 import { CreateItem, Outcome, Outcomes, sendPush, UpdateItem } from './push-send';
 import {
   changedFields,
+  fieldHash,
   formatMemory,
   memoryOf,
   parseMemory,
@@ -221,12 +222,29 @@ function planRows(
   return plan;
 }
 
-/** How many rows link each contact. */
-function contactUse(views: RowView[]): Map<number, number> {
-  const use = new Map<number, number>();
+/** The rows that link each contact. */
+function contactUse(views: RowView[]): Map<number, RowView[]> {
+  const use = new Map<number, RowView[]>();
   for (const v of views)
-    if (v.contactId !== null) use.set(v.contactId, (use.get(v.contactId) ?? 0) + 1);
+    if (v.contactId !== null) use.set(v.contactId, [...(use.get(v.contactId) ?? []), v]);
   return use;
+}
+
+/**
+ * The phones and emails other rows sharing the contact show as synced: the contact keeps them.
+ * (A value another row has not sent yet is not the contact's; its own push decides.)
+ */
+function keptValues(others: RowView[]): { phones: string[]; emails: string[] } {
+  const synced = (field: 'phone' | 'email') => [
+    ...new Set(
+      others
+        .filter(
+          v => v.keys[field] !== '' && v.memory?.base[field] === fieldHash(field, v.keys[field])
+        )
+        .map(v => v.keys[field])
+    ),
+  ];
+  return { phones: synced('phone'), emails: synced('email') };
 }
 
 function scopeText(scope: PushScope): string {
@@ -277,7 +295,7 @@ function planRow(
   claims: ClaimView,
   onlyNew: boolean,
   plan: Plan,
-  sharing: Map<number, number>
+  sharing: Map<number, RowView[]>
 ): void {
   const { check, state, memory } = view;
   if (check === null) return;
@@ -309,10 +327,11 @@ function planRow(
       else plan.report.unchanged++;
     } else if (!onlyNew) {
       const identity = fields.includes('email') || fields.includes('phone');
+      const others = (sharing.get(view.contactId ?? -1) ?? []).filter(v => v !== view);
       const relink =
         view.contactId === null || !identity
           ? undefined
-          : (sharing.get(view.contactId) ?? 0) > 1
+          : others.length > 0
             ? ('shared' as const)
             : ('ifTaken' as const);
       if (relink && contactClaimed(claims, contactKeys(check.data))) {
@@ -328,6 +347,7 @@ function planRow(
         relink,
         mapped,
         fieldError,
+        ...(relink === 'shared' ? { keep: keptValues(others) } : {}),
       });
     }
     return;
@@ -353,7 +373,13 @@ function planRow(
     ...view.fields,
     ...dealCells(ctx, table, view, [STATUS_KEY, PIPELINE_KEY]),
   ]);
-  plan.creates.push({ externalId, data: check.data, mapped, fieldError });
+  plan.creates.push({
+    externalId,
+    data: check.data,
+    seenAt: externalIdTime(externalId),
+    mapped,
+    fieldError,
+  });
 }
 
 /** A fixed field, or a mapped one whose cell fits and has something to send. */
@@ -370,7 +396,7 @@ function mappedCells(cells: FieldCell[]): { mapped: FieldCell[]; fieldError?: st
 }
 
 function assignId(ctx: SyncContext, table: SheetTable, view: RowView): string {
-  const id = newExternalId(ctx.uuid());
+  const id = newExternalId(ctx.uuid(), ctx.clock.now());
   table.set(view.row, 'external_id', id);
   return id;
 }

@@ -14,6 +14,7 @@ import { clearQueuedPulls, readQueuedPulls } from './pending';
 import { emptyPullReport, pull, PullReport } from './pull';
 import { readClaims } from './claims';
 import { webhookUrl } from './webhook-url';
+import { addArrivedLeads } from './new-leads/arrivals';
 
 export { webhookUrl };
 
@@ -30,6 +31,8 @@ export const WEBHOOK_EVENTS = [
 
 export interface ReconcileReport extends PullReport {
   leadsSeen: number;
+  /** Rows added for leads created in AmoCRM (IMPORT_NEW_LEADS). */
+  rowsAdded?: number;
   webhook: 'ok' | 'restored' | 'skipped' | 'unavailable';
 }
 
@@ -80,8 +83,9 @@ export function reconcile(ctx: SyncContext, full: boolean): ReconcileReport {
       })
     );
   }
+  const held = addNewLeads(ctx, leads, leadCursor, report);
   clearQueuedPulls(ctx.props, queued);
-  saveCursor(ctx, STATE.pullCursor, leads, now, claimedSince);
+  saveCursor(ctx, STATE.pullCursor, leads, now, earliest(claimedSince, held));
   if (catchUp) {
     saveCursor(ctx, STATE.contactsCursor, [...contacts, ...deleted], now);
     ctx.props.delete(CATCH_UP);
@@ -91,6 +95,32 @@ export function reconcile(ctx: SyncContext, full: boolean): ReconcileReport {
   }
   keepStatusNamesWarm(ctx, now, webhookDue);
   return report;
+}
+
+/**
+ * Leads created in AmoCRM since the cursor become rows (src/sync/new-leads). Returns where the
+ * cursor must stay so that leads not added now are listed again; an AmoCRM failure here holds
+ * it where it was and leaves the rest of the pull done.
+ */
+function addNewLeads(
+  ctx: SyncContext,
+  leads: Lead[],
+  from: number,
+  report: ReconcileReport
+): number | null {
+  try {
+    const arrived = addArrivedLeads(ctx, leads, from);
+    report.rowsAdded = arrived.added;
+    return arrived.holdCursorAt;
+  } catch (e) {
+    if (!(e instanceof AmoError)) throw e;
+    ctx.logger.warn(`new leads: not added now, the next run tries again: ${e.message}`);
+    return from;
+  }
+}
+
+function earliest(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
 }
 
 /**

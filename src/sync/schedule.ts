@@ -21,6 +21,7 @@ import { hasQueuedPulls } from './pending';
 import { subdomainFromBaseUrl } from '../webhook/account';
 import { readClaims } from './claims';
 import { PROP, STATE } from './config';
+import { exportPending } from './new-leads/export';
 
 /** Epoch ms of the last full background run: also the triggers' heartbeat (triggers.ts). */
 export const BACKGROUND_AT_KEY = 'SYNC_BACKGROUND_AT';
@@ -43,6 +44,8 @@ export function planBackground(props: Record<string, string>, now: number): Back
   if (readClaims(props, now).stale.length > 0) {
     return { due: true, reason: 'unfinished creates', checkHook };
   }
+  // An export the menu started and the 6-minute limit stopped goes on at the next minute.
+  if (exportPending(props)) return { due: true, reason: 'export continues', checkHook };
   const last = Number(props[BACKGROUND_AT_KEY] ?? '') || 0;
   if (now - last >= pullEveryMs(view)) return { due: true, reason: 'reconciliation', checkHook };
   return { due: false, reason: 'nothing to do', checkHook: false };

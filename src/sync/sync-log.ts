@@ -26,7 +26,7 @@ const MAX_MESSAGE_CHARS = 500;
 const MAX_ALIKE = 20;
 
 export interface LogEntry {
-  flow: 'edit' | 'sync' | 'import' | 'background' | 'webhook' | 'reconcile';
+  flow: 'edit' | 'sync' | 'import' | 'background' | 'webhook' | 'reconcile' | 'export';
   target: string;
   outcome: 'failed' | 'recovered' | 'refused' | 'queued' | 'deferred' | 'finished';
   message: string;

@@ -18,6 +18,7 @@ export function menuItems(lang: Lang, state: MenuState): MenuItem[] {
   const m = messages(lang).menu;
   const sync: MenuItem = { caption: m.syncNow, fn: 'syncNow' };
   const importRows: MenuItem = { caption: m.importRows, fn: 'importExistingRows' };
+  const exportLeads: MenuItem = { caption: m.exportLeads, fn: 'exportLeads' };
   const webhook: MenuItem = { caption: m.webhookUrl, fn: 'showWebhookUrl' };
   const log: MenuItem = { caption: m.openLog, fn: 'openSyncLog' };
   if (!state.configured) {
@@ -26,6 +27,7 @@ export function menuItems(lang: Lang, state: MenuState): MenuItem[] {
       'separator',
       sync,
       importRows,
+      exportLeads,
       { caption: m.installTriggers, fn: 'installTriggers' },
       webhook,
       log,
@@ -38,6 +40,7 @@ export function menuItems(lang: Lang, state: MenuState): MenuItem[] {
       'separator',
       sync,
       importRows,
+      exportLeads,
       settings,
       webhook,
       log,
@@ -46,6 +49,7 @@ export function menuItems(lang: Lang, state: MenuState): MenuItem[] {
   return [
     sync,
     importRows,
+    exportLeads,
     'separator',
     settings,
     { caption: m.installTriggers, fn: 'installTriggers' },

@@ -7,6 +7,7 @@ import { isSupportedCountry } from 'libphonenumber-js/min';
 import type { Lang } from '../i18n/lang';
 import { messages } from '../i18n/messages';
 import { PROP, SECRET_PROPS, normalizeBaseUrl, positiveInt } from '../sync/config';
+import { badPipelineParts, parsePipelineIds } from '../sync/new-leads/choice';
 
 /** A problem of one field (its form key, e.g. AMO_BASE_URL), or of the form as a whole (''). */
 export interface FieldProblem {
@@ -23,6 +24,8 @@ export const PLAIN_PROPS: readonly string[] = [
   PROP.statusId,
   PROP.sheetName,
   PROP.region,
+  PROP.importNewLeads,
+  PROP.importPipelines,
 ];
 
 /** Every contract property the dialog manages. */
@@ -64,6 +67,11 @@ function normalize(key: string, value: string): string {
   // As people type it (mycompany.amocrm.ru, a pasted page URL): the account's origin.
   if (key === PROP.baseUrl) return normalizeBaseUrl(value) ?? value;
   if (key === PROP.region) return value.toUpperCase();
+  // A ticked box is `true`; an unticked one leaves the property out (the default, off).
+  if (key === PROP.importNewLeads) return value.toLowerCase() === 'true' ? 'true' : '';
+  if (key === PROP.importPipelines && badPipelineParts(value).length === 0) {
+    return parsePipelineIds(value).join(',');
+  }
   return value;
 }
 
@@ -74,6 +82,7 @@ export function formatProblems(values: Record<string, string>, lang: Lang = 'en'
     redirectProblem(values, lang),
     ...pipelineProblems(values, lang),
     regionProblem(values, lang),
+    importPipelinesProblem(values, lang),
     credentialsProblem(values, lang),
   ].filter((p): p is FieldProblem => p !== null);
 }
@@ -117,6 +126,13 @@ function regionProblem(values: Record<string, string>, lang: Lang): FieldProblem
   if (!region) return null;
   if (/^[A-Z]{2}$/.test(region) && isSupportedCountry(region)) return null;
   return { field: PROP.region, message: messages(lang).settings.regionBad(region) };
+}
+
+function importPipelinesProblem(values: Record<string, string>, lang: Lang): FieldProblem | null {
+  const bad = badPipelineParts(values[PROP.importPipelines] ?? '');
+  if (bad.length === 0) return null;
+  const message = messages(lang).settings.importPipelinesBad(bad.join(', '));
+  return { field: PROP.importPipelines, message };
 }
 
 /**

@@ -12,6 +12,7 @@ const CONTRACT_FUNCTIONS = [
   'doGet',
   'syncNow',
   'importExistingRows',
+  'exportLeads',
   'installTriggers',
 ];
 

@@ -31,6 +31,7 @@ describe('a Russian spreadsheet (ru_RU, Europe/Moscow)', () => {
       'Установить триггеры (следующий шаг)',
       'Синхронизировать сейчас',
       'Импортировать строки',
+      'Добавить сделки AmoCRM строками',
       'Настройки…',
       'Показать адрес вебхука',
       'Открыть журнал',
@@ -50,9 +51,10 @@ describe('a Russian spreadsheet (ru_RU, Europe/Moscow)', () => {
       }),
     ]);
     w.rt.openSpreadsheet();
-    expect(captions(w).slice(0, 3)).toEqual([
+    expect(captions(w).slice(0, 4)).toEqual([
       'Синхронизировать сейчас',
       'Импортировать строки',
+      'Добавить сделки AmoCRM строками',
       'Настройки…',
     ]);
   });
@@ -133,6 +135,7 @@ describe('an English spreadsheet (en_US)', () => {
     expect(captions(w)).toEqual([
       'Sync now',
       'Import existing rows',
+      'Add AmoCRM leads as rows',
       'Settings…',
       'Install triggers',
       'Show webhook URL',

@@ -45,6 +45,9 @@ export class MemorySheet implements SheetPort {
   append(values: CellValue[]): void {
     this.cells.push(values);
   }
+  ensureRows(): void {
+    // An array grows as it is written.
+  }
   insertRows(before: number, count: number): void {
     this.cells.splice(before - 1, 0, ...Array.from({ length: count }, () => []));
   }

@@ -310,6 +310,7 @@ describe('the settings dialog', () => {
         AMO_REDIRECT_URI: 'https://example.com/oauth',
         SHEET_NAME: 'Leads',
         DEFAULT_PHONE_REGION: 'kz',
+        IMPORT_PIPELINES: '',
         AMO_PIPELINE_ID: '3177727',
         AMO_STATUS_ID: '32392159',
         AMO_CLIENT_SECRET: '',
@@ -321,6 +322,7 @@ describe('the settings dialog', () => {
         clear_AMO_LONG_LIVED_TOKEN: 'true',
         clear_WEBHOOK_SECRET: 'false',
         subscribeWebhook: 'true',
+        IMPORT_NEW_LEADS: '',
         authMode: 'oauth',
       },
     ]);
@@ -364,6 +366,26 @@ describe('the settings dialog', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     const [form] = await lastCall('settingsSave');
     expect(form).toMatchObject({ AMO_PIPELINE_ID: '555', AMO_STATUS_ID: '556' });
+  });
+
+  it('offers a tick per loaded pipeline for the leads created in AmoCRM, and sends the choice', async () => {
+    await openDialog({ settingsLoadPipelines: { value: { ok: true, pipelines: PIPELINES } } });
+    expect(await page.locator('#importPipelinesList input').count()).toBe(0);
+    await page.getByRole('button', { name: 'Load pipelines' }).click();
+    await page.locator('#importPipelinesList label').nth(1).waitFor();
+    expect(await page.locator('#importPipelinesList label').allTextContents()).toEqual([
+      ' Воронка (3177727)',
+      ' Partners (555)',
+    ]);
+    await page.getByLabel('Add leads created in AmoCRM as rows').check();
+    await page.getByLabel('Partners (555)').check();
+    expect(await page.locator('#IMPORT_PIPELINES').inputValue()).toBe('555');
+    await page.getByLabel('Воронка (3177727)').check();
+    expect(await page.locator('#IMPORT_PIPELINES').inputValue()).toBe('3177727,555');
+    await answer('settingsSave', { value: { ok: false, error: 'stop here' } });
+    await page.getByRole('button', { name: 'Save' }).click();
+    const [form] = await lastCall('settingsSave');
+    expect(form).toMatchObject({ IMPORT_NEW_LEADS: 'true', IMPORT_PIPELINES: '3177727,555' });
   });
 
   it('disables its buttons while the server works, except Close', async () => {
@@ -635,7 +657,7 @@ describe('the settings dialog, for people', () => {
     await openDialog();
     const order: string[] = [];
     await page.focus('#AMO_BASE_URL');
-    for (let i = 0; i < 17; i++) {
+    for (let i = 0; i < 19; i++) {
       order.push(
         (await page.evaluate(
           `(() => { const e = document.activeElement;
@@ -653,6 +675,8 @@ describe('the settings dialog, for people', () => {
       'AMO_PIPELINE_ID',
       'AMO_STATUS_ID',
       'pipelines',
+      'IMPORT_NEW_LEADS',
+      'IMPORT_PIPELINES',
       'SHEET_NAME',
       'DEFAULT_PHONE_REGION',
       'WEBHOOK_SECRET',

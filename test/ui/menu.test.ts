@@ -11,6 +11,7 @@ describe('menuItems', () => {
       '—',
       'Sync now',
       'Import existing rows',
+      'Add AmoCRM leads as rows',
       'Install triggers',
       'Show webhook URL',
       'Open sync log',
@@ -27,9 +28,10 @@ describe('menuItems', () => {
 
   it('puts the everyday work first when set up, and runs the contract functions', () => {
     const items = menuItems('ru', { configured: true, triggers: true });
-    expect(items.slice(0, 2)).toEqual([
+    expect(items.slice(0, 3)).toEqual([
       { caption: 'Синхронизировать сейчас', fn: 'syncNow' },
       { caption: 'Импортировать строки', fn: 'importExistingRows' },
+      { caption: 'Добавить сделки AmoCRM строками', fn: 'exportLeads' },
     ]);
     for (const state of [
       { configured: false, triggers: false },
@@ -39,6 +41,7 @@ describe('menuItems', () => {
       const fns = menuItems('en', state).flatMap(i => (i === 'separator' ? [] : [i.fn]));
       expect(fns.sort()).toEqual(
         [
+          'exportLeads',
           'importExistingRows',
           'installTriggers',
           'openSyncLog',

@@ -86,6 +86,8 @@ describe('loadSettings', () => {
       AMO_STATUS_ID: '32392159',
       SHEET_NAME: 'Leads',
       DEFAULT_PHONE_REGION: 'RU',
+      IMPORT_NEW_LEADS: '',
+      IMPORT_PIPELINES: '',
     });
     expect(view.secretsSet).toEqual({
       AMO_CLIENT_SECRET: true,
@@ -440,6 +442,53 @@ describe('saveSettings with good input', () => {
     expect(saveSettings(ports, dialogForm(GOOD_FORM)).ok).toBe(true);
     expect(ports.props.get('SYNC_ROW_ID_FIELD')).toBe('900001');
     expect(ports.cache.get('amo:pipelines:v1')).toBeNull();
+  });
+});
+
+describe('the settings of leads created in AmoCRM', () => {
+  it('saves the ticked box as true and the pipelines as ids joined by commas, and shows them', () => {
+    const ports = memoryPorts(amo, STORED);
+    const form = {
+      ...GOOD_FORM,
+      IMPORT_NEW_LEADS: 'true',
+      IMPORT_PIPELINES: ' 3177727 ; 5959351,',
+    };
+    expect(saveSettings(ports, dialogForm(form)).ok).toBe(true);
+    expect(ports.props.get('IMPORT_NEW_LEADS')).toBe('true');
+    expect(ports.props.get('IMPORT_PIPELINES')).toBe('3177727,5959351');
+    expect(loadSettings(ports).values).toMatchObject({
+      IMPORT_NEW_LEADS: 'true',
+      IMPORT_PIPELINES: '3177727,5959351',
+    });
+  });
+
+  it('an unticked box and an empty list remove both: off, and every pipeline', () => {
+    const ports = memoryPorts(amo, { ...STORED, IMPORT_NEW_LEADS: 'true', IMPORT_PIPELINES: '1' });
+    expect(saveSettings(ports, dialogForm(GOOD_FORM)).ok).toBe(true);
+    expect(ports.props.get('IMPORT_NEW_LEADS')).toBeNull();
+    expect(ports.props.get('IMPORT_PIPELINES')).toBeNull();
+  });
+
+  it("refuses pipelines that are not ids, on that field, in the person's language; saves nothing", () => {
+    for (const [locale, expected] of [
+      ['en_US', /^Pipelines are given by their ids.*not "Воронка 2"\.$/],
+      ['ru_RU', /^Воронки указываются номерами.*а не «Воронка 2»\.$/],
+    ] as const) {
+      const ports = memoryPorts(amo, STORED);
+      ports.spreadsheet.localeName = locale;
+      const form = {
+        ...GOOD_FORM,
+        IMPORT_NEW_LEADS: 'true',
+        IMPORT_PIPELINES: '3177727, Воронка 2',
+      };
+      const answer = saveSettings(ports, dialogForm(form));
+      expect(answer).toEqual({
+        ok: false,
+        error: expect.stringMatching(expected),
+        fields: { IMPORT_PIPELINES: expect.stringMatching(expected) },
+      });
+      expect(ports.props.writes).toEqual([]);
+    }
   });
 });
 

@@ -2,7 +2,8 @@
 // a written `custom_fields_values` array (fields by field_id or field_code, values with
 // enum_id or enum_code) into the stored, read-back form (field_id, field_name, field_code,
 // field_type, values with both enum_id and enum_code). A write replaces only the fields it
-// names; `values: null` clears a field, as in AmoCRM.
+// names; `values: null` clears a field, as in AmoCRM. Each value is checked by the field's type
+// in field-values.ts; a single-value type given several values is TooManyElements.
 
 import type { CustomFieldDefinition, CustomFieldValue, CustomFieldValues } from '../types';
 import { inOptionOrder, isSingleValueType, parseTypedValue } from './field-values';

@@ -4,8 +4,8 @@
 // on, stay as they were. Users are in the default configuration (`config.users`), since they
 // only show through GET /api/v4/users.
 
-import type { DealAccount, SeedFieldSpec } from '../types';
-import type { AccountState } from './account-state';
+import type { CustomFieldDefinition, SeedFieldSpec } from '../types';
+import type { FieldCatalog } from './custom-fields';
 
 /** One lead field of each type (multitext lives on contacts, as in AmoCRM's own UI). */
 export const DEAL_LEAD_FIELDS: SeedFieldSpec[] = [
@@ -48,24 +48,11 @@ export const DEAL_CONTACT_FIELDS: SeedFieldSpec[] = [
 /** Companies already in the account. */
 export const DEAL_COMPANIES = ['ООО «Ромашка»', 'ИП Иванов', 'Acme Corp'];
 
-/** Creates the fields above; each entity's definitions keyed by type. */
-export function createDealFields(
-  state: AccountState
-): Pick<DealAccount, 'leadFields' | 'contactFields'> {
-  const create = (entity: 'leads' | 'contacts', specs: SeedFieldSpec[]) =>
-    Object.fromEntries(
-      specs.map(spec => {
-        const def = state.createField(entity, {
-          name: spec.name,
-          type: spec.type ?? 'text',
-          code: spec.code ?? null,
-          enums: spec.enums,
-        });
-        return [def.type, { ...def, enums: def.enums ? [...def.enums] : null }];
-      })
-    );
-  return {
-    leadFields: create('leads', DEAL_LEAD_FIELDS),
-    contactFields: create('contacts', DEAL_CONTACT_FIELDS),
-  };
+/** The definitions of these field ids, keyed by type (each type appears once per entity). */
+export function fieldsByType(
+  catalog: FieldCatalog,
+  ids: number[]
+): Record<string, CustomFieldDefinition> {
+  const defs = catalog.list().filter(def => ids.includes(def.id));
+  return Object.fromEntries(defs.map(def => [def.type, def]));
 }

@@ -16,7 +16,12 @@ import {
   setLeadStatus,
   setResponsible,
 } from '../core/manager-actions';
-import { DEAL_COMPANIES, createDealFields } from '../core/deal-account';
+import {
+  DEAL_COMPANIES,
+  DEAL_CONTACT_FIELDS,
+  DEAL_LEAD_FIELDS,
+  fieldsByType,
+} from '../core/deal-account';
 import { DEAL_PIPELINES } from '../core/default-data';
 import { ApiError, ApiResponse, problem } from '../core/problems';
 import { seedAccount } from '../core/seed';
@@ -108,12 +113,14 @@ function addWebhook(world: FakeWorld, req: ApiRequest): ApiResponse {
  */
 function seedDealAccount(world: FakeWorld, req: ApiRequest): ApiResponse {
   world.configure({ pipelines: DEAL_PIPELINES });
-  const fields = createDealFields(world.account);
   const seeded = seedAccount(world.writer(req.now, 'api'), {
+    leadFields: DEAL_LEAD_FIELDS,
+    contactFields: DEAL_CONTACT_FIELDS,
     companies: DEAL_COMPANIES.map(name => ({ name })),
   });
   const result: DealAccount = {
-    ...fields,
+    leadFields: fieldsByType(world.account.leadFields, seeded.leadFieldIds),
+    contactFields: fieldsByType(world.account.contactFields, seeded.contactFieldIds),
     pipelineIds: DEAL_PIPELINES.map(p => p.id),
     companyIds: seeded.companyIds,
     userIds: world.config.users.map(u => u.id),
