@@ -68,6 +68,13 @@ export function dealFromAmo(
   return out;
 }
 
+/** The memory key of the mapped column at this 0-based index, or null. */
+export function mappedKeyAt(table: SheetTable, index: number): string | null {
+  const fields = boundFields(table);
+  if (fields?.pipelineIndex === index) return PIPELINE_KEY;
+  return fields?.columns.find(c => c.index === index)?.key ?? null;
+}
+
 /** Stages a mapped column's cell unless it already shows that value; true when staged. */
 export function stageMapped(
   table: SheetTable,

@@ -26,7 +26,7 @@ export class SheetTable {
    * Told of each staged cell left alone because a person keeps a formula there, before the
    * notes are written: a flow can then keep the row's memory from claiming the value landed.
    */
-  onFormulaKept?: (row: TableRow, key: ColumnKey) => void;
+  onFormulaKept?: (row: TableRow, key: ColumnKey | number) => void;
 
   private constructor(
     readonly sheet: SheetPort,
@@ -121,7 +121,9 @@ export class SheetTable {
     for (const [r, c] of this.dropFormulaCells(cells)) {
       const row = this.row(r);
       const key = (Object.keys(this.columns) as ColumnKey[]).find(k => this.columns[k] === c);
-      if (row && key) this.onFormulaKept?.(row, key);
+      // A mapped column has no fixed key: its 0-based index stands for it.
+      const kept = key ?? (this.mappedColumns.has(c) ? c : undefined);
+      if (row && kept !== undefined) this.onFormulaKept?.(row, kept);
     }
     let writes = 0;
     for (const rect of rectangles(cells)) {

@@ -26,7 +26,13 @@ import {
   SYNC_FIELDS,
   SyncField,
 } from './row-memory';
-import { dealFromAmo, mappedFromAmo, refreshIfOutdated, stageMapped } from '../fields/pull-fields';
+import {
+  dealFromAmo,
+  mappedFromAmo,
+  mappedKeyAt,
+  refreshIfOutdated,
+  stageMapped,
+} from '../fields/pull-fields';
 import { STATUS_KEY } from '../fields/deal-keys';
 import { readCompanyNames } from '../fields/companies';
 import { cellId, cellKeys, fieldKey, idKeepers, RowView, viewRow } from './row-view';
@@ -148,11 +154,12 @@ export function pull(ctx: SyncContext, req: PullRequest, lockWaitMs = LOCK_WAIT_
  */
 function keepFormulaBases(table: SheetTable, region: string): void {
   table.onFormulaKept = (row, key) => {
-    if (!(SYNC_FIELDS as readonly string[]).includes(key)) return;
+    const field = typeof key === 'number' ? mappedKeyAt(table, key) : key;
+    if (!field || (typeof key !== 'number' && !(SYNC_FIELDS as readonly string[]).includes(key)))
+      return;
     const before = parseMemory(table.note(row, { saved: true }));
     const memory = parseMemory(table.note(row));
     if (!memory) return;
-    const field = key as SyncField;
     if (before?.base[field] !== undefined) memory.base[field] = before.base[field];
     else memory.base[field] = fieldHash(field, viewRow(table, row, region).keys[field]);
     table.setNote(row, formatMemory(memory));

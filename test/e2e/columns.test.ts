@@ -241,6 +241,23 @@ describe('field by field', () => {
   });
 });
 
+describe('a formula in a mapped column', () => {
+  it("is never replaced by AmoCRM's value, and its unchanged value is not sent back", async () => {
+    await world();
+    typeRow({ Источник: 'Выставка' });
+    w.edit(2, 'Источник', '="Вы"&"ставка"');
+    expect(w.rt.spreadsheet.cell('Leads', 2, HEADERS.indexOf('Источник') + 1).formula).toMatch(
+      /^=/
+    );
+    await managerSets('leads', lead('text'), [{ value: 'Сарафан' }]);
+    expect(w.rt.spreadsheet.cell('Leads', 2, HEADERS.indexOf('Источник') + 1).formula).toMatch(
+      /^=/
+    );
+    w.run('syncNow');
+    expect(await valuesOf('lead', leadId(), lead('text'))).toEqual(['Сарафан']);
+  });
+});
+
 describe('dropdowns', () => {
   const column = (header: string) => HEADERS.indexOf(header) + 1;
   const listOf = (header: string, row = 2) =>
