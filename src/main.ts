@@ -21,4 +21,6 @@ export {
   webhookState,
   settingsSaveWebAppUrl,
   settingsAddColumns,
+  settingsColumns,
+  settingsSaveColumns,
 } from './gas/entrypoints';

@@ -109,6 +109,16 @@ export interface SheetPort {
   deleteRows(from: number, count: number): void;
   /** Commits pending writes (before a lock is released). */
   flush(): void;
+  /**
+   * The help text of the data-validation rule on a column's first data row (row 2), or null
+   * when it has none: tells the script's own dropdowns from a person's.
+   */
+  validationHelp?(column: number): string | null;
+  /**
+   * Puts a dropdown of `values` (null: no rule) on a column from row 2 to the sheet's last
+   * row, as one call. Values that are not in the list stay allowed (Sheets marks them).
+   */
+  setDropdown?(column: number, values: string[] | null, helpText: string): void;
 }
 
 /** The spreadsheet and its UI. */

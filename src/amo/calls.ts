@@ -8,6 +8,8 @@ import { isObject } from './errors';
 import type { QueryParams } from './query-string';
 import type {
   Account,
+  AmoUser,
+  Company,
   ComplexCreated,
   ComplexLeadCreate,
   Contact,
@@ -244,6 +246,31 @@ export function updateContacts(contacts: readonly ContactUpdate[]): AmoCall<Upda
   return write('patch', '/api/v4/contacts', contacts, true, r => readUpdated(r.body, 'contacts'));
 }
 
+// ---- Companies -----------------------------------------------------------------------------
+
+/** `GET /api/v4/companies`: one page of companies, by ids or by a search. */
+export function listCompanies(
+  q: { ids?: readonly number[]; query?: string; page?: number; limit?: number } = {}
+): AmoCall<Page<Company>> {
+  const page = q.page ?? 1;
+  const query: QueryParams = {
+    ...pageParams(page, q.limit),
+    query: q.query,
+    filter: { id: q.ids && q.ids.length > 0 ? q.ids : undefined },
+  };
+  return get('/api/v4/companies', query, r => readPage<Company>(r.body, 'companies', page));
+}
+
+/** `POST /api/v4/companies`: adds up to 250 companies. Not idempotent. */
+export function createCompanies(
+  companies: ReadonlyArray<{ name: string; request_id?: string }>
+): AmoCall<CreatedEntity[]> {
+  checkBatch(companies, AMO_LIMITS.batch, 'companies');
+  return write('post', '/api/v4/companies', companies, false, r =>
+    readCreated(r.body, 'companies')
+  );
+}
+
 // ---- Custom fields and webhooks ------------------------------------------------------------
 
 /** `GET /api/v4/leads/custom_fields`: one page of the leads' custom-field definitions. */
@@ -251,6 +278,25 @@ export function listLeadCustomFields(q: PageQuery = {}): AmoCall<Page<CustomFiel
   const page = q.page ?? 1;
   return get('/api/v4/leads/custom_fields', pageParams(page, q.limit), r =>
     readPage<CustomField>(r.body, 'custom_fields', page)
+  );
+}
+
+/** `GET /api/v4/contacts/custom_fields`: one page of the contacts' custom-field definitions. */
+export function listContactCustomFields(q: PageQuery = {}): AmoCall<Page<CustomField>> {
+  const page = q.page ?? 1;
+  return get('/api/v4/contacts/custom_fields', pageParams(page, q.limit), r =>
+    readPage<CustomField>(r.body, 'custom_fields', page)
+  );
+}
+
+/**
+ * `GET /api/v4/users`: one page of the account's users. Administrators only: anyone else gets
+ * 403 (Kommo API, "Users": "This method is available only to the account administrators").
+ */
+export function listUsers(q: PageQuery = {}): AmoCall<Page<AmoUser>> {
+  const page = q.page ?? 1;
+  return get('/api/v4/users', pageParams(page, q.limit), r =>
+    readPage<AmoUser>(r.body, 'users', page)
   );
 }
 

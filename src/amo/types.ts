@@ -152,6 +152,19 @@ export interface Webhook {
   settings: string[];
 }
 
+/** A company (`/api/v4/companies`); only what the sheet's company column needs. */
+export interface Company {
+  id: number;
+  name: string;
+}
+
+/** A user of the account (`GET /api/v4/users`, administrators only). */
+export interface AmoUser {
+  id: number;
+  name: string;
+  email?: string;
+}
+
 /** A custom-field definition (`/api/v4/leads/custom_fields`). */
 export interface CustomField {
   id: number;
@@ -170,7 +183,8 @@ export interface CustomField {
 export interface CustomFieldValueInput {
   field_id?: number;
   field_code?: string;
-  values: Array<{ value: string | number | boolean; enum_id?: number; enum_code?: string }>;
+  /** null clears the field. */
+  values: Array<{ value: string | number | boolean; enum_id?: number; enum_code?: string }> | null;
 }
 
 /** A tag to attach, by id or by name (a new name creates the tag). */
@@ -199,7 +213,8 @@ export interface LeadCreate {
 /** One lead of `PATCH /api/v4/leads`. */
 export interface LeadUpdate extends Omit<LeadCreate, '_embedded'> {
   id: number;
-  _embedded?: { tags?: TagInput[] };
+  /** An empty companies list unlinks the lead's company; an empty tags list removes its tags. */
+  _embedded?: { tags?: TagInput[]; companies?: Array<{ id: number }> };
 }
 
 /** One contact of `POST /api/v4/contacts` (also the contact of a complex lead). */
@@ -223,6 +238,7 @@ export interface ComplexLeadCreate extends Omit<LeadCreate, '_embedded'> {
   _embedded?: {
     contacts?: ContactCreate[];
     tags?: TagInput[];
+    companies?: Array<{ id: number }>;
   };
 }
 

@@ -24,6 +24,7 @@ import { learnWebAppUrl, saveWebAppUrl } from '../sync/webhook-url';
 import { dialogHtml } from '../ui/dialog-html';
 import { menuItems } from '../ui/menu';
 import * as settingsUi from '../ui/settings';
+import * as columnMapping from '../ui/column-mapping';
 import { UrlFetchHttp } from './http';
 import { appsScriptClock, appsScriptLogger } from './runtime';
 import { GasSpreadsheet } from './spreadsheet';
@@ -204,6 +205,14 @@ export function settingsLoadPipelines(form: Record<string, string>): settingsUi.
 
 export function settingsAddColumns(): settingsUi.ColumnsAnswer {
   return settingsUi.addColumns(ports());
+}
+
+export function settingsColumns(): columnMapping.ColumnsAnswer {
+  return columnMapping.loadColumnMapping(ports());
+}
+
+export function settingsSaveColumns(chosen: Record<string, string>): columnMapping.ColumnsAnswer {
+  return columnMapping.saveColumnMapping(ports(), chosen);
 }
 
 function json(value: unknown): GoogleAppsScript.Content.TextOutput {

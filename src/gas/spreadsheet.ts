@@ -86,6 +86,27 @@ class GasSheet implements SheetPort {
     unflushed = true;
   }
 
+  validationHelp(column: number): string | null {
+    const rule = this.sheet.getRange(2, column).getDataValidation();
+    return rule ? rule.getHelpText() : null;
+  }
+
+  setDropdown(column: number, values: string[] | null, helpText: string): void {
+    const rows = this.sheet.getMaxRows() - 1;
+    if (rows <= 0) return;
+    const range = this.sheet.getRange(2, column, rows, 1);
+    if (values === null) {
+      range.clearDataValidations();
+      return;
+    }
+    const rule = SpreadsheetApp.newDataValidation()
+      .requireValueInList(values, true)
+      .setAllowInvalid(true)
+      .setHelpText(helpText)
+      .build();
+    range.setDataValidation(rule);
+  }
+
   flush(): void {
     flushPendingWrites();
   }

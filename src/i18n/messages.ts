@@ -300,6 +300,16 @@ const en = {
   },
   dialog: {
     title: 'AmoCRM settings',
+    legendColumns: 'Columns',
+    showColumns: 'Show columns',
+    saveColumns: 'Save columns',
+    columnsHint:
+      'A column syncs with the lead or contact field of its header. Choose a field for a column whose header differs.',
+    columnByHeader: '(by its header)',
+    columnNotSynced: 'not synced',
+    columnLead: "the lead's own",
+    columnsNoSheet: 'The synced sheet was not found: check the sheet name.',
+    columnsSaved: 'Columns saved; the next sync uses them.',
     legendAccount: 'AmoCRM account',
     legendLeads: 'New leads',
     legendSheet: 'Sheet',
@@ -613,6 +623,16 @@ const ru: Messages = {
   },
   dialog: {
     title: 'Настройки AmoCRM',
+    legendColumns: 'Столбцы',
+    showColumns: 'Показать столбцы',
+    saveColumns: 'Сохранить столбцы',
+    columnsHint:
+      'Столбец синхронизируется с полем сделки или контакта, названным как его заголовок. Для столбца с другим заголовком выберите поле.',
+    columnByHeader: '(по заголовку)',
+    columnNotSynced: 'не синхронизируется',
+    columnLead: 'поле самой сделки',
+    columnsNoSheet: 'Синхронизируемый лист не найден: проверьте имя листа.',
+    columnsSaved: 'Столбцы сохранены; следующая синхронизация их учтёт.',
     legendAccount: 'Аккаунт AmoCRM',
     legendLeads: 'Новые сделки',
     legendSheet: 'Лист',

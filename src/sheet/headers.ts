@@ -36,6 +36,11 @@ const BY_ALIAS = new Map<string, ColumnKey>(
   COLUMN_KEYS.flatMap(key => ALIASES[key].map(alias => [alias, key] as [string, ColumnKey]))
 );
 
+/** True when a header (trimmed, any case) names one of the fixed columns or their aliases. */
+export function isFixedHeader(header: string): boolean {
+  return BY_ALIAS.has(header.trim().toLowerCase());
+}
+
 /** 0-based column index of every synced column present in the header row. */
 export type ColumnMap = Partial<Record<ColumnKey, number>>;
 

@@ -20,18 +20,22 @@ const NOTE_COLUMN: ColumnKey = 'sync_status';
 export class SheetTable {
   private readonly staged = new Map<number, Map<number, CellValue>>();
   private readonly stagedNotes = new Map<number, string>();
+  /** Columns beyond the fixed ones that the sync writes (mapped fields): people's columns. */
+  private readonly mappedColumns = new Set<number>();
   /**
    * Told of each staged cell left alone because a person keeps a formula there, before the
    * notes are written: a flow can then keep the row's memory from claiming the value landed.
    */
-  onFormulaKept?: (row: TableRow, key: ColumnKey) => void;
+  onFormulaKept?: (row: TableRow, key: ColumnKey | number) => void;
 
   private constructor(
     readonly sheet: SheetPort,
     readonly columns: ColumnMap,
     readonly width: number,
     readonly rows: TableRow[],
-    private readonly notes: string[]
+    private readonly notes: string[],
+    /** Row 1 as read (columns beyond the fixed ones are mapped from it, see src/fields). */
+    readonly header: CellValue[] = []
   ) {}
 
   /**
@@ -48,7 +52,7 @@ export class SheetTable {
       noteColumn !== undefined && rows.length > 0 && options.notes !== false
         ? sheet.readNotes(2, noteColumn + 1, rows.length, 1).map(r => r[0] ?? '')
         : [];
-    return new SheetTable(sheet, columns, header.length, rows, notes);
+    return new SheetTable(sheet, columns, header.length, rows, notes, header);
   }
 
   has(key: ColumnKey): boolean {
@@ -84,6 +88,16 @@ export class SheetTable {
   set(row: TableRow, key: ColumnKey, value: CellValue): void {
     const index = this.columns[key];
     if (index === undefined) return;
+    this.stage(row, index, value);
+  }
+
+  /** Stages a write into a mapped column (0-based), a person's column like name or budget. */
+  setMapped(row: TableRow, index: number, value: CellValue): void {
+    this.mappedColumns.add(index);
+    this.stage(row, index, value);
+  }
+
+  private stage(row: TableRow, index: number, value: CellValue): void {
     const staged = this.staged.get(row.rowNumber);
     if (sameValue(row.cells[index], value)) {
       staged?.delete(index);
@@ -107,7 +121,9 @@ export class SheetTable {
     for (const [r, c] of this.dropFormulaCells(cells)) {
       const row = this.row(r);
       const key = (Object.keys(this.columns) as ColumnKey[]).find(k => this.columns[k] === c);
-      if (row && key) this.onFormulaKept?.(row, key);
+      // A mapped column has no fixed key: its 0-based index stands for it.
+      const kept = key ?? (this.mappedColumns.has(c) ? c : undefined);
+      if (row && kept !== undefined) this.onFormulaKept?.(row, kept);
     }
     let writes = 0;
     for (const rect of rectangles(cells)) {
@@ -139,7 +155,7 @@ export class SheetTable {
    * link, status, sync_status) are the script's: no read is spent on them.
    */
   private dropFormulaCells(cells: Map<number, Map<number, CellValue>>): Array<[number, number]> {
-    const personal = new Set(PERSON_COLUMNS.map(k => this.columns[k]));
+    const personal = new Set([...PERSON_COLUMNS.map(k => this.columns[k]), ...this.mappedColumns]);
     const rowNumbers = [...cells.keys()].filter(r =>
       [...(cells.get(r) as Map<number, CellValue>).keys()].some(c => personal.has(c))
     );

@@ -15,7 +15,7 @@ import {
 } from '../amo/batching';
 import type { AmoRunner } from '../amo/client';
 import { AmoError } from '../amo/errors';
-import type { Contact, Lead } from '../amo/types';
+import type { Contact, CustomField, Lead } from '../amo/types';
 import type { KeyValueStore } from '../ports';
 import { STATE } from './config';
 
@@ -80,14 +80,20 @@ const DENIED_FOR_MS = 60 * 60 * 1000;
  * non-admin token AmoCRM answers 403: the answer is then `null` for an hour (remembered, so
  * each run does not ask again) and the caller creates leads without the field.
  */
-export function rowIdFieldId(amo: AmoRunner, props: KeyValueStore, now?: number): number | null {
+export function rowIdFieldId(
+  amo: AmoRunner,
+  props: KeyValueStore,
+  now?: number,
+  leadFields?: Array<Pick<CustomField, 'id' | 'name'>>
+): number | null {
   const known = Number(props.get(STATE.rowIdField) ?? '');
   if (known > 0) return known;
   const clock = now ?? Date.now();
   const deniedUntil = Number(props.get(ROW_ID_FIELD_DENIED) ?? '') || 0;
-  const fields = fetchAllPages(amo, page =>
-    listLeadCustomFields({ page, limit: AMO_LIMITS.pageSize })
-  );
+  // The caller may have just read the lead fields (setup reads them for mapped columns).
+  const fields =
+    leadFields ??
+    fetchAllPages(amo, page => listLeadCustomFields({ page, limit: AMO_LIMITS.pageSize }));
   let id = fields.find(f => f.name === ROW_ID_FIELD_NAME)?.id ?? null;
   if (id === null && clock < deniedUntil) return null;
   if (id === null) {

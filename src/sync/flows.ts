@@ -6,7 +6,7 @@ import { failureText, type FailureContext } from '../i18n/failures';
 import type { Lang } from '../i18n/lang';
 import { messages } from '../i18n/messages';
 import { learnAccount } from './account';
-import { rowIdFieldId } from './amo-reads';
+import { prepareFields, setupDropdowns } from '../fields/prepare';
 import { buildContext } from './build-context';
 import { missingSetup, PROP, readSettings, STATE, uiLanguage } from './config';
 import type { Ports, SyncContext } from './context';
@@ -281,8 +281,10 @@ export function installAllTriggers(ports: Ports): TriggersAnswer {
   try {
     const ctx = buildContext(ports, { flow: 'sync' });
     learnAccount(ctx.amo, ctx.props);
-    rowIdFieldId(ctx.amo, ctx.props);
+    // The fields columns may map to: read at setup, so no sync spends a request on them.
+    prepareFields(ctx);
     ctx.statuses.pipelines();
+    setupDropdowns(ctx);
   } catch (e) {
     const reason = failureText(e, lang, failureContext(ports));
     ports.logger.warn(`installTriggers: AmoCRM not prepared: ${logText(e)}`);

@@ -20,10 +20,21 @@ import {
   fieldHash,
   formatMemory,
   parseMemory,
+  personChanged,
+  rememberSynced,
   RowMemory,
   SYNC_FIELDS,
   SyncField,
 } from './row-memory';
+import {
+  dealFromAmo,
+  mappedFromAmo,
+  mappedKeyAt,
+  refreshIfOutdated,
+  stageMapped,
+} from '../fields/pull-fields';
+import { STATUS_KEY } from '../fields/deal-keys';
+import { readCompanyNames } from '../fields/companies';
 import { cellId, cellKeys, fieldKey, idKeepers, RowView, viewRow } from './row-view';
 import { statusNameFor } from './statuses';
 import { parseSyncStatus, rowStatus } from './sync-status';
@@ -143,11 +154,12 @@ export function pull(ctx: SyncContext, req: PullRequest, lockWaitMs = LOCK_WAIT_
  */
 function keepFormulaBases(table: SheetTable, region: string): void {
   table.onFormulaKept = (row, key) => {
-    if (!(SYNC_FIELDS as readonly string[]).includes(key)) return;
+    const field = typeof key === 'number' ? mappedKeyAt(table, key) : key;
+    if (!field || (typeof key !== 'number' && !(SYNC_FIELDS as readonly string[]).includes(key)))
+      return;
     const before = parseMemory(table.note(row, { saved: true }));
     const memory = parseMemory(table.note(row));
     if (!memory) return;
-    const field = key as SyncField;
     if (before?.base[field] !== undefined) memory.base[field] = before.base[field];
     else memory.base[field] = fieldHash(field, viewRow(table, row, region).keys[field]);
     table.setNote(row, formatMemory(memory));
@@ -157,7 +169,8 @@ function keepFormulaBases(table: SheetTable, region: string): void {
 /** Reads what the request names and some row links (a snapshot, without the lock). */
 function readAmo(ctx: SyncContext, req: PullRequest, report: PullReport): AmoState | null {
   const readAt = req.readAt ?? ctx.clock.now();
-  const { byLead, byContact } = linkedRows(readSyncedTable(ctx, { notes: false }));
+  const snapshot = readSyncedTable(ctx, { notes: false });
+  const { byLead, byContact } = linkedRows(snapshot);
   // A deleted lead is read like any other: a delete delivered late, after the lead was
   // restored, must not mark a live lead (AmoCRM simply does not return a deleted one).
   const named = unique([...req.leadIds, ...req.deletedLeadIds, ...(req.all ? byLead.keys() : [])]);
@@ -184,6 +197,8 @@ function readAmo(ctx: SyncContext, req: PullRequest, report: PullReport): AmoSta
   if (contactsToRead.length > 0) {
     for (const c of contactsByIds(ctx.amo, contactsToRead)) contacts.set(c.id, c);
   }
+  refreshIfOutdated(ctx, snapshot, leads, [...contacts.values()]);
+  readCompanyNames(ctx.amo, ctx.props, leads);
   const gone = leadIds.filter(id => !found.has(id));
   const statusNames = new Map(
     leads.map(l => [l.id, statusNameFor(ctx, l.pipeline_id, l.status_id)] as const)
@@ -271,27 +286,27 @@ function applyRow(
   const restored = src.lead !== undefined && view.state.kind === 'deleted';
   let changed = false;
   if (src.lead) {
-    changed = stage(table, row, 'status', src.status ?? '') || changed;
     const main = mainContactId(src.lead);
     if (main !== null) changed = stage(table, row, 'amo_contact_id', String(main)) || changed;
   }
   const amo = amoFields(ctx, view, src);
   const memory: RowMemory = view.memory ? cloneMemory(view.memory) : { base: {} };
+  if (src.lead) memory.p = src.lead.pipeline_id;
   const known = view.memory !== null;
   let kept = false;
   for (const field of Object.keys(amo) as SyncField[]) {
     const next = amo[field] as { value: CellValue; key: string; at: number };
     const own = view.keys[field];
     if (own === next.key) {
-      memory.base[field] = fieldHash(field, next.key);
+      rememberSynced(memory, field, next.key);
       continue;
     }
-    const personChanged = known && memory.base[field] !== fieldHash(field, own);
+    const edited = known && personChanged(memory, field, own);
     const amoChanged = !known || memory.base[field] !== fieldHash(field, next.key);
     const amoLater = next.at > (memory.editAt ?? Number.POSITIVE_INFINITY);
-    if (!personChanged || (amoChanged && amoLater)) {
-      changed = stage(table, row, field, next.value) || changed;
-      memory.base[field] = fieldHash(field, next.key);
+    if (!edited || (amoChanged && amoLater)) {
+      changed = stageField(table, row, field, next.value) || changed;
+      rememberSynced(memory, field, next.key);
     } else kept = true;
   }
   if (kept) report.rowsKept++;
@@ -312,7 +327,11 @@ function applyRow(
  * AmoCRM's value of each field it has for a row, as cell values and keys. Also what a new row
  * made from an AmoCRM lead gets (src/sync/new-leads/row-cells.ts), so both write alike.
  */
-export function amoFields(ctx: SyncContext, view: Pick<RowView, 'keys'>, src: Source): AmoFields {
+export function amoFields(
+  ctx: SyncContext,
+  view: Pick<RowView, 'keys'> & Partial<Pick<RowView, 'fields'>>,
+  src: Source
+): AmoFields {
   const out: AmoFields = {};
   const region = ctx.settings.region;
   if (src.lead) {
@@ -341,7 +360,14 @@ export function amoFields(ctx: SyncContext, view: Pick<RowView, 'keys'>, src: So
     out.phone = { value: phone, key: keys.phone, at };
     out.email = { value: email, key: keys.email, at };
   }
-  return out;
+  return { ...out, ...dealFromAmo(ctx, view, src), ...mappedFromAmo(view.fields ?? [], src) };
+}
+
+/** Stages a fixed field's cell, or a mapped column's. */
+function stageField(table: SheetTable, row: TableRow, field: SyncField, value: CellValue): boolean {
+  if (field === STATUS_KEY) return stage(table, row, 'status', value);
+  const fixed = field === 'name' || field === 'phone' || field === 'email' || field === 'budget';
+  return fixed ? stage(table, row, field, value) : stageMapped(table, row, field, value);
 }
 
 function pick(values: string[], own: string, key: (v: string) => string): string {

@@ -30,10 +30,18 @@ import { allContacts, contactPagesEstimate } from './amo-reads';
 import { ContactIndex } from './contact-index';
 import type { SyncContext } from './context';
 import type { SyncField } from './row-memory';
+import type { FieldCell } from '../fields/sheet-fields';
+import { customValues, dealMove, hasSide, leadPatch } from '../fields/field-writes';
+import { companyIdOf, resolveCompanies } from '../fields/companies';
+import type { KeyValueStore } from '../ports';
 
 export interface CreateItem {
   externalId: string;
   data: RowData;
+  /** The row's mapped cells that fit (custom fields): sent with the lead or contact. */
+  mapped?: FieldCell[];
+  /** Why some mapped cells do not fit: the row shows it once the rest is synced. */
+  fieldError?: string;
   /**
    * When a syncing run first saw the new row (its id's time): its values are as old as that.
    * A contact it reuses that changed in AmoCRM since then (or in the same second) keeps its
@@ -87,6 +95,11 @@ export function sendPush(
   rowIdField: number | null
 ): Outcomes {
   const outcomes: Outcomes = new Map();
+  // Companies named in the rows are found or made first: the leads are written with their ids.
+  resolveCompanies(ctx.amo, ctx.props, [
+    ...creates.map(c => leadPatch(c, null).company ?? ''),
+    ...updates.map(u => leadPatch(u, u.fields).company ?? ''),
+  ]);
   creating.set(outcomes, creates.length);
   if (creates.length > 0) createAll(ctx, creates, rowIdField, outcomes);
   creating.delete(outcomes);
@@ -122,7 +135,7 @@ function createAll(
     ...chunks(plan.leaders, AMO_LIMITS.complex).map(part =>
       complexStep(
         part,
-        part.map(item => complexLead(leadOf(item), item.data))
+        part.map(item => complexLead(leadOf(item), item))
       )
     ),
     ...chunks(plan.linked, AMO_LIMITS.batch).map(part =>
@@ -271,7 +284,7 @@ function missingFields(id: number, index: ContactIndex, data: RowData): ContactU
       .map(v => ({ value: String(v.value), enum_code: v.enum_code ?? 'WORK' }));
     fields.push({
       field_code: code,
-      values: [...kept, ...phoneEmailFields({ [code.toLowerCase()]: value })[0].values],
+      values: [...kept, ...(phoneEmailFields({ [code.toLowerCase()]: value })[0].values ?? [])],
     });
   }
   return fields.length > 0 ? { id, custom_fields_values: fields } : null;
@@ -283,42 +296,54 @@ function newLead(
   rowIdField: number | null,
   contactId?: number
 ): LeadCreate {
+  // The row's own status or pipeline cell, when it names one, instead of the settings'.
+  const move = dealMove(item, null);
   const lead: LeadCreate = {
     name: displayName(item.data),
-    pipeline_id: ctx.settings.pipelineId,
-    status_id: ctx.settings.statusId,
+    pipeline_id: move?.pipelineId ?? ctx.settings.pipelineId,
+    status_id: move?.statusId ?? ctx.settings.statusId,
     request_id: item.externalId,
   };
+  const custom = customValues(item, 'lead', null);
   if (rowIdField !== null && rowIdField > 0) {
-    lead.custom_fields_values = [{ field_id: rowIdField, values: [{ value: item.externalId }] }];
+    custom.unshift({ field_id: rowIdField, values: [{ value: item.externalId }] });
   }
+  if (custom.length > 0) lead.custom_fields_values = custom;
   if (item.data.budget !== null) lead.price = item.data.budget;
   if (contactId !== undefined) lead._embedded = { contacts: [{ id: contactId, is_main: true }] };
+  const { tags, company, ...rest } = leadPatch(item, null);
+  Object.assign(lead, rest);
+  if (tags) lead._embedded = { ...lead._embedded, tags };
+  const companyId = company ? companyIdOf(ctx.props, company) : undefined;
+  if (companyId) lead._embedded = { ...lead._embedded, companies: [{ id: companyId }] };
   return lead;
 }
 
 /** The lead with a new contact embedded (a complex lead links no existing contact). */
-function complexLead(lead: LeadCreate, data: RowData): ComplexLeadCreate {
-  return { ...lead, _embedded: { contacts: [newContact(data)] } };
+function complexLead(lead: LeadCreate, item: CreateItem): ComplexLeadCreate {
+  return { ...lead, _embedded: { ...lead._embedded, contacts: [newContact(item)] } };
 }
 
-function newContact(data: RowData): ContactCreate {
-  return { name: displayName(data), custom_fields_values: phoneEmailFields(data) };
+function newContact(item: CreateItem): ContactCreate {
+  const fields = [...phoneEmailFields(item.data), ...customValues(item, 'contact', null)];
+  return { name: displayName(item.data), custom_fields_values: fields };
 }
 
 // ---- updates -------------------------------------------------------------------------------
 
 function updateAll(ctx: SyncContext, items: UpdateItem[], outcomes: Outcomes): void {
-  const leadRows = items.filter(i => i.fields.includes('name') || i.fields.includes('budget'));
+  const leadRows = items.filter(
+    i => i.fields.includes('name') || i.fields.includes('budget') || hasSide(i, 'lead')
+  );
   const contactRows = items.filter(
     i =>
       !i.relink &&
       i.contactId !== null &&
-      i.fields.some(f => f === 'name' || f === 'phone' || f === 'email')
+      (i.fields.some(f => f === 'name' || f === 'phone' || f === 'email') || hasSide(i, 'contact'))
   );
   const leadUpdates: Array<{ item: UpdateItem; body: LeadUpdate }> = leadRows.map(item => ({
     item,
-    body: leadUpdate(item),
+    body: leadUpdate(item, ctx.props),
   }));
   const contactUpdates = contactRows.map(item => ({ item, body: contactUpdate(item) }));
   const steps: Step[] = [
@@ -383,7 +408,7 @@ function relinkAll(ctx: SyncContext, items: UpdateItem[], outcomes: Outcomes): v
 
 function newContactsStep(items: UpdateItem[], found: Map<string, number>): Step {
   return {
-    call: createContacts(items.map(i => ({ ...newContact(i.data), request_id: i.externalId }))),
+    call: createContacts(items.map(i => ({ ...newContact(i), request_id: i.externalId }))),
     settle(result, outcomes) {
       if (!result.ok) {
         for (const item of items) outcomes.set(item.externalId, failure(result.error));
@@ -413,10 +438,21 @@ function linkStep(items: UpdateItem[], found: Map<string, number>): Step {
 }
 
 /** Only the changed fields: a manager's change of another field is not overwritten. */
-function leadUpdate(item: UpdateItem): LeadUpdate {
+function leadUpdate(item: UpdateItem, props: KeyValueStore): LeadUpdate {
   const body: LeadUpdate = { id: item.dealId };
   if (item.fields.includes('name')) body.name = displayName(item.data);
   if (item.fields.includes('budget')) body.price = item.data.budget ?? 0;
+  const custom = customValues(item, 'lead', item.fields);
+  if (custom.length > 0) body.custom_fields_values = custom;
+  const move = dealMove(item, item.fields);
+  if (move) Object.assign(body, { pipeline_id: move.pipelineId, status_id: move.statusId });
+  const { tags, company, ...rest } = leadPatch(item, item.fields);
+  Object.assign(body, rest);
+  if (tags) body._embedded = { tags };
+  if (company !== undefined) {
+    const id = company ? companyIdOf(props, company) : undefined;
+    if (!company || id) body._embedded = { ...body._embedded, companies: id ? [{ id }] : [] };
+  }
   return body;
 }
 
@@ -431,12 +467,16 @@ function contactUpdate(item: UpdateItem): ContactUpdate {
       value,
       enum_code: 'WORK',
     })) ?? [];
-  const fields = phoneEmailFields(item.data)
+  const fields: CustomFieldValueInput[] = phoneEmailFields(item.data)
     .filter(f => codes.includes(f.field_code ?? ''))
     .map(f => ({
       ...f,
-      values: [...f.values, ...kept(f.field_code ?? '').filter(k => k.value !== f.values[0].value)],
+      values: [
+        ...(f.values ?? []),
+        ...kept(f.field_code ?? '').filter(k => k.value !== f.values?.[0]?.value),
+      ],
     }));
+  fields.push(...customValues(item, 'contact', item.fields));
   const update: ContactUpdate = { id: item.contactId as number };
   if (item.fields.includes('name')) update.name = displayName(item.data);
   if (fields.length > 0) update.custom_fields_values = fields;

@@ -38,10 +38,19 @@ import {
   formatMemory,
   memoryOf,
   parseMemory,
+  FixedField,
   RowMemory,
+  rememberSynced,
+  STATUS_EDITED,
+  SYNC_FIELDS,
   SyncField,
   wholeHash,
 } from './row-memory';
+import { dealCells } from '../fields/deal';
+import { showDeal } from '../fields/deal-outcome';
+import { PIPELINE_KEY, STATUS_KEY } from '../fields/deal-keys';
+import { bindFields, boundFields, FieldCell } from '../fields/sheet-fields';
+import { fieldPorts } from '../fields/field-ports';
 import { idKeepers, RowView, viewRow } from './row-view';
 import { statusNameFor } from './statuses';
 import { parseSyncStatus, rowStatus } from './sync-status';
@@ -76,6 +85,8 @@ interface Plan {
   linked: Set<number>;
   /** When the plan was made (a failed row's edit is at least this old). */
   at: number;
+  /** The edit touched the status column: its rows' status cells are the person's. */
+  statusEdited?: boolean;
   report: PushReport;
 }
 
@@ -174,6 +185,7 @@ export function readSyncedTable(ctx: SyncContext, options: { notes?: boolean } =
   if (missing.length > 0) {
     throw new Error(`The sheet "${sheet.name}" needs the column(s) ${missing.join(', ')} in row 1`);
   }
+  bindFields(table, fieldPorts(ctx));
   return table;
 }
 
@@ -195,6 +207,9 @@ function planRows(
   const views = table.rows.map(row => viewRow(table, row, ctx.settings.region, ctx.lang));
   for (const v of views) if (v.dealId !== null) plan.linked.add(v.dealId);
   if (scope !== 'all' && scope.columns && !touchesPersonColumn(table, scope.columns)) return plan;
+  const status = table.columns.status;
+  plan.statusEdited =
+    scope !== 'all' && status !== undefined && within(status, scope.columns ?? [1, table.width]);
   const inScope = scope === 'all' ? null : new Set(scope.rows);
   const keepers = idKeepers(views, inScope);
   const live = { live: claims.live, stale: [] };
@@ -239,10 +254,16 @@ function scopeText(scope: PushScope): string {
 }
 
 function touchesPersonColumn(table: SheetTable, [left, right]: [number, number]): boolean {
-  return PERSON_COLUMNS.some(key => {
-    const index = table.columns[key];
-    return index !== undefined && index + 1 >= left && index + 1 <= right;
-  });
+  const fields = boundFields(table);
+  const mapped = [...(fields?.columns.map(c => c.index) ?? []), fields?.pipelineIndex];
+  return [...PERSON_COLUMNS.map(key => table.columns[key]), table.columns.status, ...mapped].some(
+    index => index !== undefined && within(index, [left, right])
+  );
+}
+
+/** A 0-based column inside a 1-based inclusive range. */
+function within(index: number, [left, right]: [number, number]): boolean {
+  return index + 1 >= left && index + 1 <= right;
 }
 
 /** A row pasted from another row shares its ids: it is a new row with its own lead. */
@@ -290,9 +311,21 @@ function planRow(
     return;
   }
   if (view.dealId !== null) {
-    const fields = changedFields(memory ?? { base: {} }, view.keys);
-    if (fields.length === 0) plan.report.unchanged++;
-    else if (!onlyNew) {
+    const changed = changedFields(memory ?? { base: {} }, view.keys);
+    if (plan.statusEdited && !changed.includes(STATUS_KEY)) changed.push(STATUS_KEY);
+    const { mapped, fieldError } = mappedCells([
+      ...view.fields,
+      ...dealCells(ctx, table, view, changed),
+    ]);
+    const fields = changed.filter(f => sendable(f, mapped));
+    if (fields.length === 0) {
+      // A mapped cell that does not fit: the row says so, nothing is sent, the cell stays.
+      if (fieldError) table.set(view.row, 'sync_status', rowStatus(ctx).error(fieldError));
+      // The cell was put right (emptied, or back to what AmoCRM has): the error is over.
+      else if (state.kind === 'error') table.set(view.row, 'sync_status', rowStatus(ctx).synced());
+      if (fieldError) plan.report.errors++;
+      else plan.report.unchanged++;
+    } else if (!onlyNew) {
       const identity = fields.includes('email') || fields.includes('phone');
       const others = (sharing.get(view.contactId ?? -1) ?? []).filter(v => v !== view);
       const relink =
@@ -312,6 +345,8 @@ function planRow(
         data: check.data,
         fields,
         relink,
+        mapped,
+        fieldError,
         ...(relink === 'shared' ? { keep: keptValues(others) } : {}),
       });
     }
@@ -334,7 +369,30 @@ function planRow(
     externalId = assignId(ctx, table, view);
     table.set(view.row, 'sync_status', rowStatus(ctx).syncing);
   }
-  plan.creates.push({ externalId, data: check.data, seenAt: externalIdTime(externalId) });
+  const { mapped, fieldError } = mappedCells([
+    ...view.fields,
+    ...dealCells(ctx, table, view, [STATUS_KEY, PIPELINE_KEY]),
+  ]);
+  plan.creates.push({
+    externalId,
+    data: check.data,
+    seenAt: externalIdTime(externalId),
+    mapped,
+    fieldError,
+  });
+}
+
+/** A fixed field, or a mapped one whose cell fits and has something to send. */
+function sendable(field: SyncField, mapped: FieldCell[]): boolean {
+  if ((SYNC_FIELDS as readonly string[]).includes(field)) return true;
+  return mapped.some(c => c.column.key === field);
+}
+
+/** The row's mapped cells that fit (sent), and the errors of those that do not. */
+function mappedCells(cells: FieldCell[]): { mapped: FieldCell[]; fieldError?: string } {
+  const errors = cells.flatMap(f => (f.parsed.ok ? [] : [f.parsed.error]));
+  const mapped = cells.filter(f => f.parsed.ok);
+  return errors.length > 0 ? { mapped, fieldError: errors.join('; ') } : { mapped };
 }
 
 function assignId(ctx: SyncContext, table: SheetTable, view: RowView): string {
@@ -572,22 +630,30 @@ function applyOutcome(
   const report = plan.report;
   const status = rowStatus(ctx);
   const memory = parseMemory(table.note(row)) ?? { base: {} };
-  const sent = item ? dataKeys(item.data) : null;
+  const sent = item ? sentKeys(item) : null;
+  const synced = item?.fieldError ? status.error(item.fieldError) : status.synced();
   switch (outcome.kind) {
     case 'created':
       table.set(row, 'amo_deal_id', String(outcome.dealId));
       if (outcome.contactId) table.set(row, 'amo_contact_id', String(outcome.contactId));
       table.set(row, 'amo_link', `${ctx.settings.baseUrl}/leads/detail/${outcome.dealId}`);
-      if (a.statusName) table.set(row, 'status', a.statusName);
-      table.set(row, 'sync_status', status.synced());
+      table.set(row, 'sync_status', synced);
       // An adopted lead was made from the row as it was then: the next push sends it all.
-      saveMemory(table, row, outcome.adopted || !sent ? { base: {} } : memoryOf(sent, a.sentAt));
+      if (outcome.adopted || !sent) {
+        if (a.statusName) table.set(row, 'status', a.statusName);
+        saveMemory(table, row, { base: {} });
+      } else {
+        const made = memoryOf(sent, a.sentAt);
+        showDeal(ctx, table, row, made, item, { defaultStatus: a.statusName });
+        saveMemory(table, row, made);
+      }
       report.created++;
       return;
     case 'updated':
       if (outcome.contactId) table.set(row, 'amo_contact_id', String(outcome.contactId));
       if (item && 'fields' in item && sent) markSent(memory, item.fields, sent, a.sentAt);
-      table.set(row, 'sync_status', status.synced());
+      showDeal(ctx, table, row, memory, item, null);
+      table.set(row, 'sync_status', synced);
       saveMemory(table, row, memory);
       report.updated++;
       return;
@@ -597,6 +663,7 @@ function applyOutcome(
         memory.refused = wholeHash(sent);
       } else table.set(row, 'sync_status', status.retrying(outcome.message));
       memory.editAt ??= plan.at;
+      keepStatusEdit(memory, item);
       saveMemory(table, row, memory);
       report.errors++;
       return;
@@ -607,6 +674,7 @@ function applyOutcome(
     case 'deferred':
       table.set(row, 'sync_status', status.nextRun);
       memory.editAt ??= plan.at;
+      keepStatusEdit(memory, item);
       if (item && 'fields' in item) saveMemory(table, row, memory);
       report.pending++;
   }
@@ -616,21 +684,40 @@ function applyOutcome(
 function markSent(
   memory: RowMemory,
   fields: SyncField[],
-  sent: Record<SyncField, string>,
+  sent: Record<SyncField, string | undefined>,
   sentAt: number
 ): void {
-  for (const f of fields) memory.base[f] = fieldHash(f, sent[f]);
+  for (const f of fields) {
+    const key = sent[f];
+    if (key !== undefined) rememberSynced(memory, f, key);
+  }
   memory.sentAt = sentAt;
   delete memory.editAt;
   delete memory.refused;
+}
+
+/** A status edit that did not reach AmoCRM stays the person's until it does. */
+function keepStatusEdit(memory: RowMemory, item: CreateItem | UpdateItem | undefined): void {
+  if (item && 'fields' in item && item.fields.includes(STATUS_KEY)) {
+    memory.base[STATUS_KEY] = STATUS_EDITED;
+  }
 }
 
 function saveMemory(table: SheetTable, row: TableRow, memory: RowMemory): void {
   table.setNote(row, formatMemory(memory));
 }
 
+/** The keys of what a push sent: the fixed fields and the mapped cells that fit. */
+function sentKeys(item: CreateItem | UpdateItem): Record<SyncField, string> {
+  const keys: Record<SyncField, string> = dataKeys(item.data);
+  for (const cell of item.mapped ?? []) {
+    if (cell.parsed.ok) keys[cell.column.key] = cell.parsed.value.key;
+  }
+  return keys;
+}
+
 /** The normalized keys of validated row data (as row-view computes them from cells). */
-export function dataKeys(data: RowData): Record<SyncField, string> {
+export function dataKeys(data: RowData): Record<FixedField, string> {
   return {
     name: data.name ?? '',
     phone: data.phone ?? '',

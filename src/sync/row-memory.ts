@@ -5,19 +5,27 @@
 // no longer hashes to it was changed in AmoCRM. That is what lets a person's edit of one field
 // and a manager's change of another both survive, and tells a conflict on one field apart.
 import { fingerprint } from '../domain/hash';
+import { STATUS_KEY } from '../fields/deal-keys';
 
-export type SyncField = 'name' | 'phone' | 'email' | 'budget';
-export const SYNC_FIELDS: readonly SyncField[] = ['name', 'phone', 'email', 'budget'];
+/** The fixed fields; a mapped column's field is keyed `f<field id>` (see src/fields). */
+export type FixedField = 'name' | 'phone' | 'email' | 'budget';
+export const SYNC_FIELDS: readonly FixedField[] = ['name', 'phone', 'email', 'budget'];
+/** A synced field's key in the memory: a fixed field's name, or a mapped field's key. */
+export type SyncField = string;
+/** Normalized keys of a row's fields: the fixed four always, mapped fields when present. */
+export type FieldKeys = Record<FixedField, string> & Record<SyncField, string>;
 
 export interface RowMemory {
   /** Per field: hash of the value both sides held after the last sync. */
-  base: Partial<Record<SyncField, string>>;
+  base: Record<SyncField, string | undefined>;
   /** Epoch ms when the last push of this row began talking to AmoCRM. */
   sentAt?: number;
   /** Epoch ms when the sync first saw a person's edit it has not sent yet. */
   editAt?: number;
   /** Hash of the whole row when AmoCRM refused it for good: not sent again until it changes. */
   refused?: string;
+  /** The lead's pipeline when last synced (a status name is a stage of this pipeline). */
+  p?: number;
 }
 
 const PREFIX = 'AmoCRM sync (do not edit): ';
@@ -30,13 +38,16 @@ export function parseMemory(note: string): RowMemory | null {
       s?: unknown;
       e?: unknown;
       r?: unknown;
+      p?: unknown;
     };
     const base: RowMemory['base'] = {};
-    for (const f of SYNC_FIELDS) if (typeof raw.b?.[f] === 'string') base[f] = raw.b[f] as string;
+    for (const [f, hash] of Object.entries(raw.b ?? {}))
+      if (typeof hash === 'string') base[f] = hash;
     const memory: RowMemory = { base };
     if (typeof raw.s === 'number') memory.sentAt = raw.s;
     if (typeof raw.e === 'number') memory.editAt = raw.e;
     if (typeof raw.r === 'string') memory.refused = raw.r;
+    if (typeof raw.p === 'number') memory.p = raw.p;
     return memory;
   } catch {
     return null;
@@ -48,6 +59,7 @@ export function formatMemory(memory: RowMemory): string {
   if (memory.sentAt !== undefined) out.s = memory.sentAt;
   if (memory.editAt !== undefined) out.e = memory.editAt;
   if (memory.refused !== undefined) out.r = memory.refused;
+  if (memory.p !== undefined) out.p = memory.p;
   return PREFIX + JSON.stringify(out);
 }
 
@@ -58,16 +70,45 @@ export function fieldHash(field: SyncField, key: string): string {
 
 /** Fields whose current value (as normalized keys) differs from what was last synced. */
 export function changedFields(memory: RowMemory, keys: Record<SyncField, string>): SyncField[] {
-  return SYNC_FIELDS.filter(f => memory.base[f] !== fieldHash(f, keys[f]));
+  return Object.keys(keys).filter(f => personChanged(memory, f, keys[f]));
+}
+
+/**
+ * Whether the cell's key differs from what was last synced. A mapped field the memory has no
+ * hash for (its column was added after the row last synced) counts as the person's only when
+ * the cell holds something: an empty new column takes AmoCRM's values, a filled one is sent.
+ */
+export function personChanged(memory: RowMemory, field: SyncField, key: string): boolean {
+  const base = memory.base[field];
+  // The status cell shows AmoCRM's stage unless a person's edit of it is still to be sent
+  // (the edit itself is seen by the on-edit trigger): no hash of it is kept, so a manager
+  // moving the lead costs the row no memory write.
+  if (field === STATUS_KEY) return base === STATUS_EDITED;
+  if (base === undefined && !isFixed(field)) return key !== '';
+  return base !== fieldHash(field, key);
+}
+
+/** The status cell holds a person's edit not yet in AmoCRM. */
+export const STATUS_EDITED = '!';
+
+/** Remembers a field's value as what both sides hold. */
+export function rememberSynced(memory: RowMemory, field: SyncField, key: string): void {
+  if (field === STATUS_KEY) delete memory.base[field];
+  else memory.base[field] = fieldHash(field, key);
+}
+
+function isFixed(field: SyncField): boolean {
+  return (SYNC_FIELDS as readonly string[]).includes(field);
 }
 
 /** A memory whose base is exactly these values. */
 export function memoryOf(keys: Record<SyncField, string>, sentAt?: number): RowMemory {
   const base: RowMemory['base'] = {};
-  for (const f of SYNC_FIELDS) base[f] = fieldHash(f, keys[f]);
+  for (const f of Object.keys(keys)) if (f !== STATUS_KEY) base[f] = fieldHash(f, keys[f]);
   return sentAt === undefined ? { base } : { base, sentAt };
 }
 
-export function wholeHash(keys: Record<SyncField, string>): string {
+/** A hash of the fixed fields (what AmoCRM refused for good is known by it). */
+export function wholeHash(keys: Record<FixedField, string>): string {
   return fingerprint(SYNC_FIELDS.map(f => keys[f]));
 }

@@ -11,7 +11,17 @@ import { RowData, validateRow } from '../domain/row-data';
 import type { Lang } from '../i18n/lang';
 import type { CellValue } from '../ports';
 import type { SheetTable, TableRow } from '../sheet/table';
-import { fieldHash, memoryOf, parseMemory, RowMemory, SYNC_FIELDS, SyncField } from './row-memory';
+import { FieldCell, fieldCells } from '../fields/sheet-fields';
+import { dealKeys } from '../fields/deal';
+import {
+  FieldKeys,
+  FixedField,
+  fieldHash,
+  memoryOf,
+  parseMemory,
+  RowMemory,
+  SYNC_FIELDS,
+} from './row-memory';
 import { parseSyncStatus, SyncState } from './sync-status';
 
 export interface RowView {
@@ -23,7 +33,9 @@ export interface RowView {
   /** What the sync remembers; null for a row it never synced (or synced before memories). */
   memory: RowMemory | null;
   /** Each field's normalized value ('' when blank; the raw text, marked, when invalid). */
-  keys: Record<SyncField, string>;
+  keys: FieldKeys;
+  /** The mapped columns' cells (custom fields), each valid or with its error. */
+  fields: FieldCell[];
   /** null when the row is empty (skipped). */
   check: { ok: true; data: RowData } | { ok: false; error: string } | null;
 }
@@ -45,7 +57,12 @@ export function viewRow(
   if (!result.ok) check = { ok: false, error: result.error };
   else if (result.empty) check = null;
   else check = { ok: true, data: result.value };
-  const keys = cellKeys(input, region);
+  const fields = fieldCells(table, row);
+  const keys: FieldKeys = { ...cellKeys(input, region), ...dealKeys(table, row) };
+  for (const f of fields) {
+    const raw = row.cells[f.column.index];
+    keys[f.column.key] = f.parsed.ok ? f.parsed.value.key : `\u0000${String(raw)}`;
+  }
   const state = parseSyncStatus(table.text(row, 'sync_status'));
   return {
     row,
@@ -55,15 +72,16 @@ export function viewRow(
     state,
     memory: parseMemory(table.note(row)) ?? legacyMemory(state, check, keys),
     keys,
+    fields,
     check,
   };
 }
 
 /** The normalized key of each field's cell; a value that does not normalize stays distinct. */
 export function cellKeys(
-  input: Record<SyncField, CellValue | undefined>,
+  input: Record<FixedField, CellValue | undefined>,
   region: string
-): Record<SyncField, string> {
+): Record<FixedField, string> {
   return {
     name: fieldKey('name', input.name, region),
     phone: fieldKey('phone', input.phone, region),
@@ -73,7 +91,7 @@ export function cellKeys(
 }
 
 /** One field's normalized key ('' when blank or 0; the raw text, marked, when invalid). */
-export function fieldKey(field: SyncField, raw: CellValue | undefined, region: string): string {
+export function fieldKey(field: FixedField, raw: CellValue | undefined, region: string): string {
   const parsed: Parsed<unknown> =
     field === 'name'
       ? normalizeName(raw)
@@ -113,7 +131,7 @@ export function idKeepers(views: RowView[], inScope: Set<number> | null): Map<st
 function legacyMemory(
   state: SyncState,
   check: RowView['check'],
-  keys: Record<SyncField, string>
+  keys: FieldKeys
 ): RowMemory | null {
   if (state.kind !== 'synced' || !state.fingerprint || !check?.ok) return null;
   if (legacyFingerprint(check.data) === state.fingerprint) return memoryOf(keys);

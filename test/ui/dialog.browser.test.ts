@@ -16,6 +16,8 @@ import { FakeAmo } from './support/fake-amo';
 import { dialogTexts } from '../../src/ui/dialog-texts';
 import { MemorySheet } from '../support/memory-sheet';
 import { memoryPorts } from './support/memory-ports';
+import { loadColumnMapping } from '../../src/ui/column-mapping';
+import { saveCatalog } from '../../src/fields/catalog';
 import { withStub, type StubAnswer, type StubState } from './support/script-run-stub';
 
 const HTML = readFileSync(join(__dirname, '../../src/ui/settings-dialog.html'), 'utf8');
@@ -427,6 +429,61 @@ async function colorsOf(id: string): Promise<{ fg: string; bg: string }> {
   )) as { fg: string; bg: string };
 }
 
+/** What the real server side answers for a sheet with a mapped, an unmapped and a fixed column. */
+function columnsFor(mapping?: Record<string, string>): unknown {
+  const ports = memoryPorts(new FakeAmo(), {
+    ...STORED,
+    ...(mapping ? { FIELD_MAPPING: JSON.stringify(mapping) } : {}),
+  });
+  saveCatalog(ports.props, {
+    at: 0,
+    fields: [
+      {
+        id: 7,
+        side: 'lead',
+        name: 'Город',
+        type: 'select',
+        code: null,
+        enums: [{ id: 1, value: 'Уфа' }],
+      },
+      { id: 8, side: 'contact', name: 'Должность', type: 'text', code: null, enums: [] },
+    ],
+  });
+  ports.spreadsheet.sheets.set('Leads', new MemorySheet([[...HEADERS, 'Город', 'Роль']]));
+  return loadColumnMapping(ports);
+}
+
+describe('the settings dialog, columns', () => {
+  it('shows what each column maps to, and sends the field a person picks for another header', async () => {
+    await openDialog({
+      settingsColumns: { value: columnsFor() },
+      settingsSaveColumns: { value: columnsFor({ Роль: 'contact: Должность' }) },
+    });
+    await page.click('#showColumns');
+    await page.waitForSelector('#columns tr');
+    const rows = (await page.evaluate(
+      `[...document.querySelectorAll('#columns tr')].map(tr => [...tr.children].map(td => td.textContent))`
+    )) as string[][];
+    expect(rows).toContainEqual([
+      'Город',
+      'lead: Город (select)',
+      '(by its header)lead: Городcontact: Должность',
+    ]);
+    expect(rows).toContainEqual([
+      'Роль',
+      'not synced',
+      '(by its header)lead: Городcontact: Должность',
+    ]);
+    expect(rows.find(r => r[0] === 'name')?.[1]).toBe('fixed: name');
+    await page.selectOption('select[data-column="Роль"]', 'contact: Должность');
+    await page.click('#saveColumns');
+    expect(await lastCall('settingsSaveColumns')).toEqual([{ Роль: 'contact: Должность' }]);
+    await page.waitForFunction(
+      `document.querySelector('#columns tr:last-child td').textContent === 'contact: Должность (text)'`
+    );
+  });
+});
+
 const BUTTONS = ['test', 'pipelines', 'copy', 'save', 'close'];
 
 describe('the settings dialog, for people', () => {
@@ -600,7 +657,7 @@ describe('the settings dialog, for people', () => {
     await openDialog();
     const order: string[] = [];
     await page.focus('#AMO_BASE_URL');
-    for (let i = 0; i < 18; i++) {
+    for (let i = 0; i < 19; i++) {
       order.push(
         (await page.evaluate(
           `(() => { const e = document.activeElement;
@@ -627,6 +684,7 @@ describe('the settings dialog, for people', () => {
       'webhookUrl',
       'copy',
       'subscribeWebhook',
+      'showColumns',
       'save',
     ]);
   });

@@ -12,7 +12,7 @@ import type { CellValue } from '../../ports';
 import type { ColumnKey } from '../../sheet/headers';
 import type { SyncContext } from '../context';
 import { amoFields } from '../pull';
-import { fieldHash, formatMemory, RowMemory, SYNC_FIELDS, SyncField } from '../row-memory';
+import { FixedField, fieldHash, formatMemory, RowMemory, SYNC_FIELDS } from '../row-memory';
 
 /** A row about to be added: its cells by column, and the sync's memory for its note. */
 export interface NewRow {
@@ -29,7 +29,7 @@ export interface Arrival {
   status: string;
 }
 
-const BLANK_KEYS: Record<SyncField, string> = { name: '', phone: '', email: '', budget: '' };
+const BLANK_KEYS: Record<FixedField, string> = { name: '', phone: '', email: '', budget: '' };
 
 /** `synced`: the sync_status text of a row just synced (rowStatus(ctx).synced()). */
 export function newRowOf(ctx: SyncContext, arrival: Arrival, synced: string): NewRow {
