@@ -7,15 +7,35 @@
 
 import { MAIN_PIPELINE, startFakeAmo, type FakeAmoHandle } from '../amo-fake';
 import { FORM_CONTENT_TYPE, LocalRuntime, type RunResult } from '../runtime';
-import { HEADERS, SHEET, START_STATUS, WEBHOOK_SECRET, WEBHOOK_SETTINGS } from '../world';
+import {
+  HEADERS as WORLD_HEADERS,
+  SHEET,
+  START_STATUS,
+  WEBHOOK_SECRET,
+  WEBHOOK_SETTINGS,
+} from '../world';
 import { SyncFakeAdmin } from './sync-admin';
 
-export { HEADERS, SHEET, WEBHOOK_SECRET };
+export { SHEET, WEBHOOK_SECRET };
+/**
+ * A lead custom field of the account (text) that the sheet maps by its header: people type it,
+ * managers change it in AmoCRM, and it syncs field by field like the fixed columns.
+ */
+export const SOURCE = 'Источник';
+/** The world's headers with the mapped column after the comment (the rows' tag). */
+export const HEADERS = [
+  ...WORLD_HEADERS.slice(0, WORLD_HEADERS.indexOf('Комментарий') + 1),
+  SOURCE,
+  ...WORLD_HEADERS.slice(WORLD_HEADERS.indexOf('Комментарий') + 1),
+];
 export const START_TIME = Date.UTC(2026, 10, 24, 9, 0, 0);
 /** Nothing listens there: deliveries fail at once and keep their body. */
 const DEAD_DESTINATION = `http://127.0.0.1:9/exec?secret=${WEBHOOK_SECRET}`;
 
 export class Arena {
+  /** The id of the lead field the SOURCE column maps to (made at each reset). */
+  sourceFieldId = 0;
+
   private constructor(
     readonly rt: LocalRuntime,
     readonly fake: FakeAmoHandle,
@@ -33,6 +53,8 @@ export class Arena {
     this.rt.hooks.atBoundary = undefined;
     this.rt.reset(START_TIME);
     this.admin.reset();
+    // The deal account's fields (one is SOURCE), before the triggers' set-up reads them.
+    this.sourceFieldId = this.admin.seedDealAccount().leadFields.text.id;
     const now = this.rt.clock.now();
     this.rt.spreadsheet.setValues(SHEET, 1, 1, [HEADERS]);
     const phone = String.fromCharCode(65 + HEADERS.indexOf('phone'));

@@ -7,7 +7,7 @@
 import { MAIN_PIPELINE } from '../amo-fake';
 import type { ContactRecord, LeadRecord } from '../amo-fake';
 import { normalizePhone } from '../../src/domain/phone';
-import { HEADERS, SHEET, type Arena } from './arena';
+import { HEADERS, SHEET, SOURCE, type Arena } from './arena';
 
 export interface Intent {
   value: unknown;
@@ -64,6 +64,7 @@ export const INVARIANTS = {
   managerValue: "a manager's later change reaches the row",
   formula: "a person's formula stays a formula",
   unmeantWrite: 'no cell the sync did not mean to change is written',
+  readWrite: 'a flow writes the synced sheet only with no other service call since it read it',
   exception: 'no uncaught exception',
   requestLoop: 'no request loop (≤ 40 requests per execution)',
   quiescence: 'recovery settles',
@@ -174,6 +175,14 @@ export function checkInvariants(ctx: Context): Failure[] {
       rowFormula: r.formula('budget'),
       amo: lead.price ?? 0,
       norm: budgetOf,
+    });
+    // the mapped lead field (SOURCE's column) ⇄ the lead's custom field
+    const text = (v: unknown) => String(v ?? '').trim();
+    fieldCheck(fail, label, SOURCE, person.get('source'), managerLead.get('source'), {
+      row: text(r.get(SOURCE)),
+      rowFormula: r.formula(SOURCE),
+      amo: text(fieldValue(lead, ctx.arena.sourceFieldId)),
+      norm: text,
     });
     // status (only managers change it)
     const status = statusName(lead.status_id);
@@ -399,6 +408,12 @@ function allValues(c: ContactRecord, code: string): string[] {
 function contactValue(c: ContactRecord, field: 'name' | 'phone' | 'email'): string {
   if (field === 'name') return c.name;
   return allValues(c, field === 'phone' ? 'PHONE' : 'EMAIL')[0] ?? '';
+}
+
+/** The first value of a lead's custom field, or ''. */
+function fieldValue(lead: LeadRecord, fieldId: number): unknown {
+  const field = (lead.custom_fields_values ?? []).find(f => f.field_id === fieldId);
+  return field?.values[0]?.value ?? '';
 }
 
 function rowIdOf(lead: LeadRecord, fieldId: number | undefined): string {

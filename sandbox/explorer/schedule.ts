@@ -9,7 +9,7 @@
 
 import { MAIN_PIPELINE, type ManagerResult } from '../amo-fake';
 import type { BoundaryFault, BoundaryInfo, RunResult } from '../runtime';
-import { Arena, HEADERS, SHEET } from './arena';
+import { Arena, HEADERS, SHEET, SOURCE } from './arena';
 import {
   checkInvariants,
   recordIntent,
@@ -19,9 +19,12 @@ import {
 } from './invariants';
 import { Prng } from './prng';
 
-export type Field = 'name' | 'phone' | 'email' | 'budget';
+/** The fixed fields people type, and `source`: the mapped lead field (SOURCE's column). */
+export type Field = 'name' | 'phone' | 'email' | 'budget' | 'source';
 export const TAG = 'Комментарий';
 const COL = Object.fromEntries(HEADERS.map((h, i) => [h, i + 1])) as Record<string, number>;
+/** The `source` field's column is the mapped one. */
+COL.source = COL[SOURCE];
 const STATUSES = MAIN_PIPELINE.statuses.slice(1, 5);
 const MINUTE = 60_000;
 export const FLUSH_FAILED = 'Service Spreadsheets failed while accessing document';
@@ -94,6 +97,13 @@ class ScheduleRun {
   private actionsLeft: number;
   /** The service of each execution's previous call (to tell a read-then-write burst). */
   private readonly lastService = new Map<string, string>();
+  /**
+   * Per execution: 'read' after it read the synced sheet, or the first other service's call
+   * made since (a person may act there, so rows read before it may have moved).
+   */
+  private readonly sinceRead = new Map<string, string>();
+  /** Writes to the synced sheet by rows read before another service call. */
+  private readonly staleWrites: string[] = [];
   /** Executions inside a read-then-write burst of Spreadsheet calls right now. */
   private readonly inBurst = new Set<string>();
   private faultsLeft: number;
@@ -162,6 +172,7 @@ class ScheduleRun {
       createdLeads: this.newLeads ? this.created : [],
     });
     if (!quiet) failures.push({ invariant: 'quiescence', detail: 'recovery never settled' });
+    for (const detail of this.staleWrites) failures.push({ invariant: 'readWrite', detail });
     const executions = this.rt.executions;
     return {
       seed: this.seed,
@@ -178,6 +189,7 @@ class ScheduleRun {
     // "Find the rows right before writing, and write straight away": a run of Spreadsheet calls
     // with no other service call between them (read the rows, then write them) is the
     // shortest step Apps Script offers, so people act before or after such a burst, not inside.
+    this.watchReadWrite(info);
     const previous = this.lastService.get(info.execution.id);
     if (info.phase === 'before') this.lastService.set(info.execution.id, info.service);
     if (info.service === 'Spreadsheet' && previous === 'Spreadsheet') {
@@ -200,6 +212,28 @@ class ScheduleRun {
     if (kind === 'fault') return this.fault(info, where);
     this.act(kind, where);
     return undefined;
+  }
+
+  /**
+   * "Find rows by identity right before writing": between a flow's read of the synced sheet
+   * and its write only Spreadsheet calls may run. Checked at every boundary, whatever the
+   * people do, so a flow that slips another call in is caught even when no one moved a row.
+   */
+  private watchReadWrite(info: BoundaryInfo): void {
+    if (info.phase !== 'before') return;
+    const id = info.execution.id;
+    const state = this.sinceRead.get(id);
+    if (info.service !== 'Spreadsheet') {
+      if (state === 'read') this.sinceRead.set(id, info.method);
+      return;
+    }
+    if (info.sheet !== SHEET) return;
+    if (info.write && state !== undefined && state !== 'read') {
+      this.staleWrites.push(
+        `${id} ${info.execution.fnName} ${info.method} after ${state}, since it read the rows`
+      );
+    }
+    this.sinceRead.set(id, 'read');
   }
 
   private fault(info: BoundaryInfo, where: string): BoundaryFault {
@@ -256,7 +290,10 @@ class ScheduleRun {
       case 'paste':
         return this.typeRows(this.rng.int(2, 3), where);
       case 'edit':
-        return this.editCell(where, this.rng.pick(['budget', 'budget', 'name', 'phone', 'email']));
+        return this.editCell(
+          where,
+          this.rng.pick(['budget', 'budget', 'name', 'phone', 'email', 'source'])
+        );
       case 'formula':
         return this.editCell(where, 'budget', true);
       case 'clear':
@@ -283,6 +320,8 @@ class ScheduleRun {
         return `8 (916) ${n.slice(0, 3)}-${n.slice(3, 5)}-${n.slice(5, 7)}`;
       case 'email':
         return `p${this.seed}x${u}@example.com`;
+      case 'source':
+        return `Источник ${this.seed}-${u}`;
       default:
         return 1000 + this.rng.int(1, 8999);
     }
@@ -345,7 +384,8 @@ class ScheduleRun {
 
   private editCell(where: string, field: Field, formula = false): void {
     const target = this.rng.pick(this.dataRows());
-    if (this.copies.includes(target.tag) && field !== 'budget') return this.convertCopy(where);
+    const leadField = field === 'budget' || field === 'source';
+    if (this.copies.includes(target.tag) && !leadField) return this.convertCopy(where);
     let typed: unknown = this.nextValue(field);
     let value = typed;
     if (formula) {
@@ -385,7 +425,7 @@ class ScheduleRun {
     this.rt.spreadsheet.setValues(SHEET, at, 1, [copy]);
     this.seq += 1;
     // What was pasted is what the cells held; no field of the customer changed by it.
-    for (const f of ['name', 'phone', 'email', 'budget'] as Field[]) {
+    for (const f of ['name', 'phone', 'email', 'budget', 'source'] as Field[]) {
       const formula = formulas[COL[f] - 1] || undefined;
       this.personIntent(tag, f, line[COL[f] - 1], formula, -1);
     }
@@ -468,6 +508,7 @@ class ScheduleRun {
     const kind = this.rng.weighted({
       price: 1.5,
       status: 1.5,
+      source: 1,
       contact: /^\d+$/.test(String(row.values.amo_contact_id)) ? 1.5 : 0,
     });
     this.seq += 1;
@@ -478,6 +519,16 @@ class ScheduleRun {
       result = this.arena.admin.setLeadPrice(leadId, price, now);
       this.intent(this.intents.lead, leadId, 'budget', price);
       text = `manager sets price ${price} on lead ${leadId}`;
+    } else if (kind === 'source') {
+      const value = String(this.nextValue('source'));
+      result = this.arena.admin.setCustomField({
+        id: leadId,
+        fieldId: this.arena.sourceFieldId,
+        values: [{ value }],
+        now,
+      });
+      this.intent(this.intents.lead, leadId, 'source', value);
+      text = `manager sets ${SOURCE} "${value}" on lead ${leadId}`;
     } else if (kind === 'status') {
       const status = this.rng.pick(STATUSES);
       result = this.arena.admin.setLeadStatus(leadId, status.id, now);

@@ -5,7 +5,7 @@
 
 import { MAIN_PIPELINE } from '../amo-fake';
 import type { BoundaryFault, BoundaryInfo, RunResult } from '../runtime';
-import { Arena, HEADERS, SHEET } from './arena';
+import { Arena, HEADERS, SHEET, SOURCE } from './arena';
 import {
   checkInvariants,
   recordIntent,
@@ -14,10 +14,12 @@ import {
   type Intents,
 } from './invariants';
 
-export type Field = 'name' | 'phone' | 'email' | 'budget';
+export type Field = 'name' | 'phone' | 'email' | 'budget' | 'source';
 export type Person = Partial<Record<Field, unknown>>;
 export const TAG = 'Комментарий';
 const COL = Object.fromEntries(HEADERS.map((h, i) => [h, i + 1])) as Record<string, number>;
+/** The `source` field's column is the mapped one. */
+COL.source = COL[SOURCE];
 const MINUTE = 60_000;
 
 export interface EditEvent {
@@ -86,7 +88,7 @@ export class Stage {
   }
 
   /** A fresh, distinct customer. */
-  customer(budget = 1000): Required<Person> {
+  customer(budget = 1000): Required<Omit<Person, 'source'>> {
     this.unique += 1;
     const u = String(this.unique).padStart(4, '0');
     return {
@@ -167,7 +169,7 @@ export class Stage {
       HEADERS.map((h, i) => (h === TAG ? copy : formulas[i] || line[i])),
     ]);
     // What was pasted is what the cells held; no field of the customer changed by it.
-    for (const f of ['name', 'phone', 'email', 'budget'] as Field[]) {
+    for (const f of ['name', 'phone', 'email', 'budget', 'source'] as Field[]) {
       const formula = formulas[COL[f] - 1] || undefined;
       this.personIntent(copy, f, line[COL[f] - 1], formula, -1);
     }

@@ -46,6 +46,11 @@ export class StatusDirectory {
     return this.load();
   }
 
+  /** The pipelines if this execution has them in memory already (no service call), else null. */
+  loaded(): PipelineInfo[] | null {
+    return this.list ?? null;
+  }
+
   /** The statuses of a pipeline, in AmoCRM's order; [] for an unknown pipeline. */
   statuses(pipelineId: number): StatusInfo[] {
     return this.lookup(list => list.find(p => p.id === pipelineId))?.statuses ?? [];

@@ -35,6 +35,18 @@ interface DealRow {
 }
 
 /**
+ * Thrown while planning rows when a status or pipeline cell needs the account's pipelines and
+ * this execution has not read them yet: reading them (the cache, maybe AmoCRM) between reading
+ * the rows and writing them would let rows move meanwhile, so the flow reads them first and
+ * then reads the rows again.
+ */
+export class PipelinesNeeded extends Error {
+  constructor() {
+    super('the pipelines are needed before the rows are planned');
+  }
+}
+
+/**
  * The status and pipeline cells among `which` (the changed keys, or every key of a new row),
  * resolved: where the lead moves, or why the cell does not fit. A blank cell sends nothing.
  */
@@ -49,7 +61,9 @@ export function dealCells(
   const wantPipeline = which.includes(PIPELINE_KEY) && texts.pipeline !== '';
   if (!wantStatus && !wantPipeline) return [];
   const text = fieldMessages(ctx.lang);
-  const pipelines = ctx.statuses.pipelines().filter(p => !p.is_archive);
+  const known = ctx.statuses.loaded();
+  if (!known) throw new PipelinesNeeded();
+  const pipelines = known.filter(p => !p.is_archive);
   const rowPipeline = view.memory?.p ?? ctx.settings.pipelineId;
   let target = pipelines.find(p => p.id === rowPipeline) ?? pipelines[0];
   const cells: FieldCell[] = [];

@@ -94,6 +94,15 @@ export function fieldCells(table: SheetTable, row: TableRow): FieldCell[] {
   });
 }
 
+/**
+ * Reads the saved field list and column mapping now (one Script Properties read, once per
+ * execution): a flow calls it before it reads the sheet, so that nothing but Spreadsheet calls
+ * runs between reading rows and writing them (a person may act at any other call).
+ */
+export function loadFieldSettings(props: KeyValueStore): void {
+  knownOf(props);
+}
+
 function knownOf(props: KeyValueStore): Known {
   let k = known.get(props);
   if (!k) {

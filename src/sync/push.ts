@@ -46,10 +46,10 @@ import {
   SyncField,
   wholeHash,
 } from './row-memory';
-import { dealCells } from '../fields/deal';
+import { dealCells, PipelinesNeeded } from '../fields/deal';
 import { showDeal } from '../fields/deal-outcome';
 import { PIPELINE_KEY, STATUS_KEY } from '../fields/deal-keys';
-import { bindFields, boundFields, FieldCell } from '../fields/sheet-fields';
+import { bindFields, boundFields, FieldCell, loadFieldSettings } from '../fields/sheet-fields';
 import { fieldPorts } from '../fields/field-ports';
 import { idKeepers, RowView, viewRow } from './row-view';
 import { statusNameFor } from './statuses';
@@ -131,8 +131,7 @@ function decide(
     // reading rows and writing them only Spreadsheet calls run (people may act at any other).
     const claims = readClaims(ctx.props.getAll(), ctx.clock.now());
     const claimId = ctx.uuid();
-    const table = readSyncedTable(ctx);
-    const plan = planRows(ctx, table, claims, scope, onlyNew);
+    const { table, plan } = readAndPlan(ctx, claims, scope, onlyNew);
     table.commit();
     table.sheet.flush();
     let claimKey: string | null = null;
@@ -159,6 +158,24 @@ function decide(
   }
 }
 
+/** Reads the rows and plans them; first reads the pipelines if the plan turns out to need them. */
+function readAndPlan(
+  ctx: SyncContext,
+  claims: ClaimView,
+  scope: PushScope,
+  onlyNew: boolean
+): { table: SheetTable; plan: Plan } {
+  try {
+    const table = readSyncedTable(ctx);
+    return { table, plan: planRows(ctx, table, claims, scope, onlyNew) };
+  } catch (e) {
+    if (!(e instanceof PipelinesNeeded)) throw e;
+    ctx.statuses.pipelines();
+    const table = readSyncedTable(ctx);
+    return { table, plan: planRows(ctx, table, claims, scope, onlyNew) };
+  }
+}
+
 function holdCreates(ctx: SyncContext, plan: Plan, message: string): void {
   const table = readSyncedTable(ctx);
   const rows = byExternalId(table);
@@ -180,6 +197,7 @@ function holdCreates(ctx: SyncContext, plan: Plan, message: string): void {
 export function readSyncedTable(ctx: SyncContext, options: { notes?: boolean } = {}): SheetTable {
   const sheet = ctx.spreadsheet.sheet(ctx.settings.sheetName);
   if (!sheet) throw new Error(`Settings: there is no sheet named "${ctx.settings.sheetName}"`);
+  loadFieldSettings(ctx.props);
   const table = SheetTable.read(sheet, options);
   const missing = missingColumns(table.columns);
   if (missing.length > 0) {

@@ -107,6 +107,7 @@ const HELD = [
   'formula',
   'unmeantWrite',
   'newLead',
+  'readWrite',
   'exception',
   'requestLoop',
   'quiescence',
