@@ -345,8 +345,11 @@ export function textFinderObject(
     );
     model.writeInput(sheet, m.row, m.column, next);
   };
-  // The backend looks through the whole block; only the matches come back (as ranges).
-  const searched = { searched: rect.numRows * rect.numColumns };
+  // The backend looks through the block's cells that hold anything (none past the last row
+  // with content: an open range such as C2:C costs what the data costs); only the matches come
+  // back, as ranges.
+  const filledRows = Math.max(0, Math.min(rect.row + rect.numRows, sheet.lastRow() + 1) - rect.row);
+  const searched = { searched: filledRows * rect.numColumns };
   const self: object = exec.object('TextFinder', {
     matchCase: setter('matchCase'),
     matchEntireCell: setter('entireCell'),

@@ -15,19 +15,25 @@ export interface TableRow {
 }
 
 /** Where the sync keeps each row's memory: the note of this column's cell. */
-const NOTE_COLUMN: ColumnKey = 'sync_status';
+export const NOTE_COLUMN: ColumnKey = 'sync_status';
 
 export class SheetTable {
   private readonly staged = new Map<number, Map<number, CellValue>>();
   private readonly stagedNotes = new Map<number, string>();
+
+  private readonly byNumber: Map<number, TableRow>;
 
   private constructor(
     readonly sheet: SheetPort,
     readonly columns: ColumnMap,
     readonly width: number,
     readonly rows: TableRow[],
-    private readonly notes: string[]
-  ) {}
+    private readonly notes: Map<number, string>,
+    /** False when the table holds only some rows of the sheet (src/sheet/row-reader.ts). */
+    readonly whole: boolean
+  ) {
+    this.byNumber = new Map(rows.map(r => [r.rowNumber, r]));
+  }
 
   /**
    * Reads the whole sheet in one call, and (unless only identities are wanted) the notes of the
@@ -43,7 +49,21 @@ export class SheetTable {
       noteColumn !== undefined && rows.length > 0 && options.notes !== false
         ? sheet.readNotes(2, noteColumn + 1, rows.length, 1).map(r => r[0] ?? '')
         : [];
-    return new SheetTable(sheet, columns, header.length, rows, notes);
+    const byRow = new Map(notes.map((n, i) => [i + 2, n]));
+    return new SheetTable(sheet, columns, header.length, rows, byRow, true);
+  }
+
+  /**
+   * A table of some rows only (read by the caller): it answers the same methods, and its rows
+   * are written back the same way, but rows it does not hold are unknown to it.
+   */
+  static ofRows(
+    sheet: SheetPort,
+    header: CellValue[],
+    rows: TableRow[],
+    notes: Map<number, string>
+  ): SheetTable {
+    return new SheetTable(sheet, mapHeaders(header), header.length, rows, notes, false);
   }
 
   has(key: ColumnKey): boolean {
@@ -61,12 +81,12 @@ export class SheetTable {
   }
 
   row(rowNumber: number): TableRow | undefined {
-    return this.rows[rowNumber - 2];
+    return this.byNumber.get(rowNumber);
   }
 
   /** The sync's note on the row ('' when none). */
   note(row: TableRow): string {
-    return this.stagedNotes.get(row.rowNumber) ?? this.notes[row.rowNumber - 2] ?? '';
+    return this.stagedNotes.get(row.rowNumber) ?? this.notes.get(row.rowNumber) ?? '';
   }
 
   setNote(row: TableRow, note: string): void {
@@ -167,7 +187,7 @@ export class SheetTable {
       );
       writes++;
     }
-    for (const [r, note] of this.stagedNotes) this.notes[r - 2] = note;
+    for (const [r, note] of this.stagedNotes) this.notes.set(r, note);
     this.stagedNotes.clear();
     return writes;
   }
