@@ -14,7 +14,8 @@ export type Row = Record<string, unknown>;
 
 /** Writes data rows below the header as the cells a person would have (strings stay text). */
 export function loadRows(world: World, rows: Row[]): void {
-  const grid = rows.map(r => HEADERS.map(h => (h in r ? r[h] : '')));
+  const headers = world.headers ?? HEADERS;
+  const grid = rows.map(r => headers.map(h => (h in r ? r[h] : '')));
   world.rt.spreadsheet.setValues(SHEET, 2, 1, grid, { raw: true });
 }
 

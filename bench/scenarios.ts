@@ -6,7 +6,7 @@ import path from 'node:path';
 import { MAIN_PIPELINE } from '../sandbox/amo-fake';
 import { buildWebhookBody, leadFields } from '../sandbox/amo-fake/webhooks/payloads';
 import type { Counters, RunResult } from '../sandbox/runtime';
-import { World } from '../sandbox/world';
+import { HEADERS, World } from '../sandbox/world';
 import { dataset } from './data';
 import {
   admin,
@@ -30,6 +30,10 @@ export interface ImportStats {
   done: boolean;
   virtualS: number;
   sheetCallsPerRun: number[];
+  /** Virtual seconds of each run (a run past 360 is killed). */
+  virtualSPerRun?: number[];
+  /** Runs killed (by the 6-minute limit or an injected fault). */
+  killed?: number;
   dup: DuplicateReport;
   /** Rows meant to reuse an existing contact that got another one. */
   missedReuse: number;
@@ -41,6 +45,8 @@ export interface ImportStats {
 export interface ImportOptions {
   /** Kill the first run right after its nth /leads/complex request was processed. */
   killAtComplex?: number;
+  /** Sheet columns beyond the 11 of the world's sheet (the 100,000-row import has 12). */
+  extraColumns?: number;
 }
 
 /** Our import: installTriggers (setup, not counted), then the import until every row has a lead. */
@@ -50,7 +56,8 @@ export async function ourImport(
   options: ImportOptions = {}
 ): Promise<ImportStats> {
   const started = Date.now();
-  const world = await World.start();
+  const extra = Array.from({ length: options.extraColumns ?? 0 }, (_, i) => `extra ${i + 1}`);
+  const world = await World.start({ headers: [...HEADERS, ...extra] });
   try {
     const data = dataset(rows, contacts);
     const seeded = await world.fake.admin.seed({ contacts: data.contacts, now: world.now() });
@@ -81,6 +88,8 @@ export async function ourImport(
       done: outcome.done,
       virtualS: outcome.total.virtualMs / 1000,
       sheetCallsPerRun: outcome.runs.map(r => r.result.counters.spreadsheetCalls),
+      virtualSPerRun: outcome.runs.map(r => r.result.counters.virtualMs / 1000),
+      killed: outcome.killed,
       dup,
       missedReuse,
       realMs: Date.now() - started,
