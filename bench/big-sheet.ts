@@ -19,7 +19,7 @@ export const WIDTH = 30;
 export const ACCOUNT_CONTACTS = 20000;
 /** The sheet's own columns beyond the synced ones, up to 30 (comments, managers' notes…). */
 const EXTRA = Array.from({ length: WIDTH - HEADERS.length }, (_, i) => `extra ${i + 1}`);
-const BIG_HEADERS = [...HEADERS, ...EXTRA];
+export const BIG_HEADERS = [...HEADERS, ...EXTRA];
 const DAY_S = 86400;
 
 export interface PathCost {
@@ -133,10 +133,14 @@ export async function bigSheet(rows: number): Promise<BigSheetReport> {
  * `rows` rows, row i linked to lead i whose main contact is contact i mod 20,000, with the
  * memory note a sync leaves: as the sheet stands after years of syncing.
  */
-async function linkedSheet(world: World, rows: number): Promise<void> {
+export async function linkedSheet(
+  world: World,
+  rows: number,
+  accountContacts = ACCOUNT_CONTACTS
+): Promise<void> {
   const now = world.now();
   const at = Math.floor(now / 1000) - DAY_S;
-  const contacts = Array.from({ length: ACCOUNT_CONTACTS }, (_, i) => {
+  const contacts = Array.from({ length: accountContacts }, (_, i) => {
     const p = person(i);
     return {
       name: p.name,
@@ -157,7 +161,7 @@ async function linkedSheet(world: World, rows: number): Promise<void> {
         price: budgetOf(i),
         statusId: START_STATUS.id,
         pipelineId: MAIN_PIPELINE.id,
-        contactId: contactIds[i % ACCOUNT_CONTACTS],
+        contactId: contactIds[i % accountContacts],
         createdAt: at,
         updatedAt: at,
       };
@@ -167,14 +171,14 @@ async function linkedSheet(world: World, rows: number): Promise<void> {
   const grid: unknown[][] = [];
   const notes: string[] = [];
   for (let i = 0; i < rows; i++) {
-    const p = person(i % ACCOUNT_CONTACTS);
+    const p = person(i % accountContacts);
     const cells: Record<string, unknown> = {
       name: p.name,
       phone: storedPhone(p.digits),
       email: p.email,
       budget: budgetOf(i),
       amo_deal_id: String(leadIds[i]),
-      amo_contact_id: String(contactIds[i % ACCOUNT_CONTACTS]),
+      amo_contact_id: String(contactIds[i % accountContacts]),
       amo_link: `${world.fake.url}/leads/detail/${leadIds[i]}`,
       status: START_STATUS.name,
       external_id: newExternalId((i + 1).toString(16).padStart(16, '0')),
