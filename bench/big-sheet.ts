@@ -6,14 +6,13 @@
 // Every figure is a counter of the runtime (cells, calls, requests) or its virtual clock under
 // the per-cell model (sandbox/runtime/README.md).
 import { MAIN_PIPELINE } from '../sandbox/amo-fake';
-import { buildWebhookBody, leadFields } from '../sandbox/amo-fake/webhooks/payloads';
 import type { Counters, RunResult } from '../sandbox/runtime';
 import { HEADERS, SHEET, START_STATUS, World } from '../sandbox/world';
 import { newExternalId } from '../src/domain/ids';
 import { formatMemory, memoryOf } from '../src/sync/row-memory';
 import { cellKeys } from '../src/sync/row-view';
 import { person, storedPhone } from './data';
-import { admin, sumCounters } from './harness';
+import { admin, bulkStatusWebhook, sumCounters } from './harness';
 
 export const WIDTH = 30;
 export const ACCOUNT_CONTACTS = 20000;
@@ -103,7 +102,7 @@ export async function bigSheet(rows: number): Promise<BigSheetReport> {
 
     const fifty = Array.from({ length: 50 }, (_, i) => leadAt(Math.floor((i * rows) / 50)));
     const mark = world.rt.webExecutions.length;
-    await deliverBulk(world, fifty);
+    await bulkStatusWebhook(world, fifty, START_STATUS.id, MAIN_PIPELINE.statuses[4].id);
     add('webhook of 50 leads: doPost', posts(world, mark));
     add('webhook of 50 leads: the next minute applies it', world.nextMinute());
 
@@ -207,39 +206,6 @@ function budgetOf(i: number): number {
 function newPerson(i: number): Record<string, unknown> {
   const p = person(ACCOUNT_CONTACTS + i);
   return { name: p.name, phone: `+7${p.digits}`, email: p.email, budget: 50000 };
-}
-
-/** A manager's bulk status change: 50 leads in one webhook body. */
-async function deliverBulk(world: World, leadIds: number[]): Promise<void> {
-  const status = MAIN_PIPELINE.statuses[4].id;
-  await admin(() => world.fake.admin.setWebhookDelivery(false));
-  for (const leadId of leadIds) {
-    await admin(() =>
-      world.fake.admin.setLeadStatus({ leadId, statusId: status, now: world.now() })
-    );
-  }
-  await admin(() => world.fake.admin.setWebhookDelivery(true));
-  const state = await admin(() => world.fake.admin.state());
-  const account = {
-    subdomain: state.config.subdomain,
-    id: state.config.accountId,
-    url: world.fake.url,
-  };
-  const wanted = new Set(leadIds);
-  const events = state.leads
-    .filter(l => wanted.has(l.id))
-    .map(lead => ({
-      setting: 'status_lead',
-      entity: 'leads' as const,
-      action: 'status' as const,
-      fields: leadFields(lead, {
-        modifiedUserId: state.config.managerUserId,
-        oldStatusId: START_STATUS.id,
-      }),
-    }));
-  await admin(() =>
-    world.fake.admin.deliverRaw(buildWebhookBody(account, events), undefined, world.now())
-  );
 }
 
 function posts(world: World, from: number): RunResult[] {

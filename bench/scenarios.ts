@@ -4,12 +4,12 @@
 // the executions involved and from the fake's own view (rate-limit stats, stored entities).
 import path from 'node:path';
 import { MAIN_PIPELINE } from '../sandbox/amo-fake';
-import { buildWebhookBody, leadFields } from '../sandbox/amo-fake/webhooks/payloads';
 import type { Counters, RunResult } from '../sandbox/runtime';
 import { HEADERS, World } from '../sandbox/world';
 import { dataset } from './data';
 import {
   admin,
+  bulkStatusWebhook,
   driveImport,
   duplicates,
   DuplicateReport,
@@ -219,39 +219,8 @@ export async function interactive(rows = 200): Promise<Interactive[]> {
     world.rt.clock.advance(60_000);
 
     // A manager's bulk action: 50 status changes arrive as one webhook body.
-    await admin(() => world.fake.admin.setWebhookDelivery(false));
-    for (const leadId of leadIds) {
-      await admin(() =>
-        world.fake.admin.setLeadStatus({
-          leadId,
-          statusId: MAIN_PIPELINE.statuses[4].id,
-          now: world.now(),
-        })
-      );
-    }
-    await admin(() => world.fake.admin.setWebhookDelivery(true));
-    const state = await admin(() => world.fake.admin.state());
-    const account = {
-      subdomain: state.config.subdomain,
-      id: state.config.accountId,
-      url: world.fake.url,
-    };
-    const events = leadIds.map(id => {
-      const lead = state.leads.find(l => l.id === id);
-      if (!lead) throw new Error(`lead ${id} is missing in the fake`);
-      return {
-        setting: 'status_lead',
-        entity: 'leads' as const,
-        action: 'status' as const,
-        fields: leadFields(lead, {
-          modifiedUserId: state.config.managerUserId,
-          oldStatusId: status,
-        }),
-      };
-    });
     const mark = world.rt.webExecutions.length;
-    const body = buildWebhookBody(account, events);
-    await admin(() => world.fake.admin.deliverRaw(body, undefined, world.now()));
+    await bulkStatusWebhook(world, leadIds, status, MAIN_PIPELINE.statuses[4].id);
     out.push(webhookMeasure('doPost: webhook of 50 leads (bulk status change)', world, mark));
     return out;
   } finally {
