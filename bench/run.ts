@@ -345,7 +345,7 @@ function bigSections(report: BenchReport): string[] {
         ['limit', 'used in the day', 'consumer account', 'share', 'Workspace account', 'share'],
         dayOfQuota(day).map(l => [
           l.what,
-          `${dec(l.used, l.unit ? 1 : 0)}${l.unit ? ` ${l.unit}` : ''}`,
+          l.unit ? `${dec(l.used, 1)} ${l.unit}` : int(l.used),
           `${int(l.consumer)}${l.unit ? ` ${l.unit}` : ''}`,
           `${dec((100 * l.used) / l.consumer, 1)}%`,
           `${int(l.workspace)}${l.unit ? ` ${l.unit}` : ''}`,
