@@ -180,7 +180,7 @@ export async function linkedSheet(
       amo_contact_id: String(contactIds[i % accountContacts]),
       amo_link: `${world.fake.url}/leads/detail/${leadIds[i]}`,
       status: START_STATUS.name,
-      external_id: newExternalId((i + 1).toString(16).padStart(16, '0')),
+      external_id: newExternalId((i + 1).toString(16).padStart(16, '0'), (at - 60) * 1000),
       sync_status: 'synced',
     };
     EXTRA.forEach((h, k) => (cells[h] = k < 3 ? `note ${i}-${k}` : ''));

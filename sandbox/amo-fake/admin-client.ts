@@ -4,10 +4,14 @@
 
 import type {
   ActiveFault,
+  AddFieldOptionInput,
+  CustomFieldDefinition,
   ContactRecord,
   CreateLeadInput,
+  DealAccount,
   DeleteLeadInput,
   EditContactInput,
+  EditLeadInput,
   FakeAmoConfig,
   FakeAmoConfigPatch,
   FakeAmoState,
@@ -20,8 +24,10 @@ import type {
   RequestLogEntry,
   SeedInput,
   SeedResult,
+  SetCustomFieldInput,
   SetLeadPriceInput,
   SetLeadStatusInput,
+  SetResponsibleInput,
   WebhookDelivery,
   WebhookRecord,
 } from './types';
@@ -49,6 +55,14 @@ export class FakeAmoAdmin {
 
   seed(input: SeedInput): Promise<SeedResult> {
     return this.call('POST', '/seed', input);
+  }
+
+  /**
+   * The issue-15 account on top of the current one: the pipelines of DEAL_PIPELINES, lead and
+   * contact custom fields of every type (answered keyed by type), and three companies.
+   */
+  seedDealAccount(): Promise<DealAccount> {
+    return this.call('POST', '/seed/deal-account', {});
   }
 
   /** A fresh authorization code; given values replace the integration's client settings. */
@@ -132,9 +146,32 @@ export class FakeAmoAdmin {
     return this.call('POST', '/manager/create-lead', input);
   }
 
+  /** A manager hands the lead to another user: `leads[responsible]` and `leads[update]`. */
+  setResponsible(input: SetResponsibleInput): Promise<ManagerResult> {
+    return this.call('POST', '/manager/set-responsible', input);
+  }
+
+  /**
+   * A manager changes a lead in its card as an API PATCH body would say (tags, company,
+   * pipeline and status, fields, responsible…), with the webhooks of that change.
+   */
+  editLead(input: EditLeadInput): Promise<ManagerResult> {
+    return this.call('POST', '/manager/edit-lead', input);
+  }
+
   /** An admin deletes a custom field in AmoCRM's settings; its values vanish from every record. */
   async deleteCustomField(fieldId: number, entity: 'leads' | 'contacts' = 'leads'): Promise<void> {
     await this.call('POST', '/manager/delete-field', { fieldId, entity });
+  }
+
+  /** An admin adds an option to a select / radiobutton / multiselect field; answers the field. */
+  addFieldOption(input: AddFieldOptionInput): Promise<CustomFieldDefinition> {
+    return this.call('POST', '/manager/add-field-option', input);
+  }
+
+  /** A manager fills or clears one custom field of a lead or contact (its update webhook). */
+  setCustomField(input: SetCustomFieldInput): Promise<ManagerResult> {
+    return this.call('POST', '/manager/set-custom-field', input);
   }
 
   /** Subscribes a destination as if configured in AmoCRM's settings (re-saving re-enables). */

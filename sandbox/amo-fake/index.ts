@@ -9,9 +9,12 @@ export {
   defaultConfig,
   MAIN_PIPELINE,
   SECOND_PIPELINE,
+  PARTNER_PIPELINE,
+  DEAL_PIPELINES,
   PHONE_FIELD_ID,
   EMAIL_FIELD_ID,
 } from './core/default-data';
+export { DEAL_COMPANIES, DEAL_CONTACT_FIELDS, DEAL_LEAD_FIELDS } from './core/deal-account';
 export { decodeForm, encodeForm } from './webhooks/form-encode';
 export { valuesByCode } from './core/custom-fields';
 export type * from './types';

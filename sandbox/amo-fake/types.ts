@@ -42,6 +42,16 @@ export interface RateLimitConfig {
   blockForMs: number;
 }
 
+/** A user of the account (GET /api/v4/users); rights are rendered from `isAdmin`. */
+export interface AccountUserConfig {
+  id: number;
+  name: string;
+  email: string;
+  isAdmin: boolean;
+  /** A deactivated user stays listed (is_active false) and cannot be made responsible. */
+  isActive: boolean;
+}
+
 export interface FakeAmoConfig {
   subdomain: string;
   accountId: number;
@@ -70,6 +80,8 @@ export interface FakeAmoConfig {
    * the admin-only methods: creating or deleting custom fields and the webhooks API.
    */
   apiUserIsAdmin: boolean;
+  /** The account's users; `userId` and `managerUserId` are among them. */
+  users: AccountUserConfig[];
 }
 
 /** `configure()` input: any subset; nested objects are merged key by key. */
@@ -109,7 +121,7 @@ export interface CustomFieldDefinition {
   type: string;
   code: string | null;
   sort: number;
-  entity_type: 'leads' | 'contacts';
+  entity_type: 'leads' | 'contacts' | 'companies';
   is_api_only: boolean;
   is_predefined: boolean;
   is_deletable: boolean;
@@ -119,7 +131,12 @@ export interface CustomFieldDefinition {
 export interface TagRecord {
   id: number;
   name: string;
+  /** A hex colour without '#', or null (AmoCRM's default grey). */
+  color?: string | null;
 }
+
+/** Entities that carry tags; each has its own tag directory (Kommo "Tags"). */
+export type TaggedEntity = 'leads' | 'contacts' | 'companies';
 
 export interface LeadRecord {
   id: number;
@@ -140,13 +157,14 @@ export interface LeadRecord {
   account_id: number;
   tags: TagRecord[];
   contacts: Array<{ id: number; is_main: boolean }>;
+  /** At most one company (a lead belongs to one company in AmoCRM). */
+  companies: Array<{ id: number }>;
 }
 
-export interface ContactRecord {
+/** What contacts and companies both keep. */
+export interface RecordBase {
   id: number;
   name: string;
-  first_name: string;
-  last_name: string;
   responsible_user_id: number;
   group_id: number;
   created_by: number;
@@ -158,6 +176,13 @@ export interface ContactRecord {
   account_id: number;
   tags: TagRecord[];
 }
+
+export interface ContactRecord extends RecordBase {
+  first_name: string;
+  last_name: string;
+}
+
+export type CompanyRecord = RecordBase;
 
 /**
  * A webhook event name: add_lead, update_lead, delete_lead, restore_lead, status_lead,
@@ -181,11 +206,22 @@ export interface WebhookRecord {
 
 // ----- admin inputs -----------------------------------------------------------------------
 
-/** A custom-field value to seed: the field by id or code, plain values (enum code optional). */
+/**
+ * A custom-field value to seed: the field by id or code, plain values (a select option by its
+ * text, a checkbox as a boolean, a date as unix seconds; enum code optional for multitext).
+ */
 export interface SeedFieldValue {
   fieldId?: number;
   fieldCode?: string;
-  values: Array<string | number | { value: string | number; enumCode?: string }>;
+  values: Array<string | number | boolean | { value: string | number; enumCode?: string }>;
+}
+
+/** A custom field to create: text unless `type` says otherwise; `enums` are option texts. */
+export interface SeedFieldSpec {
+  name: string;
+  type?: string;
+  code?: string;
+  enums?: string[];
 }
 
 export interface SeedContact {
@@ -208,6 +244,10 @@ export interface SeedLead {
   contact?: number;
   /** An already stored contact, linked as the main contact. */
   contactId?: number;
+  /** Index into this seed call's `companies`. */
+  company?: number;
+  companyId?: number;
+  responsibleUserId?: number;
   customFields?: SeedFieldValue[];
   tags?: string[];
   createdAt?: number;
@@ -215,11 +255,21 @@ export interface SeedLead {
   deleted?: boolean;
 }
 
+export interface SeedCompany {
+  name: string;
+  customFields?: SeedFieldValue[];
+  tags?: string[];
+}
+
 export interface SeedInput {
+  /** Created first, so leads can name them by index (`company`). */
+  companies?: SeedCompany[];
   contacts?: SeedContact[];
   leads?: SeedLead[];
-  /** Extra lead custom fields to create first (text unless `type` says otherwise). */
-  leadFields?: Array<{ name: string; type?: string; code?: string }>;
+  /** Extra lead custom fields to create first. */
+  leadFields?: SeedFieldSpec[];
+  /** Extra contact custom fields to create first (PHONE and EMAIL always exist). */
+  contactFields?: SeedFieldSpec[];
   now?: number;
 }
 
@@ -227,6 +277,17 @@ export interface SeedResult {
   contactIds: number[];
   leadIds: number[];
   leadFieldIds: number[];
+  contactFieldIds: number[];
+  companyIds: number[];
+}
+
+/** What `seedDealAccount()` made: fields keyed by type, and the ids of what it configured. */
+export interface DealAccount {
+  leadFields: Record<string, CustomFieldDefinition>;
+  contactFields: Record<string, CustomFieldDefinition>;
+  pipelineIds: number[];
+  companyIds: number[];
+  userIds: number[];
 }
 
 export interface FaultMatch {
@@ -335,6 +396,7 @@ export interface FakeAmoState {
   clock: number;
   leads: LeadRecord[];
   contacts: ContactRecord[];
+  companies: CompanyRecord[];
   leadFields: CustomFieldDefinition[];
   contactFields: CustomFieldDefinition[];
   webhooks: WebhookRecord[];
@@ -359,6 +421,20 @@ export interface SetLeadPriceInput {
   now?: number;
 }
 
+export interface SetResponsibleInput {
+  leadId: number;
+  /** An active user of the account (`config.users`). */
+  userId: number;
+  now?: number;
+}
+
+/** Any change an API PATCH body of one lead can carry, made by a manager in the lead's card. */
+export interface EditLeadInput {
+  leadId: number;
+  body: Record<string, unknown>;
+  now?: number;
+}
+
 export interface RenameLeadInput {
   leadId: number;
   name: string;
@@ -379,11 +455,41 @@ export interface EditContactInput {
   now?: number;
 }
 
+/** An admin adds an option to a select, radiobutton or multiselect field in AmoCRM's settings. */
+export interface AddFieldOptionInput {
+  /** Default `leads`. */
+  entity?: 'leads' | 'contacts';
+  fieldId: number;
+  value: string;
+}
+
+/**
+ * A manager sets one custom field of a lead or contact in its card. `values` is AmoCRM's API
+ * shape (`[{value}]`, `[{enum_id}]`, `[{value, enum_code}]`); null or [] clears the field.
+ */
+export interface SetCustomFieldInput {
+  /** Default `leads`. */
+  entity?: 'leads' | 'contacts';
+  /** The lead's or contact's id. */
+  id: number;
+  fieldId?: number;
+  fieldCode?: string;
+  values: unknown[] | null;
+  now?: number;
+}
+
 export interface CreateLeadInput {
   name: string;
   price?: number;
   statusId?: number;
+  /** Any pipeline; without statusId the lead lands on its first status after the incoming one. */
   pipelineId?: number;
   contactId?: number;
+  responsibleUserId?: number;
+  /** AmoCRM's API shape, e.g. `[{field_id, values: [{value}]}]`. */
+  customFieldsValues?: unknown[];
+  /** Tag names (created on first use). */
+  tags?: string[];
+  companyId?: number;
   now?: number;
 }

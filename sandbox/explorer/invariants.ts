@@ -109,6 +109,8 @@ export function checkInvariants(ctx: Context): Failure[] {
   }
 
   const byDeal = new Map<string, string[]>();
+  const dealOf = new Map(tagged.map(r => [r.tag, String(r.get('amo_deal_id'))]));
+  const sourceOf = new Map(ctx.conversions ?? []);
   for (const r of tagged) {
     const deal = String(r.get('amo_deal_id'));
     const label = `row ${r.row} (${r.tag})`;
@@ -123,7 +125,11 @@ export function checkInvariants(ctx: Context): Failure[] {
     const lead = leads.get(Number(deal));
     if (!lead || lead.is_deleted) fail('oneLead', `${label} links lead ${deal}, which is not live`);
     const first = ctx.firstLead.get(r.tag);
-    if (first !== undefined && first !== deal) {
+    // A copy pasted from a row not yet synced shares its external_id, so the lead's write-back
+    // may link either of the two identical rows; once the copy is made a new customer the lead
+    // goes to the row that still matches it, its source: not a lead taken from a row.
+    const backToSource = first !== undefined && dealOf.get(sourceOf.get(r.tag) ?? '') === first;
+    if (first !== undefined && first !== deal && !backToSource) {
       fail('keepsLead', `${label} was linked to lead ${first}, now to ${deal}`);
     }
   }
@@ -262,7 +268,7 @@ function fieldCheck(
     manager.seq >= person.seenSeq &&
     manager.seq <= (person.doneSeq ?? Number.POSITIVE_INFINITY);
   if (concurrent) {
-    if (seen.row !== seen.amo) {
+    if (seen.row !== seen.amo && !seen.rowFormula) {
       fail('managerValue', `${label}: row ${field} ${show(seen.row)} ≠ AmoCRM ${show(seen.amo)}`);
     }
     return;
@@ -275,7 +281,8 @@ function fieldCheck(
         'managerValue',
         `${label}: AmoCRM ${field} is ${show(seen.amo)}, the manager's later change was ${show(want)}`
       );
-    } else if (seen.row !== want) {
+    } else if (seen.row !== want && !seen.rowFormula) {
+      // (A formula the person keeps in the cell is never replaced: it shows its own value.)
       fail(
         'managerValue',
         `${label}: row ${field} shows ${show(seen.row)}, the manager's later change ${show(want)} never arrived`

@@ -217,6 +217,8 @@ class ScheduleRun {
   }
 
   private person(where: string): void {
+    // Also when a manager with no linked lead to act on hands over to a person.
+    if (this.inBurst.size > 0) return;
     const dataRows = this.dataRows();
     if (this.copies.length > 0 && this.rng.chance(0.4)) return this.convertCopy(where);
     const kind = this.rng.weighted({

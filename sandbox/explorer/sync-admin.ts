@@ -7,9 +7,13 @@
 import { HttpClient } from '../runtime/http-client';
 import type {
   ContactRecord,
+  CreateLeadInput,
+  DealAccount,
   FakeAmoState,
   LeadRecord,
   ManagerResult,
+  RequestLogEntry,
+  SetCustomFieldInput,
   WebhookDelivery,
 } from '../amo-fake';
 
@@ -61,6 +65,34 @@ export class SyncFakeAdmin {
     now: number
   ): ManagerResult {
     return this.call('POST', '/manager/edit-contact', { contactId, ...change, now });
+  }
+
+  /** Every request the fake answered since the reset, oldest first. */
+  requests(): RequestLogEntry[] {
+    return this.call('GET', '/requests');
+  }
+
+  /** The issue-15 account: pipelines, custom fields of every type, companies (see the fake). */
+  seedDealAccount(): DealAccount {
+    return this.call('POST', '/seed/deal-account', {});
+  }
+
+  /** A manager fills (AmoCRM's value shape) or clears (null) one custom field of a lead or contact. */
+  setCustomField(input: SetCustomFieldInput): ManagerResult {
+    return this.call('POST', '/manager/set-custom-field', input);
+  }
+
+  setResponsible(leadId: number, userId: number, now: number): ManagerResult {
+    return this.call('POST', '/manager/set-responsible', { leadId, userId, now });
+  }
+
+  /** A manager changes a lead as a PATCH body says (tags, company, pipeline and status…). */
+  editLead(leadId: number, body: Record<string, unknown>, now: number): ManagerResult {
+    return this.call('POST', '/manager/edit-lead', { leadId, body, now });
+  }
+
+  createLead(input: CreateLeadInput): ManagerResult {
+    return this.call('POST', '/manager/create-lead', input);
   }
 
   deliveries(): WebhookDelivery[] {

@@ -29,6 +29,11 @@ export function displayValue(
   return generalNumber(value);
 }
 
+/** An explicit number pattern ('0', '0.00', '#,##0', '0%'), under which a date shows its serial. */
+export function isNumberFormat(format: string): boolean {
+  return FIXED.test(format);
+}
+
 function fixedNumber(value: number, decimals: number, grouped: boolean, percent: boolean): string {
   const n = percent ? value * 100 : value;
   let text = n.toFixed(decimals);
@@ -39,7 +44,8 @@ function fixedNumber(value: number, decimals: number, grouped: boolean, percent:
   return percent ? `${text}%` : text;
 }
 
-function isDateFormat(format: string): boolean {
+/** A date or time pattern (has y, d or h outside quotes). */
+export function isDateFormat(format: string): boolean {
   const bare = format.replace(/"[^"]*"|\\./g, '');
   return /[yd]/i.test(bare) || /h/i.test(bare);
 }

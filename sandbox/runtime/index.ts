@@ -27,7 +27,13 @@ export type {
   RuntimeHooks,
 } from './state';
 export { KILL_BOUNDARY_REASON } from './execution';
-export type { CellSnapshot, SpreadsheetControl, WriteOptions } from './spreadsheet-control';
+export type {
+  CellSnapshot,
+  RefusedEdit,
+  SpreadsheetControl,
+  WriteOptions,
+} from './spreadsheet-control';
+export type { ValidationRule } from './data-validation';
 export type { CellValue } from './sheet-model';
 export type { TriggerRecord, TriggerStore } from './script-app-service';
 export type { PropertyStore, PropertyStores } from './properties-service';

@@ -188,7 +188,8 @@ export class LocalRuntime {
     const grid = toGrid(edit.values);
     const single = grid.length === 1 && grid[0].length === 1;
     const before = single ? this.spreadsheet.cell(sheet, edit.row, edit.column) : undefined;
-    this.spreadsheet.setValues(sheet, edit.row, edit.column, grid);
+    // Data validation that rejects input refuses the edit: nothing changes, no trigger runs.
+    if (!this.spreadsheet.typeValues(sheet, edit.row, edit.column, grid)) return [];
     const spec: EditEventSpec = {
       type: 'edit',
       sheet,

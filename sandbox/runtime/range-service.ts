@@ -4,6 +4,7 @@
 // read or write of cell data counts as one Spreadsheet call; building a Range does not.
 
 import { toA1, type GridRect } from './a1-notation';
+import { copyRule, ruleArg, ruleObject, type ValidationRule } from './data-validation';
 import { GasException, signatureMismatch } from './errors';
 import type { Execution, MethodTable } from './execution';
 import type { Cell, CellValue, SheetModel, SpreadsheetModel } from './sheet-model';
@@ -57,6 +58,10 @@ export function rangeObject(exec: Execution, sheet: SheetModel, rect: GridRect):
   ): void => {
     const data = checkGrid(`SpreadsheetApp.Range.${method}`, values, numRows, numColumns);
     writeEach((cell, r, c) => apply(cell, data[r - row][c - column], r, c));
+  };
+  const validationOf = (r: number, c: number): object | null => {
+    const rule = sheet.cell(r, c)?.validation;
+    return rule ? ruleObject(exec, rule) : null;
   };
   const style = (name: string) => (value: unknown) => {
     writeEach(cell => {
@@ -120,6 +125,23 @@ export function rangeObject(exec: Execution, sheet: SheetModel, rect: GridRect):
     },
     clearNote: () => {
       writeEach(cell => setNote(cell, ''));
+      return self;
+    },
+    setDataValidation: rule => {
+      const chosen = ruleArg(exec, rule, 'setDataValidation');
+      writeEach(cell => setValidation(cell, chosen));
+      return self;
+    },
+    setDataValidations: rules => {
+      const grid = checkGrid('SpreadsheetApp.Range.setDataValidations', rules, numRows, numColumns);
+      const chosen = grid.map(line => line.map(r => ruleArg(exec, r, 'setDataValidations')));
+      writeEach((cell, r, c) => setValidation(cell, chosen[r - row][c - column]));
+      return self;
+    },
+    getDataValidation: () => read((r, c) => validationOf(r, c))[0][0],
+    getDataValidations: () => read((r, c) => validationOf(r, c)),
+    clearDataValidations: () => {
+      writeEach(cell => setValidation(cell, null));
       return self;
     },
     setBackground: style('background'),
@@ -247,13 +269,19 @@ function compareValues(x: CellValue, y: CellValue, ascending: boolean): number {
   return ascending ? c : -c;
 }
 
-function clearWhat(options: unknown): { contents?: boolean; formats?: boolean; notes?: boolean } {
+function clearWhat(options: unknown): Parameters<SheetModel['clearBlock']>[1] {
   if (typeof options !== 'object' || options === null) return { contents: true, formats: true };
   const o = options as Record<string, unknown>;
   if (o.contentsOnly) return { contents: true };
   if (o.formatOnly) return { formats: true };
   if (o.commentsOnly) return { notes: true };
+  if (o.validationsOnly) return { validations: true };
   return { contents: true, formats: true };
+}
+
+function setValidation(cell: Cell, rule: ValidationRule | null): void {
+  if (rule) cell.validation = copyRule(rule);
+  else delete cell.validation;
 }
 
 function setNote(cell: Cell, note: unknown): void {

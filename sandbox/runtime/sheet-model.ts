@@ -4,11 +4,18 @@
 // (strings parsed as Sheets parses them) and raw values. Values of formula cells are computed
 // on read. This state outlives executions; SpreadsheetApp objects are thin views over it.
 
-import { displayValue, DEFAULT_NUMBER_FORMAT } from './display-format';
+import {
+  displayValue,
+  DEFAULT_NUMBER_FORMAT,
+  isDateFormat,
+  isNumberFormat,
+} from './display-format';
+import { dateToSerial, defaultDateTimeFormat, serialToDate } from './sheet-dates';
 import { evaluateFormula, type Scalar } from './formula';
 import { parseTypedInput, type CellValue } from './typed-input';
 import { types } from 'node:util';
 import type { GridRect } from './a1-notation';
+import { copyRule, fitsRule, refusalMessage, type ValidationRule } from './data-validation';
 
 export type { CellValue } from './typed-input';
 
@@ -19,6 +26,8 @@ export interface Cell {
   note?: string;
   /** Background, font weight… keyed by style name. */
   style?: Record<string, string>;
+  /** Data validation (a dropdown, a checkbox…); moves with the cell like a note. */
+  validation?: ValidationRule;
 }
 
 const DEFAULT_ROWS = 1000;
@@ -116,10 +125,10 @@ export class SheetModel {
     });
   }
 
-  /** Empties a block: contents, formats/styles and notes as asked. */
+  /** Empties a block: contents, formats/styles, notes and data validations as asked. */
   clearBlock(
     rect: GridRect,
-    what: { contents?: boolean; formats?: boolean; notes?: boolean }
+    what: { contents?: boolean; formats?: boolean; notes?: boolean; validations?: boolean }
   ): void {
     for (let r = rect.row; r < rect.row + rect.numRows; r += 1) {
       for (let c = rect.column; c < rect.column + rect.numColumns; c += 1) {
@@ -134,6 +143,7 @@ export class SheetModel {
           delete cell.style;
         }
         if (what.notes) delete cell.note;
+        if (what.validations) delete cell.validation;
       }
     }
   }
@@ -188,7 +198,7 @@ export class SpreadsheetModel {
   valueOf(sheet: SheetModel, row: number, column: number, depth = 0): CellValue {
     const cell = sheet.cell(row, column);
     if (!cell) return '';
-    if (cell.formula === undefined) return copyValue(cell.value);
+    if (cell.formula === undefined) return this.asFormatted(cell.value, cell.format);
     if (depth > 50) return '#REF!';
     return evaluateFormula(cell.formula, {
       valueAt: (sheetName, r, c): Scalar => {
@@ -196,6 +206,17 @@ export class SpreadsheetModel {
         return target ? this.valueOf(target, r, c, depth + 1) : '#REF!';
       },
     });
+  }
+
+  /** A date is a serial number under a date format: each reads as the other's kind. */
+  private asFormatted(value: CellValue, format: string | undefined): CellValue {
+    if (format !== undefined && typeof value === 'number' && isDateFormat(format)) {
+      return serialToDate(value, this.timeZone);
+    }
+    if (format !== undefined && value instanceof Date && isNumberFormat(format)) {
+      return dateToSerial(value, this.timeZone);
+    }
+    return copyValue(value);
   }
 
   displayOf(sheet: SheetModel, row: number, column: number): string {
@@ -216,13 +237,41 @@ export class SpreadsheetModel {
     if (typeof input !== 'string') {
       cell.value = normalizeValue(input);
       delete cell.formula;
+      // Sheets shows a script's Date with the locale's date-time format when the cell has none.
+      if (cell.value instanceof Date && cell.format === undefined) {
+        cell.format = defaultDateTimeFormat(this.locale);
+      }
       return;
     }
-    const parsed = parseTypedInput(input, cell.format, this.timeZone);
+    const parsed = parseTypedInput(input, cell.format, this.timeZone, this.locale);
     cell.value = parsed.value;
     if (parsed.formula === undefined) delete cell.formula;
     else cell.formula = parsed.formula;
     if (parsed.format !== undefined && cell.format === undefined) cell.format = parsed.format;
+  }
+
+  /** Whether the cell holds a value its data validation does not accept (a warning corner). */
+  isInvalid(sheet: SheetModel, row: number, column: number): boolean {
+    const rule = sheet.cell(row, column)?.validation;
+    if (!rule) return false;
+    return !fitsRule(rule, this.valueOf(sheet, row, column), this.displayOf(sheet, row, column));
+  }
+
+  /**
+   * What Sheets tells a person who types `input` here when the cell's rule rejects input and the
+   * value does not fit; null when the input is taken.
+   */
+  refusal(sheet: SheetModel, row: number, column: number, input: unknown): string | null {
+    const cell = sheet.cell(row, column);
+    const rule = cell?.validation;
+    if (!rule || rule.allowInvalid) return null;
+    const parsed =
+      typeof input === 'string'
+        ? parseTypedInput(input, cell.format, this.timeZone, this.locale)
+        : { value: normalizeValue(input), formula: undefined };
+    if (parsed.formula !== undefined) return null; // a formula's result is not checked on entry
+    const display = displayValue(parsed.value, cell.format, this.timeZone);
+    return fitsRule(rule, parsed.value, display) ? null : refusalMessage(rule);
   }
 
   /** Writes a value exactly as given (no parsing): strings stay text. */
@@ -249,12 +298,15 @@ function hasContent(cell: Cell | undefined): boolean {
   return cell !== undefined && (cell.value !== '' || cell.formula !== undefined);
 }
 
+/** An inserted cell: the neighbour's format, style and data validation, no content. */
 function formatOnlyCell(template: Cell | undefined): Cell | undefined {
-  if (!template || (template.format === undefined && template.style === undefined))
-    return undefined;
+  if (!template) return undefined;
+  const { format, style, validation } = template;
+  if (format === undefined && style === undefined && validation === undefined) return undefined;
   const cell: Cell = { value: '' };
-  if (template.format !== undefined) cell.format = template.format;
-  if (template.style !== undefined) cell.style = { ...template.style };
+  if (format !== undefined) cell.format = format;
+  if (style !== undefined) cell.style = { ...style };
+  if (validation !== undefined) cell.validation = copyRule(validation);
   return cell;
 }
 

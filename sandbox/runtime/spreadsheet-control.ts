@@ -5,6 +5,7 @@
 
 import { parseA1 } from './a1-notation';
 import { parseCsv, toCsv } from './csv';
+import { copyRule, type ValidationRule } from './data-validation';
 import type { CellValue, SheetModel, SpreadsheetModel } from './sheet-model';
 import { sortSheet } from './spreadsheet-service';
 
@@ -14,6 +15,19 @@ export interface CellSnapshot {
   formula: string;
   format: string;
   note: string;
+  /** The cell's data validation, or null. */
+  validation: ValidationRule | null;
+  /** The value does not fit the validation: Sheets marks the cell with a red warning corner. */
+  invalid: boolean;
+}
+
+/** An edit a person tried that data validation refused ("Reject input"); nothing changed. */
+export interface RefusedEdit {
+  sheet: string;
+  row: number;
+  column: number;
+  input: unknown;
+  message: string;
 }
 
 export interface WriteOptions {
@@ -22,6 +36,9 @@ export interface WriteOptions {
 }
 
 export class SpreadsheetControl {
+  /** Every edit data validation refused, oldest first (what Sheets showed the person). */
+  readonly refusedEdits: RefusedEdit[] = [];
+
   constructor(readonly model: SpreadsheetModel) {}
 
   sheetNames(): string[] {
@@ -63,7 +80,35 @@ export class SpreadsheetControl {
       formula: cell?.formula ?? '',
       format: this.model.formatOf(sheet, row, column),
       note: cell?.note ?? '',
+      validation: cell?.validation ? copyRule(cell.validation) : null,
+      invalid: this.model.isInvalid(sheet, row, column),
     };
+  }
+
+  /**
+   * A person types or pastes a block, as Sheets takes it: when a cell's data validation rejects
+   * input (allowInvalid false) and the typed value does not fit, the whole edit is refused and
+   * recorded in `refusedEdits`, and every cell keeps its value. Values that do not fit a
+   * warning-only rule are kept (the cell reads `invalid`). True when the edit went in.
+   */
+  typeValues(sheetName: string, row: number, column: number, values: unknown[][]): boolean {
+    const sheet = this.model.sheet(sheetName) ?? this.model.addSheet(sheetName);
+    for (const [i, line] of values.entries()) {
+      for (const [j, input] of line.entries()) {
+        const message = this.model.refusal(sheet, row + i, column + j, input);
+        if (message === null) continue;
+        this.refusedEdits.push({
+          sheet: sheetName,
+          row: row + i,
+          column: column + j,
+          input,
+          message,
+        });
+        return false;
+      }
+    }
+    this.setValues(sheetName, row, column, values);
+    return true;
   }
 
   /** Writes a block at (row, column), growing the sheet if needed; typed input by default. */

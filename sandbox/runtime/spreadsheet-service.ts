@@ -4,6 +4,7 @@
 // and cost virtual time; navigation (getSheetByName, getRange, getName…) does not.
 
 import { parseA1 } from './a1-notation';
+import { dataValidationEnums, newBuilder } from './data-validation';
 import { GasException, signatureMismatch } from './errors';
 import type { Execution } from './execution';
 import { checkRect, intArgs, rangeObject, rowComparator, textFinderObject } from './range-service';
@@ -18,17 +19,22 @@ export function createSpreadsheetApp(exec: Execution): object {
       `Unexpected error while getting the method or property ${method} on object SpreadsheetApp.`
     );
   };
-  return exec.object('SpreadsheetApp', {
-    getActiveSpreadsheet: () => spreadsheetObject(exec),
-    getActive: () => spreadsheetObject(exec),
-    getActiveSheet: () => sheetObject(exec, model.activeSheet()),
-    getUi: () => createUi(exec),
-    flush: () => {
-      exec.sheetCall(false);
+  return exec.object(
+    'SpreadsheetApp',
+    {
+      getActiveSpreadsheet: () => spreadsheetObject(exec),
+      getActive: () => spreadsheetObject(exec),
+      getActiveSheet: () => sheetObject(exec, model.activeSheet()),
+      getUi: () => createUi(exec),
+      flush: () => {
+        exec.sheetCall(false);
+      },
+      openById: id => open(String(id) === model.id, 'openById'),
+      openByUrl: url => open(String(url).includes(`/d/${model.id}`), 'openByUrl'),
+      newDataValidation: () => newBuilder(exec),
     },
-    openById: id => open(String(id) === model.id, 'openById'),
-    openByUrl: url => open(String(url).includes(`/d/${model.id}`), 'openByUrl'),
-  });
+    { props: dataValidationEnums(exec) }
+  );
 }
 
 export function spreadsheetObject(exec: Execution): object {

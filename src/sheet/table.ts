@@ -20,6 +20,11 @@ export const NOTE_COLUMN: ColumnKey = 'sync_status';
 export class SheetTable {
   private readonly staged = new Map<number, Map<number, CellValue>>();
   private readonly stagedNotes = new Map<number, string>();
+  /**
+   * Told of each staged cell left alone because a person keeps a formula there, before the
+   * notes are written: a flow can then keep the row's memory from claiming the value landed.
+   */
+  onFormulaKept?: (row: TableRow, key: ColumnKey) => void;
 
   private readonly byNumber: Map<number, TableRow>;
 
@@ -84,9 +89,10 @@ export class SheetTable {
     return this.byNumber.get(rowNumber);
   }
 
-  /** The sync's note on the row ('' when none). */
-  note(row: TableRow): string {
-    return this.stagedNotes.get(row.rowNumber) ?? this.notes.get(row.rowNumber) ?? '';
+  /** The sync's note on the row ('' when none); `saved`: as read, not as staged since. */
+  note(row: TableRow, options: { saved?: boolean } = {}): string {
+    const saved = this.notes.get(row.rowNumber) ?? '';
+    return options.saved ? saved : (this.stagedNotes.get(row.rowNumber) ?? saved);
   }
 
   setNote(row: TableRow, note: string): void {
@@ -118,7 +124,11 @@ export class SheetTable {
    */
   commit(): number {
     const cells = this.stagedCells();
-    this.dropFormulaCells(cells);
+    for (const [r, c] of this.dropFormulaCells(cells)) {
+      const row = this.row(r);
+      const key = (Object.keys(this.columns) as ColumnKey[]).find(k => this.columns[k] === c);
+      if (row && key) this.onFormulaKept?.(row, key);
+    }
     let writes = 0;
     for (const rect of rectangles(cells)) {
       this.sheet.write(
@@ -145,15 +155,15 @@ export class SheetTable {
 
   /**
    * Reads the formulas under the staged cells of the columns people write (one call) and
-   * unstages cells that hold one. Script-owned columns (ids, link, status, sync_status) are
-   * the script's: no read is spent on them.
+   * unstages cells that hold one; returns them as [row, column]. Script-owned columns (ids,
+   * link, status, sync_status) are the script's: no read is spent on them.
    */
-  private dropFormulaCells(cells: Map<number, Map<number, CellValue>>): void {
+  private dropFormulaCells(cells: Map<number, Map<number, CellValue>>): Array<[number, number]> {
     const personal = new Set(PERSON_COLUMNS.map(k => this.columns[k]));
     const rowNumbers = [...cells.keys()].filter(r =>
       [...(cells.get(r) as Map<number, CellValue>).keys()].some(c => personal.has(c))
     );
-    if (rowNumbers.length === 0) return;
+    if (rowNumbers.length === 0) return [];
     const columns = rowNumbers.flatMap(r =>
       [...(cells.get(r) as Map<number, CellValue>).keys()].filter(c => personal.has(c))
     );
@@ -165,13 +175,18 @@ export class SheetTable {
       Math.max(...rowNumbers) - top + 1,
       Math.max(...columns) - left + 1
     );
+    const dropped: Array<[number, number]> = [];
     for (const r of rowNumbers) {
       const line = cells.get(r) as Map<number, CellValue>;
       for (const c of [...line.keys()]) {
-        if (personal.has(c) && formulas[r - top]?.[c - left]) line.delete(c);
+        if (personal.has(c) && formulas[r - top]?.[c - left]) {
+          line.delete(c);
+          dropped.push([r, c]);
+        }
       }
       if (line.size === 0) cells.delete(r);
     }
+    return dropped;
   }
 
   private commitNotes(): number {

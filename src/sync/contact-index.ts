@@ -66,6 +66,12 @@ export class ContactIndex {
     return null;
   }
 
+  /** Whether another contact already holds this email or phone (adding it would duplicate). */
+  heldByOther(id: number, kind: 'email' | 'phone', value: string): boolean {
+    const holder = (kind === 'email' ? this.byEmail : this.byPhone).get(value);
+    return holder !== undefined && holder !== id;
+  }
+
   valuesOf(id: number): ContactValues | undefined {
     return this.values.get(id);
   }

@@ -16,7 +16,14 @@ import { STATE } from './config';
 import type { SyncContext } from './context';
 import { queuePull } from './pending';
 import { LOCK_WAIT_MS, readSyncedTable } from './push';
-import { fieldHash, formatMemory, RowMemory, SyncField } from './row-memory';
+import {
+  fieldHash,
+  formatMemory,
+  parseMemory,
+  RowMemory,
+  SYNC_FIELDS,
+  SyncField,
+} from './row-memory';
 import { cellId, cellKeys, fieldKey, idKeepers, RowView, viewRow } from './row-view';
 import { statusNameFor } from './statuses';
 import { findable, readSyncedRows, rereadRows } from './synced-rows';
@@ -126,6 +133,7 @@ export function pull(ctx: SyncContext, req: PullRequest, lockWaitMs = LOCK_WAIT_
         contactIds: state.contactIds,
       });
     const again = applyState(ctx, table, state, report);
+    keepFormulaBases(table, ctx.settings.region);
     table.commit();
     table.sheet.flush();
     if (again.leadIds.length + again.contactIds.length > 0) queuePull(ctx.props, queueKey, again);
@@ -134,6 +142,25 @@ export function pull(ctx: SyncContext, req: PullRequest, lockWaitMs = LOCK_WAIT_
   }
   if (report.rowsKept > 0) ctx.props.set(STATE.dirty, String(ctx.clock.now()));
   return report;
+}
+
+/**
+ * A person's formula in a synced column is never replaced, so AmoCRM's value did not land
+ * there: the row's memory keeps the value both sides last agreed on for that field. Otherwise
+ * the next push would take the formula's unchanged value for an edit and send it back over
+ * the manager's change. The field stays apart until the formula's value changes.
+ */
+function keepFormulaBases(table: SheetTable, region: string): void {
+  table.onFormulaKept = (row, key) => {
+    if (!(SYNC_FIELDS as readonly string[]).includes(key)) return;
+    const before = parseMemory(table.note(row, { saved: true }));
+    const memory = parseMemory(table.note(row));
+    if (!memory) return;
+    const field = key as SyncField;
+    if (before?.base[field] !== undefined) memory.base[field] = before.base[field];
+    else memory.base[field] = fieldHash(field, viewRow(table, row, region).keys[field]);
+    table.setNote(row, formatMemory(memory));
+  };
 }
 
 /** Reads what the request names and some row links (a snapshot, without the lock). */

@@ -34,6 +34,13 @@ import type { SyncField } from './row-memory';
 export interface CreateItem {
   externalId: string;
   data: RowData;
+  /**
+   * When a syncing run first saw the new row (its id's time): its values are as old as that.
+   * A contact it reuses that changed in AmoCRM since then (or in the same second) keeps its
+   * values: the row's would be stale ones a manager replaced meanwhile (a customer typed twice,
+   * a copy), and the pull brings the contact's into the row.
+   */
+  seenAt?: number;
 }
 
 export interface UpdateItem extends CreateItem {
@@ -49,6 +56,12 @@ export interface UpdateItem extends CreateItem {
    * one is linked, rather than two contacts holding one email or phone).
    */
   relink?: 'shared' | 'ifTaken';
+  /**
+   * The phones and emails the other rows sharing the contact show. When the contact stays the
+   * row's (it still matches by the other value), the new value is added beside them rather
+   * than replacing the one another row shows.
+   */
+  keep?: { phones: string[]; emails: string[] };
 }
 
 export type Outcome =
@@ -188,7 +201,9 @@ function planCreates(index: ContactIndex, items: CreateItem[], region: string): 
     const existing = index.match(email, phone);
     if (existing !== null) {
       plan.linked.push({ item, contactId: existing });
-      const patch = missingFields(existing, index, item.data);
+      const patch = changedSince(index, existing, item.seenAt)
+        ? null
+        : missingFields(existing, index, item.data);
       if (patch && !patched.has(existing)) {
         patched.add(existing);
         plan.contactPatches.push(patch);
@@ -211,6 +226,15 @@ function planCreates(index: ContactIndex, items: CreateItem[], region: string): 
   return plan;
 }
 
+/**
+ * Whether the contact changed in AmoCRM since the row was first seen. AmoCRM counts whole
+ * seconds: a change in the same second counts as later (the row then shows AmoCRM's value).
+ */
+function changedSince(index: ContactIndex, id: number, seenAt: number | undefined): boolean {
+  const updated = index.contactOf(id)?.updated_at;
+  return seenAt !== undefined && updated !== undefined && updated >= Math.floor(seenAt / 1000);
+}
+
 function matchLeader(
   newContacts: ContactIndex,
   leaders: CreateItem[],
@@ -223,14 +247,18 @@ function matchLeader(
 
 /**
  * A patch adding the row's phone or email to a reused contact that lacks it. AmoCRM replaces
- * a field's whole value list, so the contact's own values are sent along, unchanged.
+ * a field's whole value list, so the contact's own values are sent along, unchanged. A value
+ * another contact already holds is not added: that would make two contacts with one phone
+ * (a row matched by email whose phone belongs to someone else's contact).
  */
 function missingFields(id: number, index: ContactIndex, data: RowData): ContactUpdate | null {
   const values = index.valuesOf(id);
   if (!values) return null;
   const fields: CustomFieldValueInput[] = [];
-  const addPhone = data.phone && !values.phones.includes(data.phone) ? data.phone : null;
-  const addEmail = data.email && !values.emails.includes(data.email) ? data.email : null;
+  const lacks = (kind: 'email' | 'phone', value: string | null, have: string[]) =>
+    value && !have.includes(value) && !index.heldByOther(id, kind, value) ? value : null;
+  const addPhone = lacks('phone', data.phone, values.phones);
+  const addEmail = lacks('email', data.email, values.emails);
   for (const [code, value] of [
     ['PHONE', addPhone],
     ['EMAIL', addEmail],
@@ -398,7 +426,17 @@ function contactUpdate(item: UpdateItem): ContactUpdate {
     ...(item.fields.includes('phone') ? ['PHONE'] : []),
     ...(item.fields.includes('email') ? ['EMAIL'] : []),
   ];
-  const fields = phoneEmailFields(item.data).filter(f => codes.includes(f.field_code ?? ''));
+  const kept = (code: string) =>
+    (code === 'PHONE' ? item.keep?.phones : item.keep?.emails)?.map(value => ({
+      value,
+      enum_code: 'WORK',
+    })) ?? [];
+  const fields = phoneEmailFields(item.data)
+    .filter(f => codes.includes(f.field_code ?? ''))
+    .map(f => ({
+      ...f,
+      values: [...f.values, ...kept(f.field_code ?? '').filter(k => k.value !== f.values[0].value)],
+    }));
   const update: ContactUpdate = { id: item.contactId as number };
   if (item.fields.includes('name')) update.name = displayName(item.data);
   if (fields.length > 0) update.custom_fields_values = fields;

@@ -11,7 +11,7 @@
 import { AmoError } from '../amo/errors';
 import { listLeads } from '../amo/calls';
 import type { Lead } from '../amo/types';
-import { newExternalId } from '../domain/ids';
+import { externalIdTime, newExternalId } from '../domain/ids';
 import { displayName, RowData } from '../domain/row-data';
 import { missingColumns, PERSON_COLUMNS } from '../sheet/headers';
 import { SheetTable, TableRow } from '../sheet/table';
@@ -239,12 +239,29 @@ function planRows(
   return plan;
 }
 
-/** How many rows link each contact. */
-function contactUse(views: RowView[]): Map<number, number> {
-  const use = new Map<number, number>();
+/** The rows that link each contact. */
+function contactUse(views: RowView[]): Map<number, RowView[]> {
+  const use = new Map<number, RowView[]>();
   for (const v of views)
-    if (v.contactId !== null) use.set(v.contactId, (use.get(v.contactId) ?? 0) + 1);
+    if (v.contactId !== null) use.set(v.contactId, [...(use.get(v.contactId) ?? []), v]);
   return use;
+}
+
+/**
+ * The phones and emails other rows sharing the contact show as synced: the contact keeps them.
+ * (A value another row has not sent yet is not the contact's; its own push decides.)
+ */
+function keptValues(others: RowView[]): { phones: string[]; emails: string[] } {
+  const synced = (field: 'phone' | 'email') => [
+    ...new Set(
+      others
+        .filter(
+          v => v.keys[field] !== '' && v.memory?.base[field] === fieldHash(field, v.keys[field])
+        )
+        .map(v => v.keys[field])
+    ),
+  ];
+  return { phones: synced('phone'), emails: synced('email') };
 }
 
 function scopeText(scope: PushScope): string {
@@ -289,7 +306,7 @@ function planRow(
   claims: ClaimView,
   onlyNew: boolean,
   plan: Plan,
-  sharing: Map<number, number>
+  sharing: Map<number, RowView[]>
 ): void {
   const { check, state, memory } = view;
   if (check === null) return;
@@ -309,10 +326,11 @@ function planRow(
     if (fields.length === 0) plan.report.unchanged++;
     else if (!onlyNew) {
       const identity = fields.includes('email') || fields.includes('phone');
+      const others = (sharing.get(view.contactId ?? -1) ?? []).filter(v => v !== view);
       const relink =
         view.contactId === null || !identity
           ? undefined
-          : (sharing.get(view.contactId) ?? 0) > 1
+          : others.length > 0
             ? ('shared' as const)
             : ('ifTaken' as const);
       if (relink && contactClaimed(claims, contactKeys(check.data))) {
@@ -326,6 +344,7 @@ function planRow(
         data: check.data,
         fields,
         relink,
+        ...(relink === 'shared' ? { keep: keptValues(others) } : {}),
       });
     }
     return;
@@ -347,11 +366,11 @@ function planRow(
     externalId = assignId(ctx, table, view);
     table.set(view.row, 'sync_status', rowStatus(ctx).syncing);
   }
-  plan.creates.push({ externalId, data: check.data });
+  plan.creates.push({ externalId, data: check.data, seenAt: externalIdTime(externalId) });
 }
 
 function assignId(ctx: SyncContext, table: SheetTable, view: RowView): string {
-  const id = newExternalId(ctx.uuid());
+  const id = newExternalId(ctx.uuid(), ctx.clock.now());
   table.set(view.row, 'external_id', id);
   return id;
 }

@@ -46,7 +46,7 @@ describe('a typed row', () => {
     expect(lead.contacts[0].is_main).toBe(true);
     expect(row.amo_link).toBe(`${w.fake.url}/leads/detail/${lead.id}`);
     expect(row.status).toBe('Первичный контакт');
-    expect(row.external_id).toMatch(/^r-[0-9a-f]{16}$/);
+    expect(row.external_id).toMatch(/^r-[0-9a-f]{27}$/);
     expect(String(row.sync_status)).toMatch(/^✓ synced/);
     expect(lead.price).toBe(1500);
     const [contact] = await contacts();

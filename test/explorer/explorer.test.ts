@@ -61,7 +61,7 @@ describe('the invariant checker', () => {
   it("reports a person's value reverted, and a manager's change that never arrived", () => {
     arena.rt.spreadsheet.setValues(SHEET, s.rowOf(a), col('budget'), [[999]]);
     expect(invariants()).toEqual(['personValue']);
-    s.managerPrice(b, 7777); // its webhook never delivered, no recovery
+    s.managerStatus(b, 'Переговоры'); // its webhook never delivered, no recovery
     expect(invariants()).toEqual(['personValue', 'managerValue']);
   });
 

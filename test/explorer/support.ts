@@ -3,7 +3,7 @@
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Arena } from '../../sandbox/explorer';
+import { Arena, Stage } from '../../sandbox/explorer';
 import type { Failure } from '../../sandbox/explorer';
 
 export function bundleCopy(): string {
@@ -21,4 +21,20 @@ export function startArena(): Promise<Arena> {
 /** Failures as lines, for `toEqual([])` messages a person can read. */
 export function lines(failures: Failure[]): string[] {
   return failures.map(f => `${f.invariant}: ${f.detail}`);
+}
+
+/**
+ * One arena for the file and a fresh stage before each test: `world.arena` and `world.stage`
+ * are read inside the tests (they are set by the hooks).
+ */
+export function stagedWorld(): { arena: Arena; stage: Stage } {
+  const world = {} as { arena: Arena; stage: Stage };
+  beforeAll(async () => {
+    world.arena = await startArena();
+  });
+  afterAll(() => world.arena.stop());
+  beforeEach(() => {
+    world.stage = new Stage(world.arena).reset();
+  });
+  return world;
 }

@@ -143,6 +143,7 @@ describe('webhook bodies', () => {
     account_id: 16700680,
     tags: [],
     contacts: [],
+    companies: [],
   };
 
   it('reproduces the real 2025 leads[add] body', () => {

@@ -4,13 +4,36 @@
 
 import http from 'node:http';
 import { startFakeAmo } from '../../sandbox/amo-fake';
-import type { FakeAmoConfigPatch, FakeAmoHandle } from '../../sandbox/amo-fake';
+import type { DealAccount, FakeAmoConfigPatch, FakeAmoHandle } from '../../sandbox/amo-fake';
 
 export const T0 = Date.UTC(2026, 0, 15, 9, 0, 0);
 
 /** A fake with the rate limit off unless the test turns it on. */
 export function startTestFake(config: FakeAmoConfigPatch = {}): Promise<FakeAmoHandle> {
   return startFakeAmo({ config: { rateLimit: { enabled: false }, ...config } });
+}
+
+/** A fake with the deal account (issue 15) seeded before each test, and an API caller. */
+export interface DealWorld {
+  fake: FakeAmoHandle;
+  api: AmoCaller;
+  deal: DealAccount;
+}
+
+/** Registers the hooks of a test file on the deal account; the object is filled per test. */
+export function dealWorld(): DealWorld {
+  const world = {} as DealWorld;
+  beforeAll(async () => {
+    world.fake = await startTestFake();
+  });
+  afterAll(() => world.fake.stop());
+  beforeEach(async () => {
+    await world.fake.admin.reset();
+    world.deal = await world.fake.admin.seedDealAccount();
+    const token = await world.fake.admin.createLongLivedToken({ now: T0 });
+    world.api = new AmoCaller(world.fake.url, token);
+  });
+  return world;
 }
 
 export interface ApiAnswer {

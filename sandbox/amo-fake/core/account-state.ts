@@ -1,15 +1,19 @@
-// The account's data: pipelines, leads, contacts, their custom-field catalogs, tags and the
-// links between leads and contacts. Plain in-memory records with AmoCRM's field names; no
+// The account's data: pipelines, leads, contacts, companies, their custom-field catalogs, tags
+// and the links between leads and contacts or a company. Plain in-memory records with AmoCRM's field names; no
 // HTTP, no validation of request bodies (lead-writes.ts and contact-writes.ts do that), so
 // the admin side and the API side change the same records the same way.
 
 import type {
+  AccountUserConfig,
+  CompanyRecord,
   ContactRecord,
   CustomFieldDefinition,
   FakeAmoConfig,
   LeadRecord,
   PipelineConfig,
+  RecordBase,
   StatusConfig,
+  TaggedEntity,
   TagRecord,
 } from '../types';
 import { FieldCatalog } from './custom-fields';
@@ -20,7 +24,7 @@ import {
   defaultContactFields,
 } from './default-data';
 
-type IdKind = 'lead' | 'contact' | 'field' | 'tag' | 'enum';
+type IdKind = 'lead' | 'contact' | 'company' | 'field' | 'tag' | 'enum';
 
 export interface FieldSpec {
   name: string;
@@ -34,6 +38,7 @@ export interface FieldSpec {
 const FIRST_IDS: Record<IdKind, number> = {
   lead: 31000001,
   contact: 62000001,
+  company: 41000001,
   field: 970001,
   tag: 100001,
   enum: 800001,
@@ -43,11 +48,18 @@ export class AccountState {
   readonly leads = new Map<number, LeadRecord>();
   readonly contacts = new Map<number, ContactRecord>();
   readonly leadFields = new FieldCatalog([]);
+  readonly companies = new Map<number, CompanyRecord>();
   readonly contactFields = new FieldCatalog(defaultContactFields());
-  private tags: TagRecord[] = [];
+  readonly companyFields = new FieldCatalog([]);
+  private tags: Record<TaggedEntity, TagRecord[]> = { leads: [], contacts: [], companies: [] };
   private ids: Record<IdKind, number> = { ...FIRST_IDS };
 
   constructor(private config: () => FakeAmoConfig) {}
+
+  fieldCatalog(entity: TaggedEntity): FieldCatalog {
+    if (entity === 'leads') return this.leadFields;
+    return entity === 'contacts' ? this.contactFields : this.companyFields;
+  }
 
   nextId(kind: IdKind): number {
     const id = this.ids[kind];
@@ -70,6 +82,11 @@ export class AccountState {
   mainPipeline(): PipelineConfig {
     const all = this.pipelines();
     return all.find(p => p.is_main) ?? all[0];
+  }
+
+  /** An active user of the account (one who may be made responsible). */
+  activeUser(id: number): AccountUserConfig | undefined {
+    return this.config().users.find(user => user.id === id && user.isActive);
   }
 
   /** A live (not deleted) lead. */
@@ -105,18 +122,29 @@ export class AccountState {
       account_id: this.config().accountId,
       tags: [],
       contacts: [],
+      companies: [],
     };
     this.leads.set(id, lead);
     return lead;
   }
 
   newContact(nowS: number, userId: number): ContactRecord {
-    const id = this.nextId('contact');
-    const contact: ContactRecord = {
+    const base = this.newRecord(this.nextId('contact'), nowS, userId);
+    const contact: ContactRecord = { ...base, first_name: '', last_name: '' };
+    this.contacts.set(contact.id, contact);
+    return contact;
+  }
+
+  newCompany(nowS: number, userId: number): CompanyRecord {
+    const company = this.newRecord(this.nextId('company'), nowS, userId);
+    this.companies.set(company.id, company);
+    return company;
+  }
+
+  private newRecord(id: number, nowS: number, userId: number): RecordBase {
+    return {
       id,
       name: '',
-      first_name: '',
-      last_name: '',
       responsible_user_id: userId,
       group_id: 0,
       created_by: userId,
@@ -128,8 +156,22 @@ export class AccountState {
       account_id: this.config().accountId,
       tags: [],
     };
-    this.contacts.set(id, contact);
-    return contact;
+  }
+
+  company(id: number): CompanyRecord | undefined {
+    const company = this.companies.get(id);
+    return company && !company.is_deleted ? company : undefined;
+  }
+
+  /** A lead has at most one company: linking another replaces it; null unlinks. */
+  setCompany(lead: LeadRecord, companyId: number | null): void {
+    lead.companies = companyId === null ? [] : [{ id: companyId }];
+  }
+
+  leadsOfCompany(companyId: number): LeadRecord[] {
+    return [...this.leads.values()].filter(
+      lead => !lead.is_deleted && lead.companies.some(c => c.id === companyId)
+    );
   }
 
   /** Moves a lead; closing statuses stamp closed_at, reopening clears it. */
@@ -159,22 +201,32 @@ export class AccountState {
     );
   }
 
-  tagById(id: number): TagRecord | undefined {
-    return this.tags.find(tag => tag.id === id);
+  tagList(entity: TaggedEntity): TagRecord[] {
+    return this.tags[entity].map(tag => ({ ...tag }));
   }
 
-  /** The tag with this name, created when new (AmoCRM creates tags on first use). */
-  tagByName(name: string): TagRecord {
-    const found = this.tags.find(tag => tag.name.toLowerCase() === name.toLowerCase());
+  tagById(id: number, entity: TaggedEntity): TagRecord | undefined {
+    return this.tags[entity].find(tag => tag.id === id);
+  }
+
+  /**
+   * The tag with this name (case-insensitive), created when new: AmoCRM creates tags on first
+   * use, and each entity type has its own directory, so a lead tag and a contact tag of the
+   * same name have different ids (Kommo "Tags": "A tag will have a different ID for
+   * different entities").
+   */
+  tagByName(name: string, entity: TaggedEntity, color: string | null = null): TagRecord {
+    const list = this.tags[entity];
+    const found = list.find(tag => tag.name.toLowerCase() === name.toLowerCase());
     if (found) return found;
-    const tag = { id: this.nextId('tag'), name };
-    this.tags.push(tag);
+    const tag = { id: this.nextId('tag'), name, color };
+    list.push(tag);
     return tag;
   }
 
   /** A new custom field; select-like fields get their enums numbered. */
   createField(entity: 'leads' | 'contacts', spec: FieldSpec): CustomFieldDefinition {
-    const catalog = entity === 'leads' ? this.leadFields : this.contactFields;
+    const catalog = this.fieldCatalog(entity);
     const def: CustomFieldDefinition = {
       id: this.nextId('field'),
       name: spec.name,
@@ -194,11 +246,24 @@ export class AccountState {
   }
 
   /**
+   * Adds an option to a select-like field, as an admin does in AmoCRM's settings: a new enum id,
+   * sorted after the others. AmoCRM sends no webhook for it; only a new read of the field shows it.
+   */
+  addFieldOption(entity: 'leads' | 'contacts', id: number, value: string): CustomFieldDefinition {
+    const catalog = this.fieldCatalog(entity);
+    const def = catalog.own(id);
+    if (!def?.enums) throw new Error(`No ${entity} field ${id} with options`);
+    const sort = Math.max(0, ...def.enums.map(e => e.sort)) + 10;
+    def.enums.push({ id: this.nextId('enum'), value, sort });
+    return { ...def, enums: [...def.enums] };
+  }
+
+  /**
    * Deletes a custom field, as an admin can at any time: its values vanish from every record
    * (Kommo "Delete a custom field": "Custom field values will be deleted"). False when unknown.
    */
   deleteField(entity: 'leads' | 'contacts', id: number): boolean {
-    const catalog = entity === 'leads' ? this.leadFields : this.contactFields;
+    const catalog = this.fieldCatalog(entity);
     if (!catalog.remove(id)) return false;
     const records = entity === 'leads' ? this.leads.values() : this.contacts.values();
     for (const record of records) {

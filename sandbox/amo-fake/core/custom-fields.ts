@@ -2,9 +2,11 @@
 // a written `custom_fields_values` array (fields by field_id or field_code, values with
 // enum_id or enum_code) into the stored, read-back form (field_id, field_name, field_code,
 // field_type, values with both enum_id and enum_code). A write replaces only the fields it
-// names; `values: null` clears a field, as in AmoCRM.
+// names; `values: null` clears a field, as in AmoCRM. Each value is checked by the field's type
+// in field-values.ts; a single-value type given several values is TooManyElements.
 
 import type { CustomFieldDefinition, CustomFieldValue, CustomFieldValues } from '../types';
+import { inOptionOrder, isSingleValueType, parseTypedValue } from './field-values';
 import { ItemErrors, fieldError } from './problems';
 
 const VALUE_TYPES = new Set([
@@ -44,6 +46,11 @@ export class FieldCatalog {
 
   add(def: CustomFieldDefinition): void {
     this.defs.push(def);
+  }
+
+  /** The stored definition itself (not a copy), for an admin's edit of its options. */
+  own(id: number): CustomFieldDefinition | undefined {
+    return this.defs.find(def => def.id === id);
   }
 
   /** Removes a field definition; false when there is none with this id. */
@@ -102,8 +109,13 @@ function parseOneField(
     errors.add(fieldError.type(`${path}.values`, 'array'));
     return null;
   }
+  if (raw.values.length > 1 && isSingleValueType(def.type)) {
+    errors.add(fieldError.tooMany(`${path}.values`, 1));
+    return null;
+  }
   const values = raw.values.map((v, j) => parseValue(v, def, `${path}.values.${j}`, errors));
-  return { def, values: values.filter((v): v is CustomFieldValue => v !== null) };
+  const parsed = values.filter((v): v is CustomFieldValue => v !== null);
+  return { def, values: inOptionOrder(def, parsed) };
 }
 
 function parseValue(
@@ -116,42 +128,7 @@ function parseValue(
     errors.add(fieldError.type(path, 'array'));
     return null;
   }
-  if (def.enums) return parseEnumValue(raw, def, path, errors);
-  if (def.type === 'checkbox') return { value: raw.value === true || raw.value === 'true' };
-  if (typeof raw.value === 'string' || typeof raw.value === 'number') {
-    return { value: String(raw.value) };
-  }
-  errors.add(fieldError.type(`${path}.value`, 'string'));
-  return null;
-}
-
-/** multitext / select / multiselect: the enum by id or code; multitext defaults to WORK. */
-function parseEnumValue(
-  raw: Record<string, unknown>,
-  def: CustomFieldDefinition,
-  path: string,
-  errors: ItemErrors
-): CustomFieldValue | null {
-  const enums = def.enums ?? [];
-  const chosen =
-    raw.enum_id !== undefined
-      ? enums.find(e => e.id === raw.enum_id)
-      : raw.enum_code !== undefined
-        ? enums.find(e => e.value === raw.enum_code)
-        : def.type === 'multitext'
-          ? enums[0]
-          : enums.find(e => e.value === raw.value);
-  if (!chosen) {
-    const key = raw.enum_id !== undefined ? 'enum_id' : raw.enum_code ? 'enum_code' : 'value';
-    errors.add(fieldError.choice(`${path}.${key}`));
-    return null;
-  }
-  if (def.type !== 'multitext') return { value: chosen.value, enum_id: chosen.id, enum_code: null };
-  if (typeof raw.value !== 'string' && typeof raw.value !== 'number') {
-    errors.add(fieldError.type(`${path}.value`, 'string'));
-    return null;
-  }
-  return { value: String(raw.value), enum_id: chosen.id, enum_code: chosen.value };
+  return parseTypedValue(raw, def, path, errors);
 }
 
 /** Applies field writes to stored values; null when no field is left (AmoCRM answers null). */

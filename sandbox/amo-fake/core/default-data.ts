@@ -4,6 +4,7 @@
 // PHONE and EMAIL multitext fields with their standard enum codes.
 
 import type {
+  AccountUserConfig,
   CustomFieldDefinition,
   FakeAmoConfig,
   FakeAmoConfigPatch,
@@ -72,6 +73,23 @@ export const SECOND_PIPELINE: PipelineConfig = {
   ],
 };
 
+/** A third pipeline for the several-pipelines world (issue 15), with its own incoming status. */
+export const PARTNER_PIPELINE: PipelineConfig = {
+  id: 7012345,
+  name: 'Партнёры',
+  sort: 3,
+  is_main: false,
+  statuses: [
+    incoming(60120001),
+    status(60120003, 'Заявка', 20, '#98cbff'),
+    status(60120005, 'Договор', 30, '#fffd7f'),
+    ...SYSTEM_STATUSES,
+  ],
+};
+
+/** Every pipeline of the deal account: the main one first. */
+export const DEAL_PIPELINES: PipelineConfig[] = [MAIN_PIPELINE, SECOND_PIPELINE, PARTNER_PIPELINE];
+
 export const PHONE_FIELD_ID = 1062645;
 export const EMAIL_FIELD_ID = 1062647;
 
@@ -108,6 +126,20 @@ export function defaultContactFields(): CustomFieldDefinition[] {
   ];
 }
 
+/** The API user (an admin), the manager who acts in the UI, and two more sales people. */
+const DEFAULT_USERS: AccountUserConfig[] = [
+  { id: 504141, name: 'Администратор', email: 'admin@example.com', isAdmin: true, isActive: true },
+  {
+    id: 504142,
+    name: 'Мария Соколова',
+    email: 'maria@example.com',
+    isAdmin: false,
+    isActive: true,
+  },
+  { id: 504143, name: 'Иван Петров', email: 'ivan@example.com', isAdmin: false, isActive: true },
+  { id: 504145, name: 'Ольга Смирнова', email: 'olga@example.com', isAdmin: false, isActive: true },
+];
+
 export function defaultConfig(): FakeAmoConfig {
   return {
     subdomain: 'example',
@@ -137,6 +169,7 @@ export function defaultConfig(): FakeAmoConfig {
     apiChangeWebhooks: false,
     webhookFollowRedirects: false,
     apiUserIsAdmin: true,
+    users: DEFAULT_USERS,
   };
 }
 

@@ -1,12 +1,19 @@
-// Validation and application of written leads and contacts (POST/PATCH bodies, complex add,
-// and the admin side). Each item is first turned into a plan, collecting every field error
+// Validation and application of written leads, contacts and companies (POST/PATCH bodies,
+// complex add, and the admin side); their `_embedded` parts are in embedded-writes.ts. Each item is first turned into a plan, collecting every field error
 // under the item's request_id; a batch is applied only when every plan is clean, because
 // AmoCRM rejects a batch with any invalid item as a whole.
 
-import type { ContactRecord, LeadRecord } from '../types';
+import type { CompanyRecord, ContactRecord, LeadRecord, TaggedEntity } from '../types';
 import type { AccountState } from './account-state';
 import { firstWorkingStatus } from './account-state';
 import { FieldWrite, applyFieldWrites, isObject, parseFieldWrites } from './custom-fields';
+import {
+  TagRef,
+  planCompanyLink,
+  planContactLinks,
+  planTags,
+  resolveTags,
+} from './embedded-writes';
 import { ItemErrors, fieldError } from './problems';
 
 export interface WriteContext {
@@ -15,10 +22,9 @@ export interface WriteContext {
   userId: number;
 }
 
-type TagRef = { id: number } | { name: string };
-
 interface CommonPlan {
   requestId: string;
+  entity: TaggedEntity;
   fields: FieldWrite[];
   tags?: TagRef[];
   responsibleUserId?: number;
@@ -31,6 +37,12 @@ export interface LeadPlan extends CommonPlan {
   price?: number;
   status?: { statusId: number; pipelineId: number };
   contacts: Array<{ id: number; isMain?: boolean }>;
+  /** The company to link (replacing any), null to unlink, undefined to leave it. */
+  company?: number | null;
+}
+
+export interface CompanyPlan extends CommonPlan {
+  name?: string;
 }
 
 export interface ContactPlan extends CommonPlan {
@@ -60,6 +72,21 @@ export function planLead(
     price: reader.int('price'),
     status: planStatus(reader, target, state),
     contacts: planContactLinks(raw, state, errors, prefix),
+    company: planCompanyLink(raw, state, errors, prefix),
+  };
+  return { plan, errors };
+}
+
+export function planCompany(
+  raw: Record<string, unknown>,
+  requestId: string,
+  state: AccountState
+): { plan: CompanyPlan; errors: ItemErrors } {
+  const errors = new ItemErrors(requestId);
+  const reader = new FieldReader(raw, errors, '');
+  const plan: CompanyPlan = {
+    ...planCommon(raw, reader, requestId, state, errors, '', 'companies'),
+    name: reader.string('name'),
   };
   return { plan, errors };
 }
@@ -88,7 +115,13 @@ export function applyLead(plan: LeadPlan, lead: LeadRecord, ctx: WriteContext): 
     ctx.state.setStatus(lead, plan.status.statusId, plan.status.pipelineId, ctx.nowS);
   }
   for (const link of plan.contacts) ctx.state.link(lead, link.id, link.isMain);
+  if (plan.company !== undefined) ctx.state.setCompany(lead, plan.company);
   applyCommon(plan, lead, ctx);
+}
+
+export function applyCompany(plan: CompanyPlan, company: CompanyRecord, ctx: WriteContext): void {
+  if (plan.name !== undefined) company.name = plan.name;
+  applyCommon(plan, company, ctx);
 }
 
 export function applyContact(plan: ContactPlan, contact: ContactRecord, ctx: WriteContext): void {
@@ -101,19 +134,15 @@ export function applyContact(plan: ContactPlan, contact: ContactRecord, ctx: Wri
   applyCommon(plan, contact, ctx);
 }
 
-function applyCommon(plan: CommonPlan, entity: LeadRecord | ContactRecord, ctx: WriteContext) {
+type Written = LeadRecord | ContactRecord | CompanyRecord;
+
+function applyCommon(plan: CommonPlan, entity: Written, ctx: WriteContext) {
   entity.custom_fields_values = applyFieldWrites(entity.custom_fields_values, plan.fields);
-  if (plan.tags) entity.tags = plan.tags.map(ref => resolveTag(ref, ctx.state));
+  if (plan.tags) entity.tags = resolveTags(plan.tags, ctx.state, plan.entity);
   if (plan.responsibleUserId !== undefined) entity.responsible_user_id = plan.responsibleUserId;
   if (plan.createdAt !== undefined) entity.created_at = plan.createdAt;
   entity.updated_at = plan.updatedAt ?? ctx.nowS;
   entity.updated_by = ctx.userId;
-}
-
-function resolveTag(ref: TagRef, state: AccountState) {
-  return 'id' in ref
-    ? (state.tagById(ref.id) ?? { id: ref.id, name: '' })
-    : state.tagByName(ref.name);
 }
 
 function planCommon(
@@ -123,22 +152,31 @@ function planCommon(
   state: AccountState,
   errors: ItemErrors,
   prefix: string,
-  entity: 'leads' | 'contacts'
+  entity: TaggedEntity
 ): CommonPlan {
-  const catalog = entity === 'leads' ? state.leadFields : state.contactFields;
+  const catalog = state.fieldCatalog(entity);
   return {
     requestId,
+    entity,
     fields: parseFieldWrites(
       raw.custom_fields_values,
       catalog,
       `${prefix}custom_fields_values`,
       errors
     ),
-    tags: planTags(raw, state, errors, prefix),
-    responsibleUserId: reader.int('responsible_user_id'),
+    tags: planTags(raw, state, errors, prefix, entity),
+    responsibleUserId: planResponsible(reader, state),
     createdAt: reader.int('created_at'),
     updatedAt: reader.int('updated_at'),
   };
+}
+
+/** responsible_user_id must name an active user of the account (else NotSupportedChoice). */
+function planResponsible(reader: FieldReader, state: AccountState): number | undefined {
+  const id = reader.int('responsible_user_id');
+  if (id === undefined || state.activeUser(id)) return id;
+  reader.fail(fieldError.choice(reader.path('responsible_user_id')));
+  return undefined;
 }
 
 /** Resolves status_id / pipeline_id against the pipelines (142/143 live in every pipeline). */
@@ -181,66 +219,6 @@ function pipelineOfStatus(statusId: number, target: LeadRecord | null, state: Ac
   const home = target ? state.pipeline(target.pipeline_id) : state.mainPipeline();
   if (home?.statuses.some(s => s.id === statusId)) return home;
   return state.pipelines().find(p => p.statuses.some(s => s.id === statusId));
-}
-
-function planTags(
-  raw: Record<string, unknown>,
-  state: AccountState,
-  errors: ItemErrors,
-  prefix: string
-): TagRef[] | undefined {
-  const list = embeddedList(raw, 'tags', errors, prefix);
-  if (list === undefined) return undefined;
-  const refs: TagRef[] = [];
-  list.forEach((item, i) => {
-    const path = `${prefix}_embedded.tags.${i}`;
-    if (isObject(item) && typeof item.id === 'number' && state.tagById(item.id)) {
-      refs.push({ id: item.id });
-    } else if (isObject(item) && typeof item.name === 'string' && item.name.trim() !== '') {
-      refs.push({ name: item.name });
-    } else
-      errors.add(fieldError.choice(`${path}.${isObject(item) && 'id' in item ? 'id' : 'name'}`));
-  });
-  return refs;
-}
-
-function planContactLinks(
-  raw: Record<string, unknown>,
-  state: AccountState,
-  errors: ItemErrors,
-  prefix: string
-): LeadPlan['contacts'] {
-  const list = embeddedList(raw, 'contacts', errors, prefix) ?? [];
-  const links: LeadPlan['contacts'] = [];
-  list.forEach((item, i) => {
-    const id = isObject(item) ? item.id : undefined;
-    if (typeof id === 'number' && state.contact(id)) {
-      const isMain = isObject(item) && typeof item.is_main === 'boolean' ? item.is_main : undefined;
-      links.push({ id, isMain });
-    } else errors.add(fieldError.choice(`${prefix}_embedded.contacts.${i}.id`));
-  });
-  return links;
-}
-
-function embeddedList(
-  raw: Record<string, unknown>,
-  key: string,
-  errors: ItemErrors,
-  prefix: string
-): unknown[] | undefined {
-  const embedded = raw._embedded;
-  if (embedded === undefined || embedded === null) return undefined;
-  if (!isObject(embedded)) {
-    errors.add(fieldError.type(`${prefix}_embedded`, 'array'));
-    return undefined;
-  }
-  const list = embedded[key];
-  if (list === undefined || list === null) return undefined;
-  if (!Array.isArray(list)) {
-    errors.add(fieldError.type(`${prefix}_embedded.${key}`, 'array'));
-    return undefined;
-  }
-  return list;
 }
 
 /** Typed reads of top-level scalar fields, recording InvalidType errors. */

@@ -2,14 +2,14 @@
 // fields, as stored: "+7912…" does not find "8912…"), `filter[...]`, `order[...]`, `page` and
 // `limit`. Works on records; rendering and the 204-when-empty rule live with the routes.
 
-import type { ContactRecord, CustomFieldValues, LeadRecord } from '../types';
+import type { CompanyRecord, ContactRecord, CustomFieldValues, LeadRecord } from '../types';
 import { QueryObject, QueryValue, child, intsOf, stringsOf } from './bracket-query';
 import { ApiError, problem } from './problems';
 
 export const MAX_PAGE_LIMIT = 250;
 const DEFAULT_LIMIT = 50;
 
-type Entity = LeadRecord | ContactRecord;
+type Entity = LeadRecord | ContactRecord | CompanyRecord;
 
 export interface Page<T> {
   page: number;
@@ -68,6 +68,10 @@ export function leadSearchText(lead: LeadRecord): string[] {
 export function contactSearchText(contact: ContactRecord): string[] {
   const names = [contact.name, contact.first_name, contact.last_name];
   return [...names.filter(Boolean), ...fieldTexts(contact.custom_fields_values)];
+}
+
+export function companySearchText(company: CompanyRecord): string[] {
+  return [company.name, ...fieldTexts(company.custom_fields_values)];
 }
 
 function fieldTexts(fields: CustomFieldValues[] | null): string[] {

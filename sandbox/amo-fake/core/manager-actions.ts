@@ -10,7 +10,10 @@ import type {
   DeleteLeadInput,
   EditContactInput,
   LeadRecord,
+  EditLeadInput,
   RenameLeadInput,
+  SetCustomFieldInput,
+  SetResponsibleInput,
   SetLeadPriceInput,
   SetLeadStatusInput,
 } from '../types';
@@ -28,6 +31,19 @@ export interface ActionOutcome {
 export function setLeadStatus(ctx: WriteContext, input: SetLeadStatusInput): ActionOutcome {
   const body = { status_id: input.statusId, pipeline_id: input.pipelineId };
   return updateLeadBy(ctx, input.leadId, body);
+}
+
+/** A manager hands the lead to another user: leads[responsible] and leads[update]. */
+export function setResponsible(ctx: WriteContext, input: SetResponsibleInput): ActionOutcome {
+  return updateLeadBy(ctx, input.leadId, { responsible_user_id: input.userId });
+}
+
+/**
+ * A manager changes a lead in its card in any way an API PATCH body can say (tags, company,
+ * responsible, pipeline and status, fields…): the same validation, the same webhooks.
+ */
+export function editLead(ctx: WriteContext, input: EditLeadInput): ActionOutcome {
+  return updateLeadBy(ctx, input.leadId, input.body);
 }
 
 export function setLeadPrice(ctx: WriteContext, input: SetLeadPriceInput): ActionOutcome {
@@ -53,18 +69,44 @@ export function deleteLead(ctx: WriteContext, input: DeleteLeadInput): ActionOut
 }
 
 export function createLead(ctx: WriteContext, input: CreateLeadInput): ActionOutcome {
+  const embedded: Record<string, unknown> = {};
+  if (input.contactId !== undefined) embedded.contacts = [{ id: input.contactId }];
+  if (input.companyId !== undefined) embedded.companies = [{ id: input.companyId }];
+  if (input.tags !== undefined) embedded.tags = input.tags.map(name => ({ name }));
   const raw: Record<string, unknown> = {
     name: input.name,
     price: input.price,
     status_id: input.statusId,
     pipeline_id: input.pipelineId,
+    responsible_user_id: input.responsibleUserId,
+    custom_fields_values: input.customFieldsValues,
+    _embedded: embedded,
   };
-  if (input.contactId !== undefined) raw._embedded = { contacts: [{ id: input.contactId }] };
   const { plan, errors } = planLead(raw, '0', null, ctx.state);
   throwIfInvalid([errors]);
   const lead = ctx.state.newLead(ctx.nowS, ctx.userId);
   applyLead(plan, lead, ctx);
   return { events: leadAddedEvents(lead, ctx.userId), leadId: lead.id };
+}
+
+/**
+ * A manager fills or clears one custom field in a lead's or contact's card: validated as an API
+ * write of that field, then the record's update webhook.
+ */
+export function setCustomField(ctx: WriteContext, input: SetCustomFieldInput): ActionOutcome {
+  const ref =
+    input.fieldId !== undefined ? { field_id: input.fieldId } : { field_code: input.fieldCode };
+  const values = input.values === null || input.values.length === 0 ? null : input.values;
+  const raw = { custom_fields_values: [{ ...ref, values }] };
+  if (input.entity === 'contacts') {
+    const contact = ctx.state.contact(input.id);
+    if (!contact) throw new ApiError(problem(404, `Contact ${input.id} not found`));
+    const { plan, errors } = planContact(raw, '0', ctx.state);
+    throwIfInvalid([errors]);
+    applyContact(plan, contact, ctx);
+    return { events: contactChangedEvents(ctx, contact, 'update'), contactId: contact.id };
+  }
+  return updateLeadBy(ctx, input.id, raw);
 }
 
 export function editContact(ctx: WriteContext, input: EditContactInput): ActionOutcome {
@@ -84,13 +126,37 @@ export function editContact(ctx: WriteContext, input: EditContactInput): ActionO
   return { events: contactChangedEvents(ctx, contact, 'update'), contactId: contact.id };
 }
 
-/** The events of a lead update: status_lead when it moved, update_lead always. */
+/** A lead's state before a change, to tell which webhooks the change fires. */
+export interface LeadBefore {
+  statusId: number;
+  pipelineId: number;
+  responsibleUserId: number;
+}
+
+export function leadBefore(lead: LeadRecord): LeadBefore {
+  return {
+    statusId: lead.status_id,
+    pipelineId: lead.pipeline_id,
+    responsibleUserId: lead.responsible_user_id,
+  };
+}
+
+/**
+ * The events of a lead update: status_lead when it moved, responsible_lead when its
+ * responsible user changed (with old_responsible_user_id, as AmoCRM's webhook format lists
+ * it), update_lead always.
+ */
 export function leadChangedEvents(
   lead: LeadRecord,
-  before: { statusId: number; pipelineId: number },
+  before: LeadBefore,
   modifiedUserId: number
 ): WebhookEvent[] {
   const events: WebhookEvent[] = [];
+  if (before.responsibleUserId !== lead.responsible_user_id) {
+    const extras = { modifiedUserId, oldResponsibleUserId: before.responsibleUserId };
+    const fields = leadFields(lead, extras);
+    events.push({ setting: 'responsible_lead', entity: 'leads', action: 'responsible', fields });
+  }
   const moved = before.statusId !== lead.status_id || before.pipelineId !== lead.pipeline_id;
   if (moved) {
     const oldPipelineId = before.pipelineId !== lead.pipeline_id ? before.pipelineId : undefined;
@@ -124,7 +190,7 @@ export function contactChangedEvents(
 
 function updateLeadBy(ctx: WriteContext, leadId: number, raw: Record<string, unknown>) {
   const lead = liveLead(ctx, leadId);
-  const before = { statusId: lead.status_id, pipelineId: lead.pipeline_id };
+  const before = leadBefore(lead);
   const { plan, errors } = planLead(raw, '0', lead, ctx.state);
   throwIfInvalid([errors]);
   applyLead(plan, lead, ctx);

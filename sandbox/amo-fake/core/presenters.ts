@@ -3,12 +3,14 @@
 // lives here; which entities to show is the routes' business.
 
 import type {
+  CompanyRecord,
   ContactRecord,
   CustomFieldDefinition,
   FakeAmoConfig,
   LeadRecord,
   PipelineConfig,
   StatusConfig,
+  TagRecord,
 } from '../types';
 
 export const link = (href: string) => ({ self: { href } });
@@ -22,8 +24,11 @@ export interface LeadView {
 export function renderLead(lead: LeadRecord, base: string, view: LeadView) {
   const self = `${base}/api/v4/leads/${lead.id}${view.selfQuery ? `?${view.selfQuery}` : ''}`;
   const embedded: Record<string, unknown> = {
-    tags: lead.tags.map(tag => ({ id: tag.id, name: tag.name })),
-    companies: [],
+    tags: renderTags(lead.tags),
+    companies: lead.companies.map(c => ({
+      id: c.id,
+      _links: link(`${base}/api/v4/companies/${c.id}`),
+    })),
   };
   if (view.withContacts) {
     embedded.contacts = lead.contacts.map(c => ({
@@ -59,6 +64,47 @@ export function renderLead(lead: LeadRecord, base: string, view: LeadView) {
   };
 }
 
+/** `_embedded.tags` of an entity: `{id, name, color}` (color null unless set). */
+export function renderTags(tags: TagRecord[]) {
+  return tags.map(tag => ({ id: tag.id, name: tag.name, color: tag.color ?? null }));
+}
+
+/**
+ * A company as GET /api/v4/companies shows it (amoCRM "Компании": the contact-like fields,
+ * `_embedded.tags`; with=leads adds the linked leads).
+ */
+export function renderCompany(
+  company: CompanyRecord,
+  base: string,
+  leads: LeadRecord[] | null,
+  selfQuery?: string
+) {
+  const self = `${base}/api/v4/companies/${company.id}${selfQuery ? `?${selfQuery}` : ''}`;
+  const embedded: Record<string, unknown> = { tags: renderTags(company.tags) };
+  if (leads) {
+    embedded.leads = leads.map(lead => ({
+      id: lead.id,
+      _links: link(`${base}/api/v4/leads/${lead.id}`),
+    }));
+  }
+  return {
+    id: company.id,
+    name: company.name,
+    responsible_user_id: company.responsible_user_id,
+    group_id: company.group_id,
+    created_by: company.created_by,
+    updated_by: company.updated_by,
+    created_at: company.created_at,
+    updated_at: company.updated_at,
+    closest_task_at: null,
+    is_deleted: company.is_deleted,
+    custom_fields_values: company.custom_fields_values,
+    account_id: company.account_id,
+    _links: link(self),
+    _embedded: embedded,
+  };
+}
+
 export function renderContact(
   contact: ContactRecord,
   base: string,
@@ -67,7 +113,7 @@ export function renderContact(
 ) {
   const self = `${base}/api/v4/contacts/${contact.id}${selfQuery ? `?${selfQuery}` : ''}`;
   const embedded: Record<string, unknown> = {
-    tags: contact.tags.map(tag => ({ id: tag.id, name: tag.name })),
+    tags: renderTags(contact.tags),
     companies: [],
   };
   if (leads) {

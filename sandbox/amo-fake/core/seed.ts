@@ -3,22 +3,64 @@
 // an API-created entity would have. Phones and emails are stored as given, like a manager
 // typing them into AmoCRM's card.
 
-import type { SeedContact, SeedFieldValue, SeedInput, SeedLead, SeedResult } from '../types';
-import { applyContact, applyLead, planContact, planLead, WriteContext } from './entity-writes';
+import type {
+  SeedCompany,
+  SeedContact,
+  SeedFieldSpec,
+  SeedFieldValue,
+  SeedInput,
+  SeedLead,
+  SeedResult,
+} from '../types';
+import {
+  applyCompany,
+  applyContact,
+  applyLead,
+  planCompany,
+  planContact,
+  planLead,
+  WriteContext,
+} from './entity-writes';
 import { ApiError, problem, throwIfInvalid } from './problems';
 
 export function seedAccount(ctx: WriteContext, input: SeedInput): SeedResult {
-  const leadFieldIds = (input.leadFields ?? []).map(
+  const leadFieldIds = createFields(ctx, 'leads', input.leadFields);
+  const contactFieldIds = createFields(ctx, 'contacts', input.contactFields);
+  const companyIds = (input.companies ?? []).map((seed, i) => seedCompany(ctx, seed, i));
+  const contactIds = (input.contacts ?? []).map((seed, i) => seedContact(ctx, seed, i));
+  const leadIds = (input.leads ?? []).map((seed, i) =>
+    seedLead(ctx, seed, i, { contactIds, companyIds })
+  );
+  return { contactIds, leadIds, leadFieldIds, contactFieldIds, companyIds };
+}
+
+function seedCompany(ctx: WriteContext, seed: SeedCompany, index: number): number {
+  const raw = {
+    name: seed.name,
+    custom_fields_values: (seed.customFields ?? []).map(fieldWrite),
+    _embedded: seed.tags ? { tags: seed.tags.map(name => ({ name })) } : undefined,
+  };
+  const { plan, errors } = planCompany(raw, String(index), ctx.state);
+  throwIfInvalid([errors]);
+  const company = ctx.state.newCompany(ctx.nowS, ctx.userId);
+  applyCompany(plan, company, ctx);
+  return company.id;
+}
+
+function createFields(
+  ctx: WriteContext,
+  entity: 'leads' | 'contacts',
+  specs: SeedFieldSpec[] = []
+): number[] {
+  return specs.map(
     spec =>
-      ctx.state.createField('leads', {
+      ctx.state.createField(entity, {
         name: spec.name,
         type: spec.type ?? 'text',
         code: spec.code ?? null,
+        enums: spec.enums,
       }).id
   );
-  const contactIds = (input.contacts ?? []).map((seed, i) => seedContact(ctx, seed, i));
-  const leadIds = (input.leads ?? []).map((seed, i) => seedLead(ctx, seed, i, contactIds));
-  return { contactIds, leadIds, leadFieldIds };
 }
 
 function seedContact(ctx: WriteContext, seed: SeedContact, index: number): number {
@@ -43,19 +85,24 @@ function seedContact(ctx: WriteContext, seed: SeedContact, index: number): numbe
   return contact.id;
 }
 
-function seedLead(ctx: WriteContext, seed: SeedLead, index: number, contactIds: number[]): number {
-  const contactId = seed.contact !== undefined ? contactIds[seed.contact] : seed.contactId;
-  if (seed.contact !== undefined && contactId === undefined) {
-    throw new ApiError(problem(400, `Seed lead ${index}: no seeded contact #${seed.contact}`));
-  }
+interface Seeded {
+  contactIds: number[];
+  companyIds: number[];
+}
+
+function seedLead(ctx: WriteContext, seed: SeedLead, index: number, seeded: Seeded): number {
+  const contactId = seededId(seed.contact, seed.contactId, seeded.contactIds, index, 'contact');
+  const companyId = seededId(seed.company, seed.companyId, seeded.companyIds, index, 'company');
   const embedded: Record<string, unknown> = {};
   if (contactId !== undefined) embedded.contacts = [{ id: contactId, is_main: true }];
+  if (companyId !== undefined) embedded.companies = [{ id: companyId }];
   if (seed.tags) embedded.tags = seed.tags.map(name => ({ name }));
   const raw = {
     name: seed.name,
     price: seed.price,
     status_id: seed.statusId,
     pipeline_id: seed.pipelineId,
+    responsible_user_id: seed.responsibleUserId,
     custom_fields_values: (seed.customFields ?? []).map(fieldWrite),
     created_at: seed.createdAt,
     updated_at: seed.updatedAt,
@@ -67,6 +114,21 @@ function seedLead(ctx: WriteContext, seed: SeedLead, index: number, contactIds: 
   applyLead(plan, lead, ctx);
   lead.is_deleted = seed.deleted === true;
   return lead.id;
+}
+
+/** An id by index into this seed call's records, or a stored one. */
+function seededId(
+  index: number | undefined,
+  stored: number | undefined,
+  ids: number[],
+  leadIndex: number,
+  kind: string
+): number | undefined {
+  if (index === undefined) return stored;
+  if (ids[index] === undefined) {
+    throw new ApiError(problem(400, `Seed lead ${leadIndex}: no seeded ${kind} #${index}`));
+  }
+  return ids[index];
 }
 
 function fieldWrite(seed: SeedFieldValue) {

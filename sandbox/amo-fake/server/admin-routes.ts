@@ -9,13 +9,23 @@ import {
   createLead,
   deleteLead,
   editContact,
+  editLead,
   renameLead,
+  setCustomField,
   setLeadPrice,
   setLeadStatus,
+  setResponsible,
 } from '../core/manager-actions';
+import {
+  DEAL_COMPANIES,
+  DEAL_CONTACT_FIELDS,
+  DEAL_LEAD_FIELDS,
+  fieldsByType,
+} from '../core/deal-account';
+import { DEAL_PIPELINES } from '../core/default-data';
 import { ApiError, ApiResponse, problem } from '../core/problems';
 import { seedAccount } from '../core/seed';
-import type { FakeAmoState, FaultRule, ManagerResult, SeedInput } from '../types';
+import type { DealAccount, FakeAmoState, FaultRule, ManagerResult, SeedInput } from '../types';
 import { FORM_CONTENT_TYPE } from '../webhooks/dispatcher';
 import type { FakeWorld } from './fake-world';
 import { ApiRequest, Route, route } from './route-table';
@@ -36,6 +46,7 @@ function state(world: FakeWorld, req: ApiRequest): FakeAmoState {
     clock: req.now,
     leads: [...world.account.leads.values()],
     contacts: [...world.account.contacts.values()],
+    companies: [...world.account.companies.values()],
     leadFields: world.account.leadFields.list(),
     contactFields: world.account.contactFields.list(),
     webhooks: world.webhooks.list(),
@@ -96,6 +107,41 @@ function addWebhook(world: FakeWorld, req: ApiRequest): ApiResponse {
   return json(world.webhooks.upsert(destination, settings.map(String), nowS, accountId, userId));
 }
 
+/**
+ * The issue-15 account on top of the current one: every pipeline of DEAL_PIPELINES, lead and
+ * contact fields of every type, and companies. Users are already in the configuration.
+ */
+function seedDealAccount(world: FakeWorld, req: ApiRequest): ApiResponse {
+  world.configure({ pipelines: DEAL_PIPELINES });
+  const seeded = seedAccount(world.writer(req.now, 'api'), {
+    leadFields: DEAL_LEAD_FIELDS,
+    contactFields: DEAL_CONTACT_FIELDS,
+    companies: DEAL_COMPANIES.map(name => ({ name })),
+  });
+  const result: DealAccount = {
+    leadFields: fieldsByType(world.account.leadFields, seeded.leadFieldIds),
+    contactFields: fieldsByType(world.account.contactFields, seeded.contactFieldIds),
+    pipelineIds: DEAL_PIPELINES.map(p => p.id),
+    companyIds: seeded.companyIds,
+    userIds: world.config.users.map(u => u.id),
+  };
+  return json(result);
+}
+
+/** An admin adds an option to a select-like field; 404 when there is no such field. */
+function addFieldOption(world: FakeWorld, req: ApiRequest): ApiResponse {
+  const { entity, fieldId, value } = input(req);
+  const kind = entity === 'contacts' ? 'contacts' : 'leads';
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ApiError(problem(400, 'value is required'));
+  }
+  try {
+    return json(world.account.addFieldOption(kind, Number(fieldId), value));
+  } catch {
+    throw new ApiError(problem(404, `No ${kind} field ${String(fieldId)} with options`));
+  }
+}
+
 /** An admin tidies the account's fields: the field and its values on every record go. */
 function deleteFieldAsManager(world: FakeWorld, req: ApiRequest): ApiResponse {
   const { entity, fieldId } = input(req);
@@ -126,6 +172,7 @@ export const ADMIN_ROUTES: Route[] = [
   route('POST', '/__fake/seed', (world, req) =>
     json(seedAccount(world.writer(req.now, 'api'), input(req) as SeedInput))
   ),
+  route('POST', '/__fake/seed/deal-account', seedDealAccount),
   route('POST', '/__fake/oauth/auth-code', issueAuthCode),
   route('POST', '/__fake/oauth/long-lived-token', longLivedToken),
   route('POST', '/__fake/oauth/expire-access-tokens', (world, req) =>
@@ -150,7 +197,11 @@ export const ADMIN_ROUTES: Route[] = [
   route('POST', '/__fake/manager/delete-lead', manager(deleteLead)),
   route('POST', '/__fake/manager/edit-contact', manager(editContact)),
   route('POST', '/__fake/manager/create-lead', manager(createLead)),
+  route('POST', '/__fake/manager/set-responsible', manager(setResponsible)),
+  route('POST', '/__fake/manager/edit-lead', manager(editLead)),
   route('POST', '/__fake/manager/delete-field', deleteFieldAsManager),
+  route('POST', '/__fake/manager/add-field-option', addFieldOption),
+  route('POST', '/__fake/manager/set-custom-field', manager(setCustomField)),
   route('POST', '/__fake/webhooks', addWebhook),
   route('POST', '/__fake/webhooks/disabled', setWebhookDisabled),
   route('POST', '/__fake/webhooks/delivery', (world, req) => {

@@ -4,7 +4,6 @@
 // webhooks_list.json.
 
 import { isKnownFieldType, isObject } from '../core/custom-fields';
-import { pageParams, paginate } from '../core/listing';
 import { renderAccount, renderField, renderPipeline, renderStatus, link } from '../core/presenters';
 import {
   ApiError,
@@ -17,7 +16,8 @@ import {
   validationProblem,
 } from '../core/problems';
 import { stringsOf } from '../core/bracket-query';
-import { batchItems, pageLinks, planBatch, withList } from './api-common';
+import type { TaggedEntity } from '../types';
+import { batchItems, countedPage, planBatch, withList } from './api-common';
 import type { FakeWorld } from './fake-world';
 import { ApiRequest, requireBody } from './route-table';
 
@@ -61,23 +61,11 @@ export function getStatus(world: FakeWorld, req: ApiRequest): ApiResponse {
   return hal(renderStatus(status, pipeline.id, world.config.accountId, req.base));
 }
 
-export function listFields(entity: 'leads' | 'contacts') {
-  return (world: FakeWorld, req: ApiRequest): ApiResponse => {
-    const { page, limit } = pageParams(req.query);
-    const catalog = entity === 'leads' ? world.account.leadFields : world.account.contactFields;
-    const all = catalog.list();
-    const found = paginate(all, page, limit);
-    if (found.items.length === 0) return NO_CONTENT;
-    return hal({
-      _total_items: all.length,
-      _page: page,
-      _page_count: Math.max(1, Math.ceil(all.length / limit)),
-      _links: pageLinks(req, page, limit, found.hasNext),
-      _embedded: {
-        custom_fields: found.items.map(def => renderField(def, world.config.accountId, req.base)),
-      },
-    });
-  };
+export function listFields(entity: TaggedEntity) {
+  return (world: FakeWorld, req: ApiRequest): ApiResponse =>
+    countedPage(req, world.account.fieldCatalog(entity).list(), 'custom_fields', def =>
+      renderField(def, world.config.accountId, req.base)
+    );
 }
 
 export function getField(entity: 'leads' | 'contacts') {

@@ -5,10 +5,14 @@
 import { stringsOf } from '../core/bracket-query';
 import { isObject } from '../core/custom-fields';
 import { WriteContext, requestIdOf } from '../core/entity-writes';
+import { pageParams, paginate } from '../core/listing';
 import {
   ApiError,
+  ApiResponse,
   ItemErrors,
+  NO_CONTENT,
   fieldError,
+  hal,
   throwIfInvalid,
   validationProblem,
 } from '../core/problems';
@@ -64,6 +68,28 @@ export function queueEvents(world: FakeWorld, events: WebhookEvent[]): void {
   if (world.config.apiChangeWebhooks && world.webhooks.deliveryEnabled) {
     world.dispatcher.queue(events);
   }
+}
+
+/**
+ * A page of a list AmoCRM counts (custom fields, users): `_total_items`, `_page`,
+ * `_page_count`, links and the page's items under `_embedded[key]`; 204 past the end.
+ */
+export function countedPage<T>(
+  req: ApiRequest,
+  all: T[],
+  key: string,
+  render: (item: T) => unknown
+): ApiResponse {
+  const { page, limit } = pageParams(req.query);
+  const found = paginate(all, page, limit);
+  if (found.items.length === 0) return NO_CONTENT;
+  return hal({
+    _total_items: all.length,
+    _page: page,
+    _page_count: Math.max(1, Math.ceil(all.length / limit)),
+    _links: pageLinks(req, page, limit, found.hasNext),
+    _embedded: { [key]: found.items.map(render) },
+  });
 }
 
 /** The list's own query with this page and limit, as AmoCRM writes it into links. */

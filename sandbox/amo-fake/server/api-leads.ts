@@ -5,16 +5,9 @@
 import { leadSearchText, pageParams, paginate, selectEntities } from '../core/listing';
 import { applyContact, applyLead, planContact, planLead } from '../core/entity-writes';
 import { isObject } from '../core/custom-fields';
-import { leadAddedEvents, leadChangedEvents } from '../core/manager-actions';
+import { leadAddedEvents, leadBefore, leadChangedEvents } from '../core/manager-actions';
 import { renderLead, link } from '../core/presenters';
-import {
-  ApiError,
-  ApiResponse,
-  NO_CONTENT,
-  fieldError,
-  hal,
-  validationProblem,
-} from '../core/problems';
+import { ApiResponse, NO_CONTENT, fieldError, hal } from '../core/problems';
 import type { LeadRecord } from '../types';
 import {
   apiWriter,
@@ -25,6 +18,7 @@ import {
   queueEvents,
   withList,
 } from './api-common';
+import { requireLive } from './api-entities';
 import type { FakeWorld } from './fake-world';
 import { ApiRequest, requireBody } from './route-table';
 
@@ -86,12 +80,7 @@ export function updateLeads(world: FakeWorld, req: ApiRequest): ApiResponse {
 
 export function updateLead(world: FakeWorld, req: ApiRequest): ApiResponse {
   const body = requireBody(req);
-  const lead = world.account.lead(req.params.id);
-  if (!lead) {
-    throw new ApiError(
-      validationProblem([{ request_id: '0', errors: [fieldError.notFound('id')] }])
-    );
-  }
+  const lead = requireLive(world.account.lead(req.params.id));
   const [plan] = planBatch([body], (raw, requestId) =>
     planLead(raw, requestId, lead, world.account)
   );
@@ -106,7 +95,7 @@ function applyLeadUpdate(
   plan: ReturnType<typeof planLead>['plan']
 ): void {
   const ctx = apiWriter(world, req);
-  const before = { statusId: lead.status_id, pipelineId: lead.pipeline_id };
+  const before = leadBefore(lead);
   applyLead(plan, lead, ctx);
   queueEvents(world, leadChangedEvents(lead, before, ctx.userId));
 }

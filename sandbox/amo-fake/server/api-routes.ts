@@ -17,15 +17,12 @@ import {
   subscribeWebhook,
   unsubscribeWebhook,
 } from './api-account';
-import {
-  addContacts,
-  getContact,
-  listContacts,
-  updateContact,
-  updateContacts,
-} from './api-contacts';
+import { contactRoutes } from './api-contacts';
 import { addComplex, addLeads, getLead, listLeads, updateLead, updateLeads } from './api-leads';
+import { companyRoutes } from './api-companies';
 import { linkHandler } from './api-links';
+import { addTags, listTags } from './api-tags';
+import { getUser, listUsers } from './api-users';
 import type { FakeWorld } from './fake-world';
 import { ApiRequest, Route, route, type Handler } from './route-table';
 
@@ -62,6 +59,13 @@ export const API_ROUTES: Route[] = [
   route('POST', '/api/v4/contacts/custom_fields', adminOnly(addFields('contacts'))),
   route('GET', '/api/v4/contacts/custom_fields/{id}', getField('contacts')),
   route('DELETE', '/api/v4/contacts/custom_fields/{id}', adminOnly(deleteField('contacts'))),
+  route('GET', '/api/v4/companies/custom_fields', listFields('companies')),
+  route('GET', '/api/v4/leads/tags', listTags('leads')),
+  route('POST', '/api/v4/leads/tags', addTags('leads')),
+  route('GET', '/api/v4/contacts/tags', listTags('contacts')),
+  route('POST', '/api/v4/contacts/tags', addTags('contacts')),
+  route('GET', '/api/v4/companies/tags', listTags('companies')),
+  route('POST', '/api/v4/companies/tags', addTags('companies')),
   route('GET', '/api/v4/leads', listLeads),
   route('POST', '/api/v4/leads', addLeads),
   route('PATCH', '/api/v4/leads', updateLeads),
@@ -72,15 +76,22 @@ export const API_ROUTES: Route[] = [
   route('PATCH', '/api/v4/leads/{id}', updateLead),
   route('POST', '/api/v4/leads/{id}/link', linkHandler('leads', 'link')),
   route('POST', '/api/v4/leads/{id}/unlink', linkHandler('leads', 'unlink')),
-  route('GET', '/api/v4/contacts', listContacts),
-  route('POST', '/api/v4/contacts', addContacts),
-  route('PATCH', '/api/v4/contacts', updateContacts),
+  route('GET', '/api/v4/contacts', contactRoutes.list),
+  route('POST', '/api/v4/contacts', contactRoutes.add),
+  route('PATCH', '/api/v4/contacts', contactRoutes.updateMany),
   route('POST', '/api/v4/contacts/link', linkHandler('contacts', 'link')),
   route('POST', '/api/v4/contacts/unlink', linkHandler('contacts', 'unlink')),
-  route('GET', '/api/v4/contacts/{id}', getContact),
-  route('PATCH', '/api/v4/contacts/{id}', updateContact),
+  route('GET', '/api/v4/contacts/{id}', contactRoutes.get),
+  route('PATCH', '/api/v4/contacts/{id}', contactRoutes.updateOne),
   route('POST', '/api/v4/contacts/{id}/link', linkHandler('contacts', 'link')),
   route('POST', '/api/v4/contacts/{id}/unlink', linkHandler('contacts', 'unlink')),
+  route('GET', '/api/v4/companies', companyRoutes.list),
+  route('POST', '/api/v4/companies', companyRoutes.add),
+  route('PATCH', '/api/v4/companies', companyRoutes.updateMany),
+  route('GET', '/api/v4/companies/{id}', companyRoutes.get),
+  route('PATCH', '/api/v4/companies/{id}', companyRoutes.updateOne),
+  route('GET', '/api/v4/users', adminOnly(listUsers)),
+  route('GET', '/api/v4/users/{id}', adminOnly(getUser)),
   route('GET', '/api/v4/webhooks', adminOnly(listWebhooks)),
   route('POST', '/api/v4/webhooks', adminOnly(subscribeWebhook)),
   route('DELETE', '/api/v4/webhooks', adminOnly(unsubscribeWebhook)),
@@ -88,7 +99,8 @@ export const API_ROUTES: Route[] = [
 
 /**
  * Methods "available for administrator users only" (Kommo: add and delete custom fields;
- * amoCRM Webhooks API: «Метод доступен с правами администратора аккаунта»). A non-admin token
+ * amoCRM Webhooks API: «Метод доступен с правами администратора аккаунта»; amoCRM users API:
+ * «Метод доступен только с правами администратора аккаунта»). A non-admin token
  * gets 403 in AmoCRM's problem+json shape; the detail wording for this case is not documented.
  */
 function adminOnly(handler: Handler): Handler {

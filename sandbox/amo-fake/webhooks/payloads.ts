@@ -27,6 +27,7 @@ export interface LeadEventExtras {
   modifiedUserId: number;
   oldStatusId?: number;
   oldPipelineId?: number;
+  oldResponsibleUserId?: number;
 }
 
 export function leadFields(lead: LeadRecord, extras: LeadEventExtras): ItemField[] {
@@ -37,9 +38,11 @@ export function leadFields(lead: LeadRecord, extras: LeadEventExtras): ItemField
     f('status_id', lead.status_id),
   ];
   if (extras.oldStatusId !== undefined) fields.push(f('old_status_id', extras.oldStatusId));
+  fields.push(f('price', lead.price), f('responsible_user_id', lead.responsible_user_id));
+  if (extras.oldResponsibleUserId !== undefined) {
+    fields.push(f('old_responsible_user_id', extras.oldResponsibleUserId));
+  }
   fields.push(
-    f('price', lead.price),
-    f('responsible_user_id', lead.responsible_user_id),
     f('last_modified', lead.updated_at),
     f('modified_user_id', extras.modifiedUserId),
     f('created_user_id', lead.created_by),
