@@ -6,6 +6,7 @@ import type { FakeAmoState } from '../sandbox/amo-fake';
 import type { Counters, RunResult } from '../sandbox/runtime';
 import { sumCounters } from '../sandbox/story/counters';
 import { HEADERS, SHEET, World } from '../sandbox/world';
+import { buildWebhookBody, leadFields } from '../sandbox/amo-fake/webhooks/payloads';
 
 /** The lead field the sync keeps each row's external_id in (src/sync/amo-reads.ts). */
 export const ROW_ID_FIELD = 'Sheet row ID';
@@ -14,7 +15,8 @@ export type Row = Record<string, unknown>;
 
 /** Writes data rows below the header as the cells a person would have (strings stay text). */
 export function loadRows(world: World, rows: Row[]): void {
-  const grid = rows.map(r => HEADERS.map(h => (h in r ? r[h] : '')));
+  const headers = world.headers ?? HEADERS;
+  const grid = rows.map(r => headers.map(h => (h in r ? r[h] : '')));
   world.rt.spreadsheet.setValues(SHEET, 2, 1, grid, { raw: true });
 }
 
@@ -164,3 +166,43 @@ function phoneKey(value: unknown): string {
 
 export { HEADERS, SHEET };
 export { byTemplate, formatEndpoints, sumCounters } from '../sandbox/story/counters';
+
+/**
+ * A manager's bulk action: the leads moved from `fromStatus` to `toStatus` with webhooks off,
+ * then one webhook body naming them all, as AmoCRM sends a bulk change.
+ */
+export async function bulkStatusWebhook(
+  world: World,
+  leadIds: number[],
+  fromStatus: number,
+  toStatus: number
+): Promise<void> {
+  await admin(() => world.fake.admin.setWebhookDelivery(false));
+  for (const leadId of leadIds) {
+    await admin(() =>
+      world.fake.admin.setLeadStatus({ leadId, statusId: toStatus, now: world.now() })
+    );
+  }
+  await admin(() => world.fake.admin.setWebhookDelivery(true));
+  const state = await admin(() => world.fake.admin.state());
+  const account = {
+    subdomain: state.config.subdomain,
+    id: state.config.accountId,
+    url: world.fake.url,
+  };
+  const events = leadIds.map(id => {
+    const lead = state.leads.find(l => l.id === id);
+    if (!lead) throw new Error(`lead ${id} is missing in the fake`);
+    return {
+      setting: 'status_lead',
+      entity: 'leads' as const,
+      action: 'status' as const,
+      fields: leadFields(lead, {
+        modifiedUserId: state.config.managerUserId,
+        oldStatusId: fromStatus,
+      }),
+    };
+  });
+  const body = buildWebhookBody(account, events);
+  await admin(() => world.fake.admin.deliverRaw(body, undefined, world.now()));
+}

@@ -4,12 +4,12 @@
 // the executions involved and from the fake's own view (rate-limit stats, stored entities).
 import path from 'node:path';
 import { MAIN_PIPELINE } from '../sandbox/amo-fake';
-import { buildWebhookBody, leadFields } from '../sandbox/amo-fake/webhooks/payloads';
 import type { Counters, RunResult } from '../sandbox/runtime';
-import { World } from '../sandbox/world';
+import { HEADERS, World } from '../sandbox/world';
 import { dataset } from './data';
 import {
   admin,
+  bulkStatusWebhook,
   driveImport,
   duplicates,
   DuplicateReport,
@@ -30,6 +30,10 @@ export interface ImportStats {
   done: boolean;
   virtualS: number;
   sheetCallsPerRun: number[];
+  /** Virtual seconds of each run (a run past 360 is killed). */
+  virtualSPerRun?: number[];
+  /** Runs killed (by the 6-minute limit or an injected fault). */
+  killed?: number;
   dup: DuplicateReport;
   /** Rows meant to reuse an existing contact that got another one. */
   missedReuse: number;
@@ -41,6 +45,8 @@ export interface ImportStats {
 export interface ImportOptions {
   /** Kill the first run right after its nth /leads/complex request was processed. */
   killAtComplex?: number;
+  /** Sheet columns beyond the 11 of the world's sheet (the 100,000-row import has 12). */
+  extraColumns?: number;
 }
 
 /** Our import: installTriggers (setup, not counted), then the import until every row has a lead. */
@@ -50,7 +56,8 @@ export async function ourImport(
   options: ImportOptions = {}
 ): Promise<ImportStats> {
   const started = Date.now();
-  const world = await World.start();
+  const extra = Array.from({ length: options.extraColumns ?? 0 }, (_, i) => `extra ${i + 1}`);
+  const world = await World.start({ headers: [...HEADERS, ...extra] });
   try {
     const data = dataset(rows, contacts);
     const seeded = await world.fake.admin.seed({ contacts: data.contacts, now: world.now() });
@@ -81,6 +88,8 @@ export async function ourImport(
       done: outcome.done,
       virtualS: outcome.total.virtualMs / 1000,
       sheetCallsPerRun: outcome.runs.map(r => r.result.counters.spreadsheetCalls),
+      virtualSPerRun: outcome.runs.map(r => r.result.counters.virtualMs / 1000),
+      killed: outcome.killed,
       dup,
       missedReuse,
       realMs: Date.now() - started,
@@ -210,39 +219,8 @@ export async function interactive(rows = 200): Promise<Interactive[]> {
     world.rt.clock.advance(60_000);
 
     // A manager's bulk action: 50 status changes arrive as one webhook body.
-    await admin(() => world.fake.admin.setWebhookDelivery(false));
-    for (const leadId of leadIds) {
-      await admin(() =>
-        world.fake.admin.setLeadStatus({
-          leadId,
-          statusId: MAIN_PIPELINE.statuses[4].id,
-          now: world.now(),
-        })
-      );
-    }
-    await admin(() => world.fake.admin.setWebhookDelivery(true));
-    const state = await admin(() => world.fake.admin.state());
-    const account = {
-      subdomain: state.config.subdomain,
-      id: state.config.accountId,
-      url: world.fake.url,
-    };
-    const events = leadIds.map(id => {
-      const lead = state.leads.find(l => l.id === id);
-      if (!lead) throw new Error(`lead ${id} is missing in the fake`);
-      return {
-        setting: 'status_lead',
-        entity: 'leads' as const,
-        action: 'status' as const,
-        fields: leadFields(lead, {
-          modifiedUserId: state.config.managerUserId,
-          oldStatusId: status,
-        }),
-      };
-    });
     const mark = world.rt.webExecutions.length;
-    const body = buildWebhookBody(account, events);
-    await admin(() => world.fake.admin.deliverRaw(body, undefined, world.now()));
+    await bulkStatusWebhook(world, leadIds, status, MAIN_PIPELINE.statuses[4].id);
     out.push(webhookMeasure('doPost: webhook of 50 leads (bulk status change)', world, mark));
     return out;
   } finally {

@@ -83,6 +83,8 @@ export interface SheetPort {
   lastColumn(): number;
   /** The values of a block; empty cells are ''. */
   read(row: number, column: number, rows: number, columns: number): CellValue[][];
+  /** Row 1 up to its last non-blank cell (one call: the headers). */
+  headerRow(): CellValue[];
   /** Every value from A1 to the last row and column with content (one call). */
   readAll(): CellValue[][];
   /**
@@ -107,6 +109,11 @@ export interface SheetPort {
   insertRows(before: number, count: number): void;
   /** Deletes `count` rows starting at row `from`. */
   deleteRows(from: number, count: number): void;
+  /**
+   * The data rows (row 2 on) whose cell in `column` shows exactly one of `texts`, found by the
+   * spreadsheet (TextFinder: one call, no cell content sent back), in sheet order.
+   */
+  findRows(column: number, texts: string[]): number[];
   /** Commits pending writes (before a lock is released). */
   flush(): void;
   /**

@@ -22,6 +22,12 @@ export interface Counters {
   /** Calls that reach the Sheets backend (see README, "Counting rules"). */
   spreadsheetCalls: number;
   spreadsheetWrites: number;
+  /** Cells whose content a Spreadsheet call returned (values, formulas, notes, formats…). */
+  cellsRead: number;
+  /** Cells a Spreadsheet call wrote (values, formulas, notes, formats, cleared cells). */
+  cellsWritten: number;
+  /** Cells a TextFinder call looked through on the backend (their content is not returned). */
+  cellsSearched: number;
   propertiesCalls: number;
   cacheCalls: number;
   /** Virtual time the execution took, nested executions included (it is wall time). */
@@ -78,6 +84,13 @@ export const KILL_BOUNDARY_REASON = 'Execution killed at a boundary by the atBou
 
 const OBJECT_PROTO_MEMBERS = new Set(['valueOf', 'hasOwnProperty', 'isPrototypeOf', 'constructor']);
 
+/** The cells one Spreadsheet call touches, by kind. */
+export interface SheetCells {
+  read?: number;
+  written?: number;
+  searched?: number;
+}
+
 export function emptyCounters(): Counters {
   return {
     httpRequests: 0,
@@ -85,6 +98,9 @@ export function emptyCounters(): Counters {
     fetchAllBatches: 0,
     spreadsheetCalls: 0,
     spreadsheetWrites: 0,
+    cellsRead: 0,
+    cellsWritten: 0,
+    cellsSearched: 0,
     propertiesCalls: 0,
     cacheCalls: 0,
     virtualMs: 0,
@@ -114,6 +130,8 @@ export class Execution implements ExecutionView {
   /** A kill requested from outside (a hook); applied at the next check. */
   private pendingKill: string | null = null;
   private readonly memo = new Map<string, unknown>();
+  /** Per-cell cost not yet charged to the clock (under a millisecond), in microseconds. */
+  private cellCostUs = 0;
   /** The service member being called (`Range.setValues`), named in boundary hooks. */
   private member = '';
   /** Cells written since the last flush or read, with what they held (a failed flush undoes). */
@@ -201,14 +219,28 @@ export class Execution implements ExecutionView {
     return verdict ?? undefined;
   }
 
-  /** Counts one call that reaches the Sheets backend and charges its virtual cost. */
-  sheetCall(write: boolean, sheet?: string): void {
+  /**
+   * Counts one call that reaches the Sheets backend and charges its virtual cost: a fixed
+   * cost per call plus a cost per cell it reads, writes or searches (see README, "Virtual
+   * clock and counting rules").
+   */
+  sheetCall(write: boolean, sheet?: string, cells: SheetCells = {}): void {
     this.boundary('Spreadsheet', 'before', sheet === undefined ? { write } : { write, sheet });
     // A read or a flush applies the writes Apps Script had buffered.
     if (!write) this.unflushed.length = 0;
     this.counters.spreadsheetCalls += 1;
     if (write) this.counters.spreadsheetWrites += 1;
-    this.state.clock.advance(this.state.options.sheetCallMs);
+    const read = cells.read ?? 0;
+    const written = cells.written ?? 0;
+    const searched = cells.searched ?? 0;
+    this.counters.cellsRead += read;
+    this.counters.cellsWritten += written;
+    this.counters.cellsSearched += searched;
+    // Fractions of a millisecond add up across calls instead of being rounded away per call.
+    this.cellCostUs += (read + written + searched) * this.state.options.sheetCellUs;
+    const cellMs = Math.floor(this.cellCostUs / 1000);
+    this.cellCostUs -= cellMs * 1000;
+    this.state.clock.advance(this.state.options.sheetCallMs + cellMs);
   }
 
   /** Remembers what a Range write is about to overwrite (see loseUnflushedWrites). */

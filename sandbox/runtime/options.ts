@@ -14,6 +14,11 @@ export interface LocalRuntimeOptions {
   httpLatencyMs?: number;
   /** Virtual cost of one counted Spreadsheet call; default 20. */
   sheetCallMs?: number;
+  /**
+   * Virtual cost of each cell a Spreadsheet call reads, writes or searches, in microseconds;
+   * default 5 (100,000 cells ≈ 0.5 s, an assumption: see README).
+   */
+  sheetCellUs?: number;
   /** Execution time limit on the virtual clock; default 6 minutes. */
   maxExecutionMs?: number;
   /** Real time a request may take before it fails with `Timeout`; default 10 s. */
@@ -74,6 +79,7 @@ export function resolveOptions(options: LocalRuntimeOptions = {}): ResolvedOptio
     startTime: typeof start === 'number' ? start : start.getTime(),
     httpLatencyMs: options.httpLatencyMs ?? 250,
     sheetCallMs: options.sheetCallMs ?? 20,
+    sheetCellUs: options.sheetCellUs ?? 5,
     maxExecutionMs: options.maxExecutionMs ?? 6 * 60 * 1000,
     fetchTimeoutMs: options.fetchTimeoutMs ?? 10_000,
     virtualTimeoutMs: options.virtualTimeoutMs ?? 60_000,

@@ -41,12 +41,13 @@ export function intArgs(method: string, args: unknown[]): number[] {
 export function rangeObject(exec: Execution, sheet: SheetModel, rect: GridRect): object {
   const model = exec.state.spreadsheet;
   const { row, column, numRows, numColumns } = rect;
+  const size = numRows * numColumns;
   const read = <T>(pick: (r: number, c: number) => T): T[][] => {
-    exec.sheetCall(false, sheet.name);
+    exec.sheetCall(false, sheet.name, { read: size });
     return grid(rect, pick);
   };
   const writeEach = (apply: (cell: Cell, r: number, c: number) => void): void => {
-    exec.sheetCall(true, sheet.name);
+    exec.sheetCall(true, sheet.name, { written: size });
     exec.journal(sheet, rect);
     forEachCell(rect, (r, c) => apply(sheet.cellFor(r, c), r, c));
   };
@@ -156,19 +157,19 @@ export function rangeObject(exec: Execution, sheet: SheetModel, rect: GridRect):
     setHorizontalAlignment: style('horizontalAlignment'),
     setWrap: style('wrap'),
     clearContent: () => {
-      exec.sheetCall(true, sheet.name);
+      exec.sheetCall(true, sheet.name, { written: size });
       exec.journal(sheet, rect);
       sheet.clearBlock(rect, { contents: true });
       return self;
     },
     clearFormat: () => {
-      exec.sheetCall(true, sheet.name);
+      exec.sheetCall(true, sheet.name, { written: size });
       exec.journal(sheet, rect);
       sheet.clearBlock(rect, { formats: true });
       return self;
     },
     clear: options => {
-      exec.sheetCall(true, sheet.name);
+      exec.sheetCall(true, sheet.name, { written: size });
       exec.journal(sheet, rect);
       sheet.clearBlock(rect, clearWhat(options));
       return self;
@@ -210,7 +211,7 @@ export function rangeObject(exec: Execution, sheet: SheetModel, rect: GridRect):
       return self;
     },
     sort: spec => {
-      exec.sheetCall(true, sheet.name);
+      exec.sheetCall(true, sheet.name, { read: size, written: size });
       sheet.sortBlock(rect, rowComparator(model, sheet, sortKeys(spec)));
       return self;
     },
@@ -372,6 +373,11 @@ export function textFinderObject(
     );
     model.writeInput(sheet, m.row, m.column, next);
   };
+  // The backend looks through the block's cells that hold anything (none past the last row
+  // with content: an open range such as C2:C costs what the data costs); only the matches come
+  // back, as ranges.
+  const filledRows = Math.max(0, Math.min(rect.row + rect.numRows, sheet.lastRow() + 1) - rect.row);
+  const searched = { searched: filledRows * rect.numColumns };
   const self: object = exec.object('TextFinder', {
     matchCase: setter('matchCase'),
     matchEntireCell: setter('entireCell'),
@@ -384,18 +390,18 @@ export function textFinderObject(
       return self;
     },
     findAll: () => {
-      exec.sheetCall(false, sheet.name);
+      exec.sheetCall(false, sheet.name, searched);
       return matches().map(cellRange);
     },
     findNext: () => {
-      exec.sheetCall(false, sheet.name);
+      exec.sheetCall(false, sheet.name, searched);
       const next = matches().find(after);
       if (!next) return null;
       cursor = next;
       return cellRange(next);
     },
     findPrevious: () => {
-      exec.sheetCall(false, sheet.name);
+      exec.sheetCall(false, sheet.name, searched);
       const before = matches().filter(
         m => !after(m) && (m.row !== cursor?.row || m.column !== cursor?.column)
       );
@@ -405,13 +411,13 @@ export function textFinderObject(
       return cellRange(prev);
     },
     replaceAllWith: replacement => {
-      exec.sheetCall(true, sheet.name);
       const found = matches();
+      exec.sheetCall(true, sheet.name, { ...searched, written: found.length });
       found.forEach(m => replaceIn(m, String(replacement)));
       return found.length;
     },
     replaceWith: replacement => {
-      exec.sheetCall(true, sheet.name);
+      exec.sheetCall(true, sheet.name, { ...searched, written: cursor ? 1 : 0 });
       if (!cursor) return 0;
       replaceIn(cursor, String(replacement));
       return 1;

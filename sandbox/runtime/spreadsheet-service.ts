@@ -154,8 +154,8 @@ export function sheetObject(exec: Execution, sheet: SheetModel): object {
       exec.sheetCall(false, sheet.name);
       return value();
     };
-    const write = (change: () => void): object => {
-      exec.sheetCall(true, sheet.name);
+    const write = (change: () => void, written = 0): object => {
+      exec.sheetCall(true, sheet.name, { written });
       change();
       return self;
     };
@@ -228,7 +228,7 @@ export function sheetObject(exec: Execution, sheet: SheetModel): object {
           const numRows = nr === -1 ? sheet.lastRow() - row + 1 : nr;
           const numColumns = nc === -1 ? sheet.lastColumn() - column + 1 : nc;
           const rect = checkRect(sheet, { row, column, numRows, numColumns });
-          exec.sheetCall(false, sheet.name);
+          exec.sheetCall(false, sheet.name, { read: rect.numRows * rect.numColumns });
           return Array.from({ length: rect.numRows }, (_, i) =>
             Array.from({ length: rect.numColumns }, (_v, j) =>
               model.valueOf(sheet, row + i, column + j)
@@ -248,7 +248,7 @@ export function sheetObject(exec: Execution, sheet: SheetModel): object {
               sheet.insertRows(sheet.maxRows + 1, row - sheet.maxRows, sheet.maxRows);
             if (values.length > sheet.maxColumns) sheet.maxColumns = values.length;
             values.forEach((value, i) => model.writeInput(sheet, row, i + 1, value));
-          });
+          }, values.length);
         },
         insertRowBefore: (...args) => {
           const [at] = rowsArgs('insertRowBefore', args);

@@ -11,6 +11,9 @@ export function sumCounters(results: Array<{ counters: Counters }>): Counters {
     total.fetchAllBatches += c.fetchAllBatches;
     total.spreadsheetCalls += c.spreadsheetCalls;
     total.spreadsheetWrites += c.spreadsheetWrites;
+    total.cellsRead += c.cellsRead;
+    total.cellsWritten += c.cellsWritten;
+    total.cellsSearched += c.cellsSearched;
     total.propertiesCalls += c.propertiesCalls;
     total.cacheCalls += c.cacheCalls;
     total.virtualMs += c.virtualMs;

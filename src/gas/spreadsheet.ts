@@ -33,6 +33,14 @@ class GasSheet implements SheetPort {
     return this.sheet.getRange(row, column, rows, columns).getValues() as CellValue[][];
   }
 
+  headerRow(): CellValue[] {
+    // An open A1 row ("1:1") needs no call for the last column.
+    const row = (this.sheet.getRange('1:1').getValues()[0] ?? []) as CellValue[];
+    let width = row.length;
+    while (width > 0 && row[width - 1] === '') width--;
+    return row.slice(0, width);
+  }
+
   readAll(): CellValue[][] {
     return this.sheet.getDataRange().getValues() as CellValue[][];
   }
@@ -62,6 +70,22 @@ class GasSheet implements SheetPort {
   readFormulas(row: number, column: number, rows: number, columns: number): string[][] {
     if (rows <= 0 || columns <= 0) return [];
     return this.sheet.getRange(row, column, rows, columns).getFormulas();
+  }
+
+  findRows(column: number, texts: string[]): number[] {
+    if (texts.length === 0) return [];
+    // Anchored alternation, and the whole cell: "12" must not find "312" (TextFinder reference:
+    // useRegularExpression, matchEntireCell). An open A1 range ("C2:C") needs no call for the
+    // last row.
+    const pattern = `^(?:${texts.map(escapeRegex).join('|')})$`;
+    const letter = columnLetter(column);
+    return this.sheet
+      .getRange(`${letter}2:${letter}`)
+      .createTextFinder(pattern)
+      .useRegularExpression(true)
+      .matchEntireCell(true)
+      .findAll()
+      .map(range => range.getRow());
   }
 
   append(values: CellValue[]): void {
@@ -141,4 +165,20 @@ export class GasSpreadsheet implements SpreadsheetPort {
 /** About 15 characters a second, at least 8 s and at most a minute. */
 export function toastSeconds(message: string): number {
   return Math.min(60, Math.max(8, Math.ceil(message.length / 15)));
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** 1 → A, 27 → AA. */
+function columnLetter(column: number): string {
+  let n = column;
+  let out = '';
+  while (n > 0) {
+    const rest = (n - 1) % 26;
+    out = String.fromCharCode(65 + rest) + out;
+    n = Math.floor((n - 1) / 26);
+  }
+  return out;
 }

@@ -15,7 +15,7 @@ export interface TableRow {
 }
 
 /** Where the sync keeps each row's memory: the note of this column's cell. */
-const NOTE_COLUMN: ColumnKey = 'sync_status';
+export const NOTE_COLUMN: ColumnKey = 'sync_status';
 
 export class SheetTable {
   private readonly staged = new Map<number, Map<number, CellValue>>();
@@ -28,15 +28,21 @@ export class SheetTable {
    */
   onFormulaKept?: (row: TableRow, key: ColumnKey | number) => void;
 
+  private readonly byNumber: Map<number, TableRow>;
+
   private constructor(
     readonly sheet: SheetPort,
     readonly columns: ColumnMap,
     readonly width: number,
     readonly rows: TableRow[],
-    private readonly notes: string[],
+    private readonly notes: Map<number, string>,
+    /** False when the table holds only some rows of the sheet (src/sheet/row-reader.ts). */
+    readonly whole: boolean,
     /** Row 1 as read (columns beyond the fixed ones are mapped from it, see src/fields). */
     readonly header: CellValue[] = []
-  ) {}
+  ) {
+    this.byNumber = new Map(rows.map(r => [r.rowNumber, r]));
+  }
 
   /**
    * Reads the whole sheet in one call, and (unless only identities are wanted) the notes of the
@@ -52,7 +58,21 @@ export class SheetTable {
       noteColumn !== undefined && rows.length > 0 && options.notes !== false
         ? sheet.readNotes(2, noteColumn + 1, rows.length, 1).map(r => r[0] ?? '')
         : [];
-    return new SheetTable(sheet, columns, header.length, rows, notes, header);
+    const byRow = new Map(notes.map((n, i) => [i + 2, n]));
+    return new SheetTable(sheet, columns, header.length, rows, byRow, true, header);
+  }
+
+  /**
+   * A table of some rows only (read by the caller): it answers the same methods, and its rows
+   * are written back the same way, but rows it does not hold are unknown to it.
+   */
+  static ofRows(
+    sheet: SheetPort,
+    header: CellValue[],
+    rows: TableRow[],
+    notes: Map<number, string>
+  ): SheetTable {
+    return new SheetTable(sheet, mapHeaders(header), header.length, rows, notes, false, header);
   }
 
   has(key: ColumnKey): boolean {
@@ -70,12 +90,12 @@ export class SheetTable {
   }
 
   row(rowNumber: number): TableRow | undefined {
-    return this.rows[rowNumber - 2];
+    return this.byNumber.get(rowNumber);
   }
 
   /** The sync's note on the row ('' when none); `saved`: as read, not as staged since. */
   note(row: TableRow, options: { saved?: boolean } = {}): string {
-    const saved = this.notes[row.rowNumber - 2] ?? '';
+    const saved = this.notes.get(row.rowNumber) ?? '';
     return options.saved ? saved : (this.stagedNotes.get(row.rowNumber) ?? saved);
   }
 
@@ -198,7 +218,7 @@ export class SheetTable {
       );
       writes++;
     }
-    for (const [r, note] of this.stagedNotes) this.notes[r - 2] = note;
+    for (const [r, note] of this.stagedNotes) this.notes.set(r, note);
     this.stagedNotes.clear();
     return writes;
   }

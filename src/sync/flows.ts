@@ -16,6 +16,7 @@ import { emptyPullReport } from './pull';
 import { reconcile, ReconcileReport } from './reconcile';
 import { exportLeads, exportPending, ExportReport } from './new-leads/export';
 import { finishBackground, planBackground } from './schedule';
+import { fullScanDue, recordFullScan } from './rescan';
 import { ensureTriggers, TriggerSummary } from './triggers';
 
 /** The block an edit touched, 1-based and inclusive. */
@@ -153,16 +154,19 @@ export function backgroundWork(ports: Ports): SyncSummary {
   if (!plan.due) return { push: NO_PUSH, message: `background: ${plan.reason}` };
   const lang = langOf(ports);
   const ctx = buildContext(ports, { flow: 'background' });
+  const scan = fullScanDue(props, ports.clock.now());
   return logged(ctx, () => {
-    const summary = background(ctx, lang);
+    const summary = background(ctx, lang, scan);
     finishBackground(ctx, plan, summary.pull?.webhook);
     return summary;
   });
 }
 
-function background(ctx: SyncContext, lang: Lang): SyncSummary {
+/** `scan`: push every new or changed row (src/sync/rescan.ts says when); else only pull. */
+function background(ctx: SyncContext, lang: Lang, scan: boolean): SyncSummary {
   const said: string[] = [];
-  const pushed = guarded(ctx, lang, said, () => push(ctx, 'all'), NO_PUSH);
+  const pushed = scan ? guarded(ctx, lang, said, () => push(ctx, 'all'), NO_PUSH) : NO_PUSH;
+  if (scan) recordFullScan(ctx.props, ctx.clock.now());
   const pulled = guarded(ctx, lang, said, () => reconcile(ctx, false), NO_PULL);
   if (said.length === 0) ctx.props.set(STATE.lastSync, String(ctx.clock.now()));
   finishMenuWork(ctx, lang, pushed);

@@ -37,6 +37,7 @@ import { STATUS_KEY } from '../fields/deal-keys';
 import { readCompanyNames } from '../fields/companies';
 import { cellId, cellKeys, fieldKey, idKeepers, RowView, viewRow } from './row-view';
 import { statusNameFor } from './statuses';
+import { findable, readSyncedRows, rereadRows } from './synced-rows';
 import { parseSyncStatus, rowStatus } from './sync-status';
 
 export interface PullRequest {
@@ -116,6 +117,8 @@ interface AmoState {
   /** Each lead's status name (looked up before the lock: the sheet is written right after it is read). */
   statusNames: Map<number, string>;
   readAt: number;
+  /** The rows read to learn which ids some row links (before AmoCRM was read). */
+  found: SheetTable;
 }
 
 /**
@@ -133,7 +136,13 @@ export function pull(ctx: SyncContext, req: PullRequest, lockWaitMs = LOCK_WAIT_
   }
   try {
     const queueKey = ctx.uuid();
-    const table = readSyncedTable(ctx);
+    // The rows found before AmoCRM was read, if they still hold their ids; else found again.
+    const table =
+      (state.found.whole ? null : rereadRows(ctx, state.found)) ??
+      readLinked(ctx, {
+        leadIds: [...state.leads.map(l => l.id), ...state.gone],
+        contactIds: state.contactIds,
+      });
     const again = applyState(ctx, table, state, report);
     keepFormulaBases(table, ctx.settings.region);
     table.commit();
@@ -169,8 +178,14 @@ function keepFormulaBases(table: SheetTable, region: string): void {
 /** Reads what the request names and some row links (a snapshot, without the lock). */
 function readAmo(ctx: SyncContext, req: PullRequest, report: PullReport): AmoState | null {
   const readAt = req.readAt ?? ctx.clock.now();
-  const snapshot = readSyncedTable(ctx, { notes: false });
-  const { byLead, byContact } = linkedRows(snapshot);
+  const linked = req.all
+    ? readSyncedTable(ctx, { notes: false })
+    : readLinked(
+        ctx,
+        { leadIds: [...req.leadIds, ...req.deletedLeadIds], contactIds: req.contactIds },
+        { notes: false }
+      );
+  const { byLead, byContact } = linkedRows(linked);
   // A deleted lead is read like any other: a delete delivered late, after the lead was
   // restored, must not mark a live lead (AmoCRM simply does not return a deleted one).
   const named = unique([...req.leadIds, ...req.deletedLeadIds, ...(req.all ? byLead.keys() : [])]);
@@ -197,13 +212,26 @@ function readAmo(ctx: SyncContext, req: PullRequest, report: PullReport): AmoSta
   if (contactsToRead.length > 0) {
     for (const c of contactsByIds(ctx.amo, contactsToRead)) contacts.set(c.id, c);
   }
-  refreshIfOutdated(ctx, snapshot, leads, [...contacts.values()]);
+  refreshIfOutdated(ctx, linked, leads, [...contacts.values()]);
   readCompanyNames(ctx.amo, ctx.props, leads);
   const gone = leadIds.filter(id => !found.has(id));
   const statusNames = new Map(
     leads.map(l => [l.id, statusNameFor(ctx, l.pipeline_id, l.status_id)] as const)
   );
-  return { leads, gone, contacts, contactIds, statusNames, readAt };
+  return { leads, gone, contacts, contactIds, statusNames, readAt, found: linked };
+}
+
+/**
+ * The rows linked to these leads and contacts, found by their ids right now; the whole sheet
+ * when they are too many to look for one by one.
+ */
+function readLinked(
+  ctx: SyncContext,
+  ids: { leadIds: number[]; contactIds: number[] },
+  options: { notes?: boolean } = {}
+): SheetTable {
+  const lookup = { leadIds: unique(ids.leadIds), contactIds: unique(ids.contactIds) };
+  return findable(lookup) ? readSyncedRows(ctx, lookup, options) : readSyncedTable(ctx, options);
 }
 
 function queueAgain(ctx: SyncContext, state: AmoState): void {

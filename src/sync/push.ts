@@ -53,6 +53,8 @@ import { bindFields, boundFields, FieldCell, loadFieldSettings } from '../fields
 import { fieldPorts } from '../fields/field-ports';
 import { idKeepers, RowView, viewRow } from './row-view';
 import { statusNameFor } from './statuses';
+import { findable, readSyncedRows } from './synced-rows';
+import { needsRetry, RESCAN_KEY } from './rescan';
 import { parseSyncStatus, rowStatus } from './sync-status';
 import { messages } from '../i18n/messages';
 
@@ -101,10 +103,16 @@ export function push(ctx: SyncContext, scope: PushScope, onlyNew = false): PushR
   if (!decided) return emptyReport({ lockBusy: true, pending: 1 });
   const { plan, claimKey } = decided;
   const recover = plan.recoverFrom.length > 0 && (plan.creates.length > 0 || scope === 'all');
-  if (plan.creates.length === 0 && plan.updates.length === 0 && !recover) return plan.report;
+  if (plan.creates.length === 0 && plan.updates.length === 0 && !recover) {
+    if (needsRetry(plan.report.pending, [])) ctx.props.set(RESCAN_KEY, String(ctx.clock.now()));
+    return plan.report;
+  }
   const sentAt = ctx.clock.now();
   const result = talkToAmo(ctx, plan, recover);
   writeBack(ctx, plan, result, claimKey, sentAt);
+  if (needsRetry(plan.report.pending, result.outcomes.values())) {
+    ctx.props.set(RESCAN_KEY, String(ctx.clock.now()));
+  }
   return plan.report;
 }
 
@@ -151,7 +159,10 @@ function decide(
       // Without a claim no create is safe: the rows wait, saying why, and nothing is lost.
       holdCreates(ctx, plan, e.message);
     }
-    if (scope === 'all') ctx.props.delete(STATE.dirty);
+    if (scope === 'all') {
+      ctx.props.delete(STATE.dirty);
+      ctx.props.delete(RESCAN_KEY);
+    }
     return { plan, claimKey };
   } finally {
     ctx.lock.release();
@@ -166,18 +177,38 @@ function readAndPlan(
   onlyNew: boolean
 ): { table: SheetTable; plan: Plan } {
   try {
-    const table = readSyncedTable(ctx);
+    const table = readPlanned(ctx, scope, claims);
     return { table, plan: planRows(ctx, table, claims, scope, onlyNew) };
   } catch (e) {
     if (!(e instanceof PipelinesNeeded)) throw e;
     ctx.statuses.pipelines();
-    const table = readSyncedTable(ctx);
+    const table = readPlanned(ctx, scope, claims);
     return { table, plan: planRows(ctx, table, claims, scope, onlyNew) };
   }
 }
 
+/**
+ * What phase 1 decides on: an edit's rows and the rows that share their identity; every row
+ * for a whole push, and while a dead run's creates are recovered (a lead some row links is
+ * never adopted twice, so all links must be known).
+ */
+function readPlanned(ctx: SyncContext, scope: PushScope, claims: ClaimView): SheetTable {
+  const lookup = scope === 'all' ? null : { rows: scope.rows, related: true };
+  if (!lookup || claims.stale.length > 0 || !findable(lookup)) return readSyncedTable(ctx);
+  return readSyncedRows(ctx, lookup);
+}
+
+/** The rows of these external ids as they are now (found again: rows may have moved). */
+function readResultRows(ctx: SyncContext, externalIds: string[]): SheetTable {
+  const lookup = { externalIds };
+  return findable(lookup) ? readSyncedRows(ctx, lookup) : readSyncedTable(ctx);
+}
+
 function holdCreates(ctx: SyncContext, plan: Plan, message: string): void {
-  const table = readSyncedTable(ctx);
+  const table = readResultRows(
+    ctx,
+    plan.creates.map(c => c.externalId)
+  );
   const rows = byExternalId(table);
   for (const item of plan.creates) {
     const row = rows.get(item.externalId)?.[0];
@@ -192,6 +223,7 @@ function holdCreates(ctx: SyncContext, plan: Plan, message: string): void {
   });
   plan.report.errors += plan.creates.length;
   plan.creates = [];
+  ctx.props.set(RESCAN_KEY, String(ctx.clock.now()));
 }
 
 export function readSyncedTable(ctx: SyncContext, options: { notes?: boolean } = {}): SheetTable {
@@ -569,7 +601,7 @@ function writeBack(
   }
   try {
     const statusName = unrecorded.length > 0 ? safeStatusName(ctx) : '';
-    const table = readSyncedTable(ctx);
+    const table = readResultRows(ctx, [...outcomes.keys()]);
     const rows = byExternalId(table);
     const items = new Map<string, CreateItem | UpdateItem>(
       [...plan.creates, ...plan.updates].map(i => [i.externalId, i])

@@ -1,5 +1,6 @@
 // A sheet in memory implementing SheetPort, recording every block write (unit tests).
 import type { CellValue, SheetPort } from '../../src/ports';
+import { cellText } from '../../src/sheet/cell-text';
 
 export class MemorySheet implements SheetPort {
   writes: Array<{ row: number; column: number; values: CellValue[][] }> = [];
@@ -17,6 +18,19 @@ export class MemorySheet implements SheetPort {
       .map(r => r.slice(column - 1, column - 1 + columns));
   }
   readAll = () => this.cells.map(r => [...r]);
+  headerRow = () => {
+    const row = [...(this.cells[0] ?? [])];
+    while (row.length > 0 && row[row.length - 1] === '') row.pop();
+    return row;
+  };
+  findRows(column: number, texts: string[]): number[] {
+    const wanted = new Set(texts);
+    const rows: number[] = [];
+    this.cells.forEach((r, i) => {
+      if (i > 0 && wanted.has(cellText(r[column - 1]))) rows.push(i + 1);
+    });
+    return rows;
+  }
   write(row: number, column: number, values: CellValue[][]): void {
     this.writes.push({ row, column, values });
     values.forEach((line, i) => {
