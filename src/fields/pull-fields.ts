@@ -29,7 +29,10 @@ export interface AmoCell {
 }
 
 /** AmoCRM's value of each mapped field of the row's lead and contact (when read). */
-export function mappedFromAmo(cells: FieldCell[], src: Source): Record<string, AmoCell> {
+export function mappedFromAmo(
+  cells: Array<Pick<FieldCell, 'column'>>,
+  src: Source
+): Record<string, AmoCell> {
   const out: Record<string, AmoCell> = {};
   for (const { column } of cells) {
     const { def, codec } = column;

@@ -1,6 +1,7 @@
 // Cases the explorer found beyond the issue's ten, each a scripted schedule through the built
 // bundle, asserting what a person and a manager would see. Each failed before its fix.
 import { on } from '../../sandbox/explorer';
+import { SHEET, SOURCE } from '../../sandbox/explorer/arena';
 import { lines, stagedWorld } from './support';
 
 const world = stagedWorld();
@@ -99,4 +100,23 @@ it('a customer typed twice, the second row created after a manager replaced the 
   expect(s.row(a).email).toBe('changed@example.com');
   expect(s.row(b).email).toBe('changed@example.com');
   expect(lines(s.check())).toEqual([]);
+});
+
+it('a lead a manager creates with a mapped field filled becomes a row showing that field at once (IMPORT_NEW_LEADS)', () => {
+  const { stage: s, arena } = world;
+  arena.rt.properties.script.setAll({ IMPORT_NEW_LEADS: 'true' });
+  const result = arena.admin.createLead({
+    name: 'Заявка с сайта',
+    price: 3100,
+    customFieldsValues: [{ field_id: arena.sourceFieldId, values: [{ value: 'Яндекс.Директ' }] }],
+    now: arena.rt.clock.now(),
+  });
+  s.post(result.deliveries[0]?.body ?? '');
+  arena.rt.clock.advance(60_000);
+  s.run('runBackgroundWork');
+  const row = arena.rt.spreadsheet
+    .records(SHEET)
+    .find(r => r.amo_deal_id === String(result.leadId));
+  expect(row?.[SOURCE]).toBe('Яндекс.Директ');
+  expect(row?.budget).toBe(3100);
 });

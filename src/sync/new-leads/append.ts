@@ -16,6 +16,7 @@ import { LOCK_WAIT_MS, readSyncedTable } from '../push';
 import { cellId } from '../row-view';
 import { rowStatus } from '../sync-status';
 import { Arrival, NewRow, newRowOf } from './row-cells';
+import { boundFields } from '../../fields/sheet-fields';
 
 /**
  * Leads made from the sheet carry their row's external_id in the "Sheet row ID" field. The
@@ -51,12 +52,13 @@ export function appendArrivals(
     const synced = rowStatus(ctx).synced();
     const table = readSyncedTable(ctx, { notes: false });
     const verdict = verdicts(table, claims, rowIdField, sheetMade);
+    const columns = boundFields(table)?.columns ?? [];
     const rows: NewRow[] = [];
     const deferred: Lead[] = [];
     for (const arrival of arrivals) {
       const v = verdict(arrival.lead);
       if (v === 'defer') deferred.push(arrival.lead);
-      if (v === 'add') rows.push(newRowOf(ctx, arrival, synced));
+      if (v === 'add') rows.push(newRowOf(ctx, arrival, synced, columns));
     }
     writeBelow(table, rows);
     table.sheet.flush();
@@ -113,19 +115,18 @@ export function linkedLeadIds(table: SheetTable): Set<number> {
 function writeBelow(table: SheetTable, rows: NewRow[]): void {
   if (rows.length === 0) return;
   const top = table.rows.length + 2;
-  const byIndex = new Map<number, ColumnKey>();
+  // What each written column holds in a new row: a synced column's cell or a mapped one's.
+  const byIndex = new Map<number, (row: NewRow) => CellValue>();
   for (const key of Object.keys(rows[0].cells) as ColumnKey[]) {
     const index = table.columns[key];
-    if (index !== undefined) byIndex.set(index, key);
+    if (index !== undefined) byIndex.set(index, row => row.cells[key] as CellValue);
+  }
+  for (const index of new Set(rows.flatMap(r => [...r.mapped.keys()]))) {
+    byIndex.set(index, row => row.mapped.get(index) ?? '');
   }
   const left = Math.min(...byIndex.keys());
   const span = Array.from({ length: Math.max(...byIndex.keys()) - left + 1 }, (_, i) => left + i);
-  const block = rows.map(r =>
-    span.map(c => {
-      const key = byIndex.get(c);
-      return key === undefined ? '' : (r.cells[key] as CellValue);
-    })
-  );
+  const block = rows.map(r => span.map(c => byIndex.get(c)?.(r) ?? ''));
   table.sheet.ensureRows(top + rows.length - 1);
   table.sheet.write(top, left + 1, block);
   const noteColumn = table.columns.sync_status;
