@@ -28,7 +28,15 @@ export const HEADERS = [
   SOURCE,
   ...WORLD_HEADERS.slice(WORLD_HEADERS.indexOf('Комментарий') + 1),
 ];
+/** The column where the explorer tags each row a person filled (t1, t2, …). */
+export const TAG = 'Комментарий';
+/** The fixed fields people type, and `source`: the mapped lead field (SOURCE's column). */
+export type Field = 'name' | 'phone' | 'email' | 'budget' | 'source';
+/** 1-based column of each header, and of each Field (`source` is SOURCE's column). */
+export const COL = Object.fromEntries(HEADERS.map((h, i) => [h, i + 1])) as Record<string, number>;
+COL.source = COL[SOURCE];
 export const START_TIME = Date.UTC(2026, 10, 24, 9, 0, 0);
+const MINUTE = 60_000;
 /** Nothing listens there: deliveries fail at once and keep their body. */
 const DEAD_DESTINATION = `http://127.0.0.1:9/exec?secret=${WEBHOOK_SECRET}`;
 
@@ -85,6 +93,34 @@ export class Arena {
     const [trigger] = this.rt.triggers.byEventType('ON_EDIT');
     if (!trigger) throw new Error('no on-edit trigger installed');
     return trigger.uid;
+  }
+
+  /**
+   * Recovery: past claim staleness (8 minutes), then background runs and Sync now, a minute
+   * apart, until the sheet and AmoCRM stop changing (at most 5 rounds). `afterRound` sees each
+   * round's result. Returns whether it settled.
+   */
+  recover(afterRound: () => void = () => undefined): boolean {
+    this.rt.clock.advance(8 * MINUTE);
+    let before = this.fingerprint();
+    for (let round = 0; round < 5; round++) {
+      this.rt.run('runBackgroundWork', { type: 'time' });
+      this.rt.clock.advance(MINUTE);
+      this.rt.run('syncNow');
+      this.rt.clock.advance(MINUTE);
+      afterRound();
+      const after = this.fingerprint();
+      if (after === before) return true;
+      before = after;
+    }
+    return false;
+  }
+
+  /** The sheet's values and every lead's and contact's last change: equal means nothing moved. */
+  private fingerprint(): string {
+    const state = this.admin.state();
+    const amo = [...state.leads, ...state.contacts].map(e => `${e.id}:${e.updated_at}`).join();
+    return JSON.stringify(this.rt.spreadsheet.values(SHEET)) + amo;
   }
 
   /** AmoCRM posts a webhook body to doPost (called directly: see the header comment). */

@@ -7,7 +7,7 @@
 import { MAIN_PIPELINE } from '../amo-fake';
 import type { ContactRecord, LeadRecord } from '../amo-fake';
 import { normalizePhone } from '../../src/domain/phone';
-import { HEADERS, SHEET, SOURCE, type Arena } from './arena';
+import { HEADERS, SHEET, SOURCE, TAG, type Arena } from './arena';
 
 export interface Intent {
   value: unknown;
@@ -71,7 +71,6 @@ export const INVARIANTS = {
 } as const;
 
 const MAX_REQUESTS = 40;
-const TAG = 'Комментарий';
 
 interface Context {
   arena: Arena;

@@ -9,7 +9,7 @@
 
 import { MAIN_PIPELINE, type ManagerResult } from '../amo-fake';
 import type { BoundaryFault, BoundaryInfo, RunResult } from '../runtime';
-import { Arena, HEADERS, SHEET, SOURCE } from './arena';
+import { Arena, COL, HEADERS, SHEET, SOURCE, TAG, type Field } from './arena';
 import {
   checkInvariants,
   recordIntent,
@@ -19,14 +19,7 @@ import {
 } from './invariants';
 import { Prng } from './prng';
 
-/** The fixed fields people type, and `source`: the mapped lead field (SOURCE's column). */
-export type Field = 'name' | 'phone' | 'email' | 'budget' | 'source';
-export const TAG = 'Комментарий';
-const COL = Object.fromEntries(HEADERS.map((h, i) => [h, i + 1])) as Record<string, number>;
-/** The `source` field's column is the mapped one. */
-COL.source = COL[SOURCE];
 const STATUSES = MAIN_PIPELINE.statuses.slice(1, 5);
-const MINUTE = 60_000;
 export const FLUSH_FAILED = 'Service Spreadsheets failed while accessing document';
 
 export interface ScheduleOptions {
@@ -664,24 +657,7 @@ class ScheduleRun {
   /** Past claim staleness, then background runs and Sync now until nothing changes. */
   private recover(): boolean {
     this.log('recovery', 'clock +8 min; runBackgroundWork and syncNow until quiet');
-    this.rt.clock.advance(8 * MINUTE);
-    let before = this.fingerprint();
-    for (let round = 0; round < 5; round++) {
-      this.rt.run('runBackgroundWork', { type: 'time' });
-      this.rt.clock.advance(MINUTE);
-      this.rt.run('syncNow');
-      this.rt.clock.advance(MINUTE);
-      const after = this.fingerprint();
-      if (after === before) return true;
-      before = after;
-    }
-    return false;
-  }
-
-  private fingerprint(): string {
-    const state = this.arena.admin.state();
-    const amo = [...state.leads, ...state.contacts].map(e => `${e.id}:${e.updated_at}`).join();
-    return JSON.stringify(this.rt.spreadsheet.values(SHEET)) + amo;
+    return this.arena.recover();
   }
 
   // ---- bookkeeping -------------------------------------------------------------------------------

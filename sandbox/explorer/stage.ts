@@ -5,7 +5,7 @@
 
 import { MAIN_PIPELINE } from '../amo-fake';
 import type { BoundaryFault, BoundaryInfo, RunResult } from '../runtime';
-import { Arena, HEADERS, SHEET, SOURCE } from './arena';
+import { Arena, COL, HEADERS, SHEET, TAG, type Field } from './arena';
 import {
   checkInvariants,
   recordIntent,
@@ -14,13 +14,7 @@ import {
   type Intents,
 } from './invariants';
 
-export type Field = 'name' | 'phone' | 'email' | 'budget' | 'source';
 export type Person = Partial<Record<Field, unknown>>;
-export const TAG = 'Комментарий';
-const COL = Object.fromEntries(HEADERS.map((h, i) => [h, i + 1])) as Record<string, number>;
-/** The `source` field's column is the mapped one. */
-COL.source = COL[SOURCE];
-const MINUTE = 60_000;
 
 export interface EditEvent {
   row: number;
@@ -243,19 +237,7 @@ export class Stage {
   /** Past claim staleness, then background runs and Sync now until nothing changes. */
   recover(): boolean {
     this.rt.hooks.atBoundary = undefined;
-    this.rt.clock.advance(8 * MINUTE);
-    let before = this.fingerprint();
-    for (let round = 0; round < 5; round++) {
-      this.rt.run('runBackgroundWork', { type: 'time' });
-      this.rt.clock.advance(MINUTE);
-      this.rt.run('syncNow');
-      this.rt.clock.advance(MINUTE);
-      this.observe();
-      const after = this.fingerprint();
-      if (after === before) return true;
-      before = after;
-    }
-    return false;
+    return this.arena.recover(() => this.observe());
   }
 
   /** The invariants (see invariants.ts). */
@@ -321,12 +303,6 @@ export class Stage {
       .slice(1)
       .split('+')
       .reduce((sum, part) => sum + Number(part), 0);
-  }
-
-  private fingerprint(): string {
-    const state = this.arena.admin.state();
-    const amo = [...state.leads, ...state.contacts].map(e => `${e.id}:${e.updated_at}`).join();
-    return JSON.stringify(this.rt.spreadsheet.values(SHEET)) + amo;
   }
 
   private observe(): void {
