@@ -5,7 +5,7 @@ import type { SheetTable, TableRow } from '../sheet/table';
 import type { SyncContext } from '../sync/context';
 import { fieldHash, RowMemory } from '../sync/row-memory';
 import { pipelineName } from './deal';
-import { nameKey, PIPELINE_KEY } from './deal-keys';
+import { nameKey, PIPELINE_KEY, STATUS_KEY } from './deal-keys';
 import { dealMove } from './field-writes';
 import { boundFields, FieldCell } from './sheet-fields';
 
@@ -32,6 +32,10 @@ export function showDeal(
   const statusCell = table.text(row, 'status');
   const status = move?.statusName ?? (statusCell === '' ? created?.defaultStatus : undefined);
   if (status && table.has('status')) table.set(row, 'status', status);
+  // The stage the row shows is what both sides hold (see personChanged).
+  if (table.has('status')) {
+    memory.base[STATUS_KEY] = fieldHash(STATUS_KEY, nameKey(status ?? statusCell));
+  }
   memory.p = move?.pipelineId ?? memory.p ?? ctx.settings.pipelineId;
   const pipelineIndex = boundFields(table)?.pipelineIndex;
   if (created && pipelineIndex !== undefined) {

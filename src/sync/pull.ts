@@ -21,6 +21,7 @@ import {
   formatMemory,
   parseMemory,
   personChanged,
+  rememberFirst,
   rememberSynced,
   RowMemory,
   SYNC_FIELDS,
@@ -261,7 +262,8 @@ function applyState(
     for (const row of byLead.get(lead.id) ?? []) {
       done.add(row);
       const status = state.statusNames.get(lead.id) ?? '';
-      if (!applyRow(ctx, table, row, { lead, contact, status }, state.readAt, report)) {
+      const src = { lead, contact, status };
+      if (!applyRow(ctx, table, row, src, state.readAt, report, byContact)) {
         staleLeads.push(lead.id);
       }
     }
@@ -274,7 +276,9 @@ function applyState(
       if (done.has(row) || isDeleted(table, row)) continue;
       if (state.gone.some(g => cellId(table.value(row, 'amo_deal_id')) === g)) continue;
       done.add(row);
-      if (!applyRow(ctx, table, row, { contact }, state.readAt, report)) staleContacts.push(id);
+      if (!applyRow(ctx, table, row, { contact }, state.readAt, report, byContact)) {
+        staleContacts.push(id);
+      }
     }
   }
   // A linked lead that AmoCRM no longer returns was deleted.
@@ -292,7 +296,19 @@ export interface Source {
 }
 
 /** AmoCRM's value of each field it has for the row: the cell value, its key, its time. */
-export type AmoFields = Partial<Record<SyncField, { value: CellValue; key: string; at: number }>>;
+export type AmoFields = Partial<
+  Record<SyncField, { value: CellValue; key: string; at: number; first?: string }>
+>;
+
+/**
+ * What decides which of a shared contact's phones or emails a row shows: the row's memory of
+ * the contact's first value, and the values the other rows linking the contact show.
+ */
+export interface SharedContact {
+  memory: RowMemory | null;
+  others: Record<ContactField, Set<string>>;
+}
+type ContactField = 'phone' | 'email';
 
 /**
  * Applies one row's AmoCRM state. Returns false when a push of this row began after AmoCRM
@@ -304,7 +320,8 @@ function applyRow(
   row: TableRow,
   src: Source,
   readAt: number,
-  report: PullReport
+  report: PullReport,
+  byContact: Map<number, TableRow[]>
 ): boolean {
   const view = viewRow(table, row, ctx.settings.region);
   if (view.memory?.sentAt !== undefined && view.memory.sentAt >= readAt) {
@@ -317,8 +334,13 @@ function applyRow(
     const main = mainContactId(src.lead);
     if (main !== null) changed = stage(table, row, 'amo_contact_id', String(main)) || changed;
   }
-  const amo = amoFields(ctx, view, src);
+  const linking = byContact.get(src.contact?.id ?? -1) ?? [];
+  const shared = sharedWith(table, row, view, linking, ctx.settings.region);
+  const amo = amoFields(ctx, view, src, shared);
   const memory: RowMemory = view.memory ? cloneMemory(view.memory) : { base: {} };
+  for (const field of ['phone', 'email'] as const) {
+    if (amo[field]) rememberFirst(memory, field, amo[field]?.first);
+  }
   if (src.lead) memory.p = src.lead.pipeline_id;
   const known = view.memory !== null;
   let kept = false;
@@ -358,7 +380,8 @@ function applyRow(
 export function amoFields(
   ctx: SyncContext,
   view: Pick<RowView, 'keys'> & Partial<Pick<RowView, 'fields'>>,
-  src: Source
+  src: Source,
+  shared?: SharedContact
 ): AmoFields {
   const out: AmoFields = {};
   const region = ctx.settings.region;
@@ -375,18 +398,15 @@ export function amoFields(
   if (contact) {
     const at = contact.updated_at * 1000;
     const name = contact.name ?? '';
-    // A contact may hold several phones and emails (rows of one person with two phones
-    // share it): the row's own one, when the contact holds it, is AmoCRM's value for the row;
-    // else the first.
-    const phone = pick(contactPhones(contact), view.keys.phone, v => fieldKey('phone', v, region));
-    const email = pick(contactEmails(contact), view.keys.email, v => fieldKey('email', v, region));
-    const keys = cellKeys({ name, phone, email, budget: '' }, region);
+    const phone = pick(contactPhones(contact), view.keys.phone, 'phone', region, shared);
+    const email = pick(contactEmails(contact), view.keys.email, 'email', region, shared);
+    const keys = cellKeys({ name, phone: phone.value, email: email.value, budget: '' }, region);
     // A nameless row gave its contact its phone or email as the name: not a name to show.
     const fallback =
       view.keys.name === '' && (keys.name === view.keys.phone || keys.name === view.keys.email);
     out.name = { value: fallback ? '' : name, key: fallback ? '' : keys.name, at };
-    out.phone = { value: phone, key: keys.phone, at };
-    out.email = { value: email, key: keys.email, at };
+    out.phone = { value: phone.value, key: keys.phone, at, first: phone.first };
+    out.email = { value: email.value, key: keys.email, at, first: email.first };
   }
   return { ...out, ...dealFromAmo(ctx, view, src), ...mappedFromAmo(view.fields ?? [], src) };
 }
@@ -398,8 +418,47 @@ function stageField(table: SheetTable, row: TableRow, field: SyncField, value: C
   return fixed ? stage(table, row, field, value) : stageMapped(table, row, field, value);
 }
 
-function pick(values: string[], own: string, key: (v: string) => string): string {
-  return values.find(v => own !== '' && key(v) === own) ?? values[0] ?? '';
+/**
+ * Which of a contact's phones (or emails) a row shows. A contact may hold several (rows of one
+ * person with two phones share it): the row keeps its own one while the contact holds it and
+ * its first value is the one it was when the row last synced, or another row's. A first value
+ * that is new and no row's is a manager's change made since: the row shows it. `first`: the
+ * contact's first value's key when the row shows another one.
+ */
+function pick(
+  values: string[],
+  own: string,
+  field: ContactField,
+  region: string,
+  shared: SharedContact | undefined
+): { value: string; first?: string } {
+  const key = (v: string) => fieldKey(field, v, region);
+  const head = values[0] ?? '';
+  const held = own === '' ? undefined : values.find(v => key(v) === own);
+  if (held === undefined || key(head) === own) return { value: held ?? head };
+  const firstKey = key(head);
+  const remembered = shared?.memory?.first?.[field];
+  const keep =
+    !shared || remembered === fieldHash(field, firstKey) || shared.others[field].has(firstKey);
+  return keep ? { value: held, first: firstKey } : { value: head };
+}
+
+/** The row's memory and what the other rows linking its contact show. */
+function sharedWith(
+  table: SheetTable,
+  row: TableRow,
+  view: RowView,
+  linking: TableRow[],
+  region: string
+): SharedContact {
+  const others: SharedContact['others'] = { phone: new Set(), email: new Set() };
+  for (const other of linking) {
+    if (other === row) continue;
+    const keys = viewRow(table, other, region).keys;
+    others.phone.add(keys.phone);
+    others.email.add(keys.email);
+  }
+  return { memory: view.memory, others };
 }
 
 function cloneMemory(memory: RowMemory): RowMemory {

@@ -74,7 +74,14 @@ export interface UpdateItem extends CreateItem {
 
 export type Outcome =
   /** `adopted`: made by an execution that did not finish, from the row as it was then. */
-  | { kind: 'created'; dealId: number; contactId: number | null; adopted?: boolean }
+  | {
+      kind: 'created';
+      dealId: number;
+      contactId: number | null;
+      adopted?: boolean;
+      /** The reused contact's first phone / email, where the row's own is another one. */
+      firsts?: ContactFirsts;
+    }
   /** `contactId`: the lead's main contact is now this one. */
   | { kind: 'updated'; contactId?: number }
   | { kind: 'failed'; message: string; permanent: boolean }
@@ -84,6 +91,8 @@ export type Outcome =
   | { kind: 'deferred' };
 
 export type Outcomes = Map<string, Outcome>;
+
+export type ContactFirsts = Partial<Record<'phone' | 'email', string>>;
 
 /** Calls per fetchAll step: the pacer sends 7 a second, so a step is about one second. */
 const CALLS_PER_STEP = 7;
@@ -113,7 +122,7 @@ interface Plan {
   /** First row of each group of rows that share a new contact: created via complex. */
   leaders: CreateItem[];
   /** Rows whose contact already exists. */
-  linked: Array<{ item: CreateItem; contactId: number }>;
+  linked: Array<{ item: CreateItem; contactId: number; firsts?: ContactFirsts }>;
   /** Rows that share a new contact with a leader: created once the leader's contact exists. */
   followers: Array<{ item: CreateItem; leader: string }>;
   /** Existing contacts that lack the row's phone or email. */
@@ -142,7 +151,8 @@ function createAll(
       leadsStep(
         part.map(p => p.item),
         part.map(p => leadOf(p.item, p.contactId)),
-        part.map(p => p.contactId)
+        part.map(p => p.contactId),
+        part.map(p => p.firsts)
       )
     ),
     ...chunks(plan.contactPatches, AMO_LIMITS.batch).map(patchContactsStep),
@@ -213,7 +223,7 @@ function planCreates(index: ContactIndex, items: CreateItem[], region: string): 
     const { email, phone } = item.data;
     const existing = index.match(email, phone);
     if (existing !== null) {
-      plan.linked.push({ item, contactId: existing });
+      plan.linked.push({ item, contactId: existing, firsts: firstsOf(index, existing, item.data) });
       const patch = changedSince(index, existing, item.seenAt)
         ? null
         : missingFields(existing, index, item.data);
@@ -246,6 +256,17 @@ function planCreates(index: ContactIndex, items: CreateItem[], region: string): 
 function changedSince(index: ContactIndex, id: number, seenAt: number | undefined): boolean {
   const updated = index.contactOf(id)?.updated_at;
   return seenAt !== undefined && updated !== undefined && updated >= Math.floor(seenAt / 1000);
+}
+
+/** The contact's first phone and email where the row's own differ (the row adds a second). */
+function firstsOf(index: ContactIndex, id: number, data: RowData): ContactFirsts | undefined {
+  const values = index.valuesOf(id);
+  const firsts: ContactFirsts = {};
+  const phone = values?.phones[0];
+  const email = values?.emails[0];
+  if (phone && data.phone && phone !== data.phone) firsts.phone = phone;
+  if (email && data.email && email !== data.email) firsts.email = email;
+  return Object.keys(firsts).length > 0 ? firsts : undefined;
 }
 
 function matchLeader(
@@ -540,7 +561,12 @@ function complexStep(items: CreateItem[], leads: ComplexLeadCreate[]): Step {
   };
 }
 
-function leadsStep(items: CreateItem[], leads: LeadCreate[], contactIds: number[]): Step {
+function leadsStep(
+  items: CreateItem[],
+  leads: LeadCreate[],
+  contactIds: number[],
+  firsts: Array<ContactFirsts | undefined> = []
+): Step {
   return {
     call: createLeads(leads),
     settle(result, outcomes) {
@@ -552,7 +578,7 @@ function leadsStep(items: CreateItem[], leads: LeadCreate[], contactIds: number[
         outcomes.set(
           item.externalId,
           id
-            ? { kind: 'created', dealId: id, contactId: contactIds[i] }
+            ? { kind: 'created', dealId: id, contactId: contactIds[i], firsts: firsts[i] }
             : { kind: 'unknown', message: 'AmoCRM did not confirm the lead' }
         );
       });

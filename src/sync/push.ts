@@ -40,6 +40,7 @@ import {
   parseMemory,
   FixedField,
   RowMemory,
+  rememberFirst,
   rememberSynced,
   STATUS_EDITED,
   SYNC_FIELDS,
@@ -362,7 +363,9 @@ function planRow(
   }
   if (view.dealId !== null) {
     const changed = changedFields(memory ?? { base: {} }, view.keys);
-    if (plan.statusEdited && !changed.includes(STATUS_KEY)) changed.push(STATUS_KEY);
+    // A row synced before status hashes were kept: the edit event tells a status edit.
+    const eventOnly = memory?.base[STATUS_KEY] === undefined;
+    if (plan.statusEdited && eventOnly && !changed.includes(STATUS_KEY)) changed.push(STATUS_KEY);
     const { mapped, fieldError } = mappedCells([
       ...view.fields,
       ...dealCells(ctx, table, view, changed),
@@ -694,6 +697,8 @@ function applyOutcome(
         saveMemory(table, row, { base: {} });
       } else {
         const made = memoryOf(sent, a.sentAt);
+        rememberFirst(made, 'phone', outcome.firsts?.phone);
+        rememberFirst(made, 'email', outcome.firsts?.email);
         showDeal(ctx, table, row, made, item, { defaultStatus: a.statusName });
         saveMemory(table, row, made);
       }

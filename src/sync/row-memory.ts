@@ -26,6 +26,13 @@ export interface RowMemory {
   refused?: string;
   /** The lead's pipeline when last synced (a status name is a stage of this pipeline). */
   p?: number;
+  /**
+   * Per contact field (phone, email): hash of the contact's first value when the row last
+   * synced showing another of its values (a second phone of a shared contact). While the
+   * first stays the same the row keeps its own; a new first value no row shows is a
+   * manager's change made since, and the row shows it.
+   */
+  first?: Partial<Record<'phone' | 'email', string>>;
 }
 
 const PREFIX = 'AmoCRM sync (do not edit): ';
@@ -39,6 +46,7 @@ export function parseMemory(note: string): RowMemory | null {
       e?: unknown;
       r?: unknown;
       p?: unknown;
+      f?: Record<string, unknown>;
     };
     const base: RowMemory['base'] = {};
     for (const [f, hash] of Object.entries(raw.b ?? {}))
@@ -48,6 +56,8 @@ export function parseMemory(note: string): RowMemory | null {
     if (typeof raw.e === 'number') memory.editAt = raw.e;
     if (typeof raw.r === 'string') memory.refused = raw.r;
     if (typeof raw.p === 'number') memory.p = raw.p;
+    const first = firstOf(raw.f);
+    if (first) memory.first = first;
     return memory;
   } catch {
     return null;
@@ -60,7 +70,30 @@ export function formatMemory(memory: RowMemory): string {
   if (memory.editAt !== undefined) out.e = memory.editAt;
   if (memory.refused !== undefined) out.r = memory.refused;
   if (memory.p !== undefined) out.p = memory.p;
+  if (memory.first && Object.keys(memory.first).length > 0) out.f = memory.first;
   return PREFIX + JSON.stringify(out);
+}
+
+function firstOf(raw: Record<string, unknown> | undefined): RowMemory['first'] | undefined {
+  if (!raw) return undefined;
+  const out: NonNullable<RowMemory['first']> = {};
+  if (typeof raw.phone === 'string') out.phone = raw.phone;
+  if (typeof raw.email === 'string') out.email = raw.email;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** Remembers (or forgets) the contact's first value beside the one the row shows. */
+export function rememberFirst(
+  memory: RowMemory,
+  field: 'phone' | 'email',
+  firstKey: string | undefined
+): void {
+  if (firstKey === undefined) {
+    if (memory.first) delete memory.first[field];
+    if (memory.first && Object.keys(memory.first).length === 0) delete memory.first;
+    return;
+  }
+  memory.first = { ...memory.first, [field]: fieldHash(field, firstKey) };
 }
 
 /** The hash a field's normalized value is remembered by. */
@@ -80,10 +113,13 @@ export function changedFields(memory: RowMemory, keys: Record<SyncField, string>
  */
 export function personChanged(memory: RowMemory, field: SyncField, key: string): boolean {
   const base = memory.base[field];
-  // The status cell shows AmoCRM's stage unless a person's edit of it is still to be sent
-  // (the edit itself is seen by the on-edit trigger): no hash of it is kept, so a manager
-  // moving the lead costs the row no memory write.
-  if (field === STATUS_KEY) return base === STATUS_EDITED;
+  // The status cell shows AmoCRM's stage unless a person's edit of it is still to be sent.
+  // Its hash is kept like any field's, so an edit event that names a row's status cell after
+  // the rows moved (a sort, a paste) does not send the stage of the row now there. A row
+  // synced before status hashes were kept has none: the on-edit event alone tells its edit.
+  if (field === STATUS_KEY) {
+    return base === STATUS_EDITED || (base !== undefined && base !== fieldHash(field, key));
+  }
   if (base === undefined && !isFixed(field)) return key !== '';
   return base !== fieldHash(field, key);
 }
@@ -93,8 +129,7 @@ export const STATUS_EDITED = '!';
 
 /** Remembers a field's value as what both sides hold. */
 export function rememberSynced(memory: RowMemory, field: SyncField, key: string): void {
-  if (field === STATUS_KEY) delete memory.base[field];
-  else memory.base[field] = fieldHash(field, key);
+  memory.base[field] = fieldHash(field, key);
 }
 
 function isFixed(field: SyncField): boolean {
@@ -104,7 +139,7 @@ function isFixed(field: SyncField): boolean {
 /** A memory whose base is exactly these values. */
 export function memoryOf(keys: Record<SyncField, string>, sentAt?: number): RowMemory {
   const base: RowMemory['base'] = {};
-  for (const f of Object.keys(keys)) if (f !== STATUS_KEY) base[f] = fieldHash(f, keys[f]);
+  for (const f of Object.keys(keys)) base[f] = fieldHash(f, keys[f]);
   return sentAt === undefined ? { base } : { base, sentAt };
 }
 

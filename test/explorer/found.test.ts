@@ -120,3 +120,59 @@ it('a lead a manager creates with a mapped field filled becomes a row showing th
   expect(row?.[SOURCE]).toBe('Яндекс.Директ');
   expect(row?.budget).toBe(3100);
 });
+
+it("a manager replaces a customer's email, then the customer is typed again with the old one: the first row shows the manager's email, the new row its own (seeds 85, 240)", () => {
+  const { stage: s, arena } = world;
+  const person = s.customer(1000);
+  const {
+    tags: [a],
+  } = s.type([person]);
+  arena.rt.clock.advance(1_000);
+  // The manager's change; its webhook is lost, so the first row still shows the old email.
+  s.managerContact(a, 'email', 'new@example.com');
+  arena.rt.clock.advance(1_000);
+  const {
+    tags: [b],
+  } = s.type([{ ...person, budget: 2000 }]);
+  s.recover();
+  expect(s.row(b).amo_contact_id).toBe(s.row(a).amo_contact_id);
+  const contact = arena.admin.contact(Number(s.row(a).amo_contact_id));
+  const emails = (contact?.custom_fields_values ?? [])
+    .filter(f => f.field_code === 'EMAIL')
+    .flatMap(f => f.values.map(v => String(v.value)));
+  expect(emails).toEqual(['new@example.com', person.email]);
+  expect(s.row(a).email).toBe('new@example.com');
+  expect(s.row(b).email).toBe(person.email);
+  expect(lines(s.check())).toEqual([]);
+});
+
+it("an edit event that names a row's status cell after a sort moved another row there does not send that row's stage over a manager's move (seed 473)", () => {
+  const { stage: s, arena } = world;
+  const {
+    tags: [a, b],
+  } = s.type([s.customer(1000), s.customer(2000)]);
+  // A copy of b pasted below; its edit event (every column of row 4) is delivered late.
+  s.pasteCopy(b, 4, 'later');
+  // The manager moves a's lead; the webhook is lost.
+  s.managerStatus(a, 'Переговоры');
+  // Sorted by budget, largest first: a is now the row the late event names.
+  s.sortBy('budget', false);
+  expect(s.rowOf(a)).toBe(4);
+  s.fireEdit({
+    row: 4,
+    column: 1,
+    numRows: 1,
+    numColumns: arena.rt.spreadsheet.values(SHEET)[0].length,
+  });
+  s.recover();
+  expect(arena.admin.lead(s.leadOf(a))?.status_id).not.toBe(
+    arena.admin.lead(s.leadOf(b))?.status_id
+  );
+  expect(s.row(a).status).toBe('Переговоры');
+  const statusPatches = arena.admin
+    .requests()
+    .filter(r => r.method === 'PATCH' && r.path === '/api/v4/leads')
+    .flatMap(r => r.body as Array<{ id: number; status_id?: number }>)
+    .filter(l => l.id === s.leadOf(a) && l.status_id !== undefined);
+  expect(statusPatches).toEqual([]);
+});

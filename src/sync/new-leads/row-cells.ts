@@ -15,6 +15,7 @@ import type { SyncContext } from '../context';
 import { amoFields } from '../pull';
 import type { FieldColumn } from '../../fields/columns';
 import { mappedFromAmo } from '../../fields/pull-fields';
+import { nameKey, STATUS_KEY } from '../../fields/deal-keys';
 import { FixedField, fieldHash, formatMemory, RowMemory, SYNC_FIELDS } from '../row-memory';
 
 /** A row about to be added: its cells by column, and the sync's memory for its note. */
@@ -71,6 +72,7 @@ export function newRowOf(
   cells.amo_contact_id = contactId === null ? '' : String(contactId);
   cells.amo_link = `${ctx.settings.baseUrl}/leads/detail/${lead.id}`;
   cells.status = status;
+  memory.base[STATUS_KEY] = fieldHash(STATUS_KEY, nameKey(status));
   cells.external_id = newExternalId(ctx.uuid(), ctx.clock.now());
   cells.sync_status = synced;
   return { leadId: lead.id, cells, mapped, note: formatMemory(memory) };
