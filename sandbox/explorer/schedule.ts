@@ -190,8 +190,10 @@ class ScheduleRun {
     } else if (info.phase === 'before') this.inBurst.delete(info.execution.id);
     // Also while an interrupted execution is in a burst: a nested run must not let a person in.
     const inBurst = this.inBurst.size > 0;
-    this.noteSeen(info);
-    if (this.actionsLeft <= 0 || !this.rng.chance(this.stepIn)) return undefined;
+    if (this.actionsLeft <= 0 || !this.rng.chance(this.stepIn)) {
+      this.noteSeen(info);
+      return undefined;
+    }
     const where = `${info.execution.id} ${info.execution.fnName} @ ${info.method}${
       info.phase === 'after' ? ' (answered)' : ''
     }${info.depth > 1 ? ` [depth ${info.depth}]` : ''}`;
@@ -204,6 +206,8 @@ class ScheduleRun {
     this.actionsLeft -= 1;
     if (kind === 'fault') return this.fault(info, where);
     this.act(kind, where);
+    // What a person did here, before the call, is what the call reads.
+    this.noteSeen(info);
     return undefined;
   }
 
@@ -615,14 +619,22 @@ class ScheduleRun {
     }
   }
 
-  /** A syncing run reads the sheet: the edits typed so far are seen by it (see Intent). */
+  /**
+   * A syncing run reads cells of the sheet: the edits typed so far in those cells are seen by
+   * it (see Intent). A run that reads other rows (it reads only the rows its work names)
+   * cannot know of an edit elsewhere, so that edit is not timed by it.
+   */
   private noteSeen(info: BoundaryInfo): void {
     const syncing = ['handleEdit', 'runBackgroundWork', 'syncNow', 'importExistingRows'];
     if (info.phase !== 'before' || info.service !== 'Spreadsheet' || info.write) return;
-    if (info.sheet !== SHEET || !syncing.includes(info.execution.fnName)) return;
-    for (const fields of this.intents.person.values()) {
-      for (const intent of fields.values()) {
-        if (intent.seenBy !== undefined) continue;
+    if (info.sheet !== SHEET || !info.range || !syncing.includes(info.execution.fnName)) return;
+    const { row, column, numRows, numColumns } = info.range;
+    const values = this.rt.spreadsheet.values(SHEET);
+    for (let r = row; r < row + numRows; r++) {
+      const fields = this.intents.person.get(String(values[r - 1]?.[COL[TAG] - 1] ?? ''));
+      for (const [field, intent] of fields ?? []) {
+        const at = COL[field];
+        if (intent.seenBy !== undefined || at < column || at >= column + numColumns) continue;
         intent.seenBy = info.execution.id;
         intent.seenSeq = this.seq + 0.5;
       }

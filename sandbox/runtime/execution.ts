@@ -86,6 +86,8 @@ const OBJECT_PROTO_MEMBERS = new Set(['valueOf', 'hasOwnProperty', 'isPrototypeO
 
 /** The cells one Spreadsheet call touches, by kind. */
 export interface SheetCells {
+  /** A Range read: the cells it returns (the explorer's people know what a run saw). */
+  range?: GridRect;
   read?: number;
   written?: number;
   searched?: number;
@@ -225,7 +227,11 @@ export class Execution implements ExecutionView {
    * clock and counting rules").
    */
   sheetCall(write: boolean, sheet?: string, cells: SheetCells = {}): void {
-    this.boundary('Spreadsheet', 'before', sheet === undefined ? { write } : { write, sheet });
+    this.boundary('Spreadsheet', 'before', {
+      write,
+      ...(sheet === undefined ? {} : { sheet }),
+      ...(cells.range ? { range: cells.range } : {}),
+    });
     // A read or a flush applies the writes Apps Script had buffered.
     if (!write) this.unflushed.length = 0;
     this.counters.spreadsheetCalls += 1;

@@ -43,7 +43,7 @@ export function rangeObject(exec: Execution, sheet: SheetModel, rect: GridRect):
   const { row, column, numRows, numColumns } = rect;
   const size = numRows * numColumns;
   const read = <T>(pick: (r: number, c: number) => T): T[][] => {
-    exec.sheetCall(false, sheet.name, { read: size });
+    exec.sheetCall(false, sheet.name, { read: size, range: rect });
     return grid(rect, pick);
   };
   const writeEach = (apply: (cell: Cell, r: number, c: number) => void): void => {

@@ -228,7 +228,7 @@ export function sheetObject(exec: Execution, sheet: SheetModel): object {
           const numRows = nr === -1 ? sheet.lastRow() - row + 1 : nr;
           const numColumns = nc === -1 ? sheet.lastColumn() - column + 1 : nc;
           const rect = checkRect(sheet, { row, column, numRows, numColumns });
-          exec.sheetCall(false, sheet.name, { read: rect.numRows * rect.numColumns });
+          exec.sheetCall(false, sheet.name, { read: rect.numRows * rect.numColumns, range: rect });
           return Array.from({ length: rect.numRows }, (_, i) =>
             Array.from({ length: rect.numColumns }, (_v, j) =>
               model.valueOf(sheet, row + i, column + j)

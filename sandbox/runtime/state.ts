@@ -46,6 +46,8 @@ export interface BoundaryInfo {
   write?: boolean;
   /** Spreadsheet calls on a sheet (or a range of it): the sheet's name. */
   sheet?: string;
+  /** A Range read: the rectangle it reads (1-based, as on the sheet at the call). */
+  range?: { row: number; column: number; numRows: number; numColumns: number };
   /** UrlFetchApp calls: the requests of the call (a fetchAll batch gives several). */
   requests?: Array<{ method: string; url: string; payload: string | undefined }>;
   /** UrlFetchApp, phase `after`: what the server answered (status 0: no answer). */
