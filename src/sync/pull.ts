@@ -219,7 +219,24 @@ function readAmo(ctx: SyncContext, req: PullRequest, report: PullReport): AmoSta
   const statusNames = new Map(
     leads.map(l => [l.id, statusNameFor(ctx, l.pipeline_id, l.status_id)] as const)
   );
-  return { leads, gone, contacts, contactIds, statusNames, readAt, found: linked };
+  // A contact with several phones or emails: which one a row shows depends on what the other
+  // rows linking it show (see pick), so those rows are read too.
+  const several = [...contacts.values()]
+    .filter(c => contactPhones(c).length > 1 || contactEmails(c).length > 1)
+    .map(c => c.id)
+    .filter(id => !req.all && !req.contactIds.includes(id));
+  const rows =
+    several.length === 0
+      ? linked
+      : readLinked(
+          ctx,
+          {
+            leadIds: [...req.leadIds, ...req.deletedLeadIds],
+            contactIds: [...req.contactIds, ...several],
+          },
+          { notes: false }
+        );
+  return { leads, gone, contacts, contactIds, statusNames, readAt, found: rows };
 }
 
 /**

@@ -81,6 +81,8 @@ export type Outcome =
       adopted?: boolean;
       /** The reused contact's first phone / email, where the row's own is another one. */
       firsts?: ContactFirsts;
+      /** The reused contact's name (a new row does not rename a known customer). */
+      contactName?: string;
     }
   /** `contactId`: the lead's main contact is now this one. */
   | { kind: 'updated'; contactId?: number }
@@ -122,7 +124,7 @@ interface Plan {
   /** First row of each group of rows that share a new contact: created via complex. */
   leaders: CreateItem[];
   /** Rows whose contact already exists. */
-  linked: Array<{ item: CreateItem; contactId: number; firsts?: ContactFirsts }>;
+  linked: Array<{ item: CreateItem; contactId: number; firsts?: ContactFirsts; name?: string }>;
   /** Rows that share a new contact with a leader: created once the leader's contact exists. */
   followers: Array<{ item: CreateItem; leader: string }>;
   /** Existing contacts that lack the row's phone or email. */
@@ -152,7 +154,7 @@ function createAll(
         part.map(p => p.item),
         part.map(p => leadOf(p.item, p.contactId)),
         part.map(p => p.contactId),
-        part.map(p => p.firsts)
+        part.map(p => ({ firsts: p.firsts, contactName: p.name }))
       )
     ),
     ...chunks(plan.contactPatches, AMO_LIMITS.batch).map(patchContactsStep),
@@ -223,7 +225,15 @@ function planCreates(index: ContactIndex, items: CreateItem[], region: string): 
     const { email, phone } = item.data;
     const existing = index.match(email, phone);
     if (existing !== null) {
-      plan.linked.push({ item, contactId: existing, firsts: firstsOf(index, existing, item.data) });
+      // A new row does not rename a customer AmoCRM knows: the row shows the contact's name.
+      plan.linked.push({
+        item,
+        contactId: existing,
+        firsts: firstsOf(index, existing, item.data),
+        name: index.contactOf(existing)?.name,
+      });
+      // The contact changed after the row was typed: AmoCRM's phones and emails are the later
+      // ones, the row's are not added to them.
       const patch = changedSince(index, existing, item.seenAt)
         ? null
         : missingFields(existing, index, item.data);
@@ -366,7 +376,7 @@ function updateAll(ctx: SyncContext, items: UpdateItem[], outcomes: Outcomes): v
     item,
     body: leadUpdate(item, ctx.props),
   }));
-  const contactUpdates = contactRows.map(item => ({ item, body: contactUpdate(item) }));
+  const contactUpdates = byContact(contactRows.map(item => ({ item, body: contactUpdate(item) })));
   const steps: Step[] = [
     ...chunks(leadUpdates, AMO_LIMITS.batch).map(part =>
       patchStep(
@@ -376,7 +386,7 @@ function updateAll(ctx: SyncContext, items: UpdateItem[], outcomes: Outcomes): v
     ),
     ...chunks(contactUpdates, AMO_LIMITS.batch).map(part =>
       patchStep(
-        part.map(p => p.item),
+        part.flatMap(p => p.items),
         updateContacts(part.map(p => p.body))
       )
     ),
@@ -413,8 +423,14 @@ function relinkAll(ctx: SyncContext, items: UpdateItem[], outcomes: Outcomes): v
     [
       ...chunks(missing, AMO_LIMITS.batch).map(part => newContactsStep(part, found)),
       ...chunks(patches, AMO_LIMITS.batch).map(patchContactsStep),
-      ...chunks(own, AMO_LIMITS.batch).map(part =>
-        patchStep(part, updateContacts(part.map(contactUpdate)))
+      ...chunks(
+        byContact(own.map(item => ({ item, body: contactUpdate(item) }))),
+        AMO_LIMITS.batch
+      ).map(part =>
+        patchStep(
+          part.flatMap(p => p.items),
+          updateContacts(part.map(p => p.body))
+        )
       ),
     ],
     outcomes
@@ -504,6 +520,55 @@ function contactUpdate(item: UpdateItem): ContactUpdate {
   return update;
 }
 
+/**
+ * One update per contact. Rows sharing a contact (one person typed twice) may change it in
+ * one run: AmoCRM replaces a field's whole value list, so two updates of one contact in a
+ * batch would each drop the other's phone or email. Their phones and emails are joined (each
+ * row's own value, then the kept ones); for the name and other fields the later row's wins.
+ */
+function byContact(
+  updates: Array<{ item: UpdateItem; body: ContactUpdate }>
+): Array<{ items: UpdateItem[]; body: ContactUpdate }> {
+  const merged = new Map<number, { items: UpdateItem[]; body: ContactUpdate }>();
+  for (const { item, body } of updates) {
+    const into = merged.get(body.id);
+    if (!into) merged.set(body.id, { items: [item], body });
+    else {
+      into.items.push(item);
+      into.body = joinUpdates(into.body, body);
+    }
+  }
+  return [...merged.values()];
+}
+
+function joinUpdates(a: ContactUpdate, b: ContactUpdate): ContactUpdate {
+  const fields = new Map<string, CustomFieldValueInput>();
+  const keyOf = (f: CustomFieldValueInput) => f.field_code ?? String(f.field_id);
+  for (const f of a.custom_fields_values ?? []) fields.set(keyOf(f), f);
+  for (const f of b.custom_fields_values ?? []) {
+    const before = fields.get(keyOf(f));
+    const listed = f.field_code === 'PHONE' || f.field_code === 'EMAIL';
+    fields.set(keyOf(f), listed && before ? joinValues(f, before) : f);
+  }
+  const out: ContactUpdate = { ...a, ...b };
+  if (fields.size > 0) out.custom_fields_values = [...fields.values()];
+  return out;
+}
+
+/** Each row's own value first (the later row's, then the earlier's), then the kept ones. */
+function joinValues(
+  later: CustomFieldValueInput,
+  earlier: CustomFieldValueInput
+): CustomFieldValueInput {
+  const own = [later.values?.[0], earlier.values?.[0]];
+  const rest = [...(later.values ?? []).slice(1), ...(earlier.values ?? []).slice(1)];
+  const values: NonNullable<CustomFieldValueInput['values']> = [];
+  for (const v of [...own, ...rest]) {
+    if (v && !values.some(x => x.value === v.value)) values.push(v);
+  }
+  return { ...later, values };
+}
+
 // ---- steps ---------------------------------------------------------------------------------
 
 /** One call and how its answer (or failure) becomes the outcomes of its rows. */
@@ -565,7 +630,7 @@ function leadsStep(
   items: CreateItem[],
   leads: LeadCreate[],
   contactIds: number[],
-  firsts: Array<ContactFirsts | undefined> = []
+  known: Array<{ firsts?: ContactFirsts; contactName?: string }> = []
 ): Step {
   return {
     call: createLeads(leads),
@@ -578,7 +643,7 @@ function leadsStep(
         outcomes.set(
           item.externalId,
           id
-            ? { kind: 'created', dealId: id, contactId: contactIds[i], firsts: firsts[i] }
+            ? { kind: 'created', dealId: id, contactId: contactIds[i], ...known[i] }
             : { kind: 'unknown', message: 'AmoCRM did not confirm the lead' }
         );
       });

@@ -52,7 +52,7 @@ import { showDeal } from '../fields/deal-outcome';
 import { PIPELINE_KEY, STATUS_KEY } from '../fields/deal-keys';
 import { bindFields, boundFields, FieldCell, loadFieldSettings } from '../fields/sheet-fields';
 import { fieldPorts } from '../fields/field-ports';
-import { idKeepers, RowView, viewRow } from './row-view';
+import { fieldKey, idKeepers, RowView, viewRow } from './row-view';
 import { statusNameFor } from './statuses';
 import { findable, readSyncedRows } from './synced-rows';
 import { needsRetry, RESCAN_KEY } from './rescan';
@@ -699,6 +699,7 @@ function applyOutcome(
         const made = memoryOf(sent, a.sentAt);
         rememberFirst(made, 'phone', outcome.firsts?.phone);
         rememberFirst(made, 'email', outcome.firsts?.email);
+        showContactName(ctx, table, row, made, outcome.contactName);
         showDeal(ctx, table, row, made, item, { defaultStatus: a.statusName });
         saveMemory(table, row, made);
       }
@@ -733,6 +734,28 @@ function applyOutcome(
       if (item && 'fields' in item) saveMemory(table, row, memory);
       report.pending++;
   }
+}
+
+/**
+ * A new row linked to a customer AmoCRM knows shows the contact's name: a new row does not
+ * rename a known customer (its name may be older, copied from another row, or shorter), and
+ * the row and AmoCRM must agree. Renaming is an edit of the name in a linked row.
+ */
+function showContactName(
+  ctx: SyncContext,
+  table: SheetTable,
+  row: TableRow,
+  memory: RowMemory,
+  name: string | undefined
+): void {
+  const region = ctx.settings.region;
+  const key = fieldKey('name', name, region);
+  if (name === undefined || key === '' || memory.base.name === fieldHash('name', key)) return;
+  // Only over the name that was sent: one a person typed since stays, to be sent as an edit.
+  const cell = fieldKey('name', table.value(row, 'name'), region);
+  if (cell === '' || memory.base.name !== fieldHash('name', cell)) return;
+  table.set(row, 'name', name);
+  rememberSynced(memory, 'name', key);
 }
 
 /** The fields just sent are what AmoCRM now has; a later edit of them still shows as changed. */

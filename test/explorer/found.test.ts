@@ -176,3 +176,48 @@ it("an edit event that names a row's status cell after a sort moved another row 
     .filter(l => l.id === s.leadOf(a) && l.status_id !== undefined);
   expect(statusPatches).toEqual([]);
 });
+
+function phonesOf(contactId: unknown): string[] {
+  const contact = world.arena.admin.contact(Number(contactId));
+  return (contact?.custom_fields_values ?? [])
+    .filter(f => f.field_code === 'PHONE')
+    .flatMap(f => f.values.map(v => String(v.value)));
+}
+
+it('two rows of one customer change their phones and one run sends both: the contact keeps both phones (seed 576)', () => {
+  const { stage: s } = world;
+  const person = s.customer(1000);
+  const {
+    tags: [a, b],
+  } = s.type([person, { ...person, budget: 2000 }]);
+  s.edit(a, { phone: '8 (916) 777-00-01' }, 'later');
+  s.edit(b, { phone: '8 (916) 777-00-02' }, 'later');
+  s.run('syncNow');
+  s.recover();
+  expect(phonesOf(s.row(a).amo_contact_id).sort()).toEqual(['+79167770001', '+79167770002']);
+  expect(s.row(a).phone).toBe('8 (916) 777-00-01');
+  expect(s.row(b).phone).toBe('8 (916) 777-00-02');
+  expect(lines(s.check())).toEqual([]);
+});
+
+it("a customer typed again with the name a manager has since changed: the contact keeps the manager's name and both rows show it (seed 231)", () => {
+  const { stage: s, arena } = world;
+  const person = s.customer(1000);
+  const {
+    tags: [a],
+  } = s.type([person]);
+  arena.rt.clock.advance(1_000);
+  s.managerContact(a, 'name', 'Иван Петров');
+  arena.rt.clock.advance(1_000);
+  const {
+    tags: [b],
+  } = s.type([{ ...person, budget: 2000 }]);
+  // At once, not only after some later reconciliation reads the contact again.
+  expect(s.row(b).name).toBe('Иван Петров');
+  s.recover();
+  expect(s.row(b).amo_contact_id).toBe(s.row(a).amo_contact_id);
+  expect(arena.admin.contact(Number(s.row(a).amo_contact_id))?.name).toBe('Иван Петров');
+  expect(s.row(a).name).toBe('Иван Петров');
+  expect(s.row(b).name).toBe('Иван Петров');
+  expect(lines(s.check())).toEqual([]);
+});
