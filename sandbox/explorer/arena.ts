@@ -139,3 +139,9 @@ export class Arena {
     await this.fake.stop();
   }
 }
+
+/** Whether the row of this tag has no lead yet (see Intent.unlinked). */
+export function unlinkedRow(rt: LocalRuntime, tag: string): boolean {
+  const line = rt.spreadsheet.records(SHEET).find(r => String(r[TAG] ?? '') === tag);
+  return String(line?.amo_deal_id ?? '') === '';
+}

@@ -22,6 +22,11 @@ export interface Intent {
    * `seenSeq` with `tracked`: no run saw it before recovery, so it is the later change.
    */
   tracked?: boolean;
+  /**
+   * Typed while the row had no lead yet. A new row does not rename a customer AmoCRM already
+   * knows (README, conflict rule): its name counts only when its row made the contact.
+   */
+  unlinked?: boolean;
   seenBy?: string;
   seenSeq?: number;
   doneSeq?: number;
@@ -206,6 +211,10 @@ export function checkInvariants(ctx: Context): Failure[] {
     const contact = contacts.get(Number(contactId));
     if (!contact) continue;
     const sharing = tagged.filter(o => String(o.get('amo_contact_id')) === contactId);
+    // The row that made the contact: the one with its first lead.
+    const maker = sharing.reduce((a, b) =>
+      Number(b.get('amo_deal_id')) < Number(a.get('amo_deal_id')) ? b : a
+    );
     const managerContact = ctx.intents.contact.get(contact.id) ?? new Map<string, Intent>();
     for (const field of ['name', 'phone', 'email'] as const) {
       const norm = NORMALIZE[field];
@@ -213,6 +222,7 @@ export function checkInvariants(ctx: Context): Failure[] {
       let latestTag = r.tag;
       for (const o of field === 'name' ? sharing : [r]) {
         const intent = ctx.intents.person.get(o.tag)?.get(field);
+        if (field === 'name' && intent?.unlinked && o !== maker) continue;
         if (intent && (!latest || intent.seq > latest.seq)) [latest, latestTag] = [intent, o.tag];
       }
       const who =

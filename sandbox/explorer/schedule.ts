@@ -9,7 +9,7 @@
 
 import { MAIN_PIPELINE, type ManagerResult } from '../amo-fake';
 import type { BoundaryFault, BoundaryInfo, RunResult } from '../runtime';
-import { Arena, COL, HEADERS, SHEET, SOURCE, TAG, type Field } from './arena';
+import { Arena, COL, HEADERS, SHEET, SOURCE, TAG, unlinkedRow, type Field } from './arena';
 import {
   checkInvariants,
   recordIntent,
@@ -686,7 +686,14 @@ class ScheduleRun {
     formula?: string,
     seq = this.seq
   ): void {
-    recordIntent(this.intents.person, tag, field, { value, formula, seq, tracked: true });
+    const unlinked = unlinkedRow(this.rt, tag);
+    recordIntent(this.intents.person, tag, field, {
+      value,
+      formula,
+      seq,
+      tracked: true,
+      ...(unlinked ? { unlinked } : {}),
+    });
   }
 
   private intent(map: Map<number, Map<string, Intent>>, id: number, field: string, value: unknown) {

@@ -5,7 +5,7 @@
 
 import { MAIN_PIPELINE } from '../amo-fake';
 import type { BoundaryFault, BoundaryInfo, RunResult } from '../runtime';
-import { Arena, COL, HEADERS, SHEET, TAG, type Field } from './arena';
+import { Arena, COL, HEADERS, SHEET, TAG, unlinkedRow, type Field } from './arena';
 import {
   checkInvariants,
   recordIntent,
@@ -331,7 +331,13 @@ export class Stage {
     formula?: string,
     seq = this.seq
   ): void {
-    recordIntent(this.intents.person, tag, field, { value, formula, seq });
+    const unlinked = unlinkedRow(this.rt, tag);
+    recordIntent(this.intents.person, tag, field, {
+      value,
+      formula,
+      seq,
+      ...(unlinked ? { unlinked } : {}),
+    });
   }
 
   private intent(
