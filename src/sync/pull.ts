@@ -376,12 +376,18 @@ function applyRow(
       rememberSynced(memory, field, next.key);
     } else kept = true;
   }
-  if (kept) report.rowsKept++;
-  else delete memory.editAt;
+  // A person's value kept against AmoCRM's: from now on the sync knows since when it waits.
+  if (kept) {
+    report.rowsKept++;
+    memory.editAt ??= ctx.clock.now();
+  } else delete memory.editAt;
   if (changed || restored) {
     report.rowsChanged++;
     const pending = view.state.kind === 'error' || view.state.kind === 'pending';
-    if (!kept && (!pending || restored)) {
+    // A row that already says it is synced keeps its line: a manager's change costs the row
+    // only the cells it changes and its memory note, not a third write for the time.
+    const plain = view.state.kind === 'synced' && view.state.fingerprint === '';
+    if (!kept && !plain && (!pending || restored)) {
       table.set(row, 'sync_status', rowStatus(ctx).synced());
     }
   }

@@ -30,6 +30,7 @@ import { allContacts, contactPagesEstimate } from './amo-reads';
 import { ContactIndex } from './contact-index';
 import type { SyncContext } from './context';
 import type { SyncField } from './row-memory';
+import type { StaleEdit } from './stale-edits';
 import type { FieldCell } from '../fields/sheet-fields';
 import { customValues, dealMove, hasSide, leadPatch } from '../fields/field-writes';
 import { companyIdOf, resolveCompanies } from '../fields/companies';
@@ -70,6 +71,10 @@ export interface UpdateItem extends CreateItem {
    * than replacing the one another row shows.
    */
   keep?: { phones: string[]; emails: string[] };
+  /** Fields an earlier run saw unsent: checked against AmoCRM before they are sent. */
+  stale?: StaleEdit;
+  /** Stale fields AmoCRM changed later: not sent, the row's pull shows AmoCRM's value. */
+  held?: SyncField[];
 }
 
 export type Outcome =

@@ -53,6 +53,7 @@ import { PIPELINE_KEY, STATUS_KEY } from '../fields/deal-keys';
 import { bindFields, boundFields, FieldCell, loadFieldSettings } from '../fields/sheet-fields';
 import { fieldPorts } from '../fields/field-ports';
 import { fieldKey, idKeepers, RowView, viewRow } from './row-view';
+import { FreshCells, holdLaterChanges, staleEdit } from './stale-edits';
 import { statusNameFor } from './statuses';
 import { findable, readSyncedRows } from './synced-rows';
 import { needsRetry, RESCAN_KEY } from './rescan';
@@ -90,6 +91,8 @@ interface Plan {
   at: number;
   /** The edit touched the status column: its rows' status cells are the person's. */
   statusEdited?: boolean;
+  /** The cells the on-edit event names (their edits are fresh); null for a whole push. */
+  fresh?: FreshCells | null;
   report: PushReport;
 }
 
@@ -262,6 +265,10 @@ function planRows(
   plan.statusEdited =
     scope !== 'all' && status !== undefined && within(status, scope.columns ?? [1, table.width]);
   const inScope = scope === 'all' ? null : new Set(scope.rows);
+  plan.fresh = inScope && {
+    rows: inScope,
+    columns: scope === 'all' ? [1, 1] : (scope.columns ?? [1, table.width]),
+  };
   const keepers = idKeepers(views, inScope);
   const live = { live: claims.live, stale: [] };
   const sharing = contactUse(views);
@@ -401,7 +408,11 @@ function planRow(
         mapped,
         fieldError,
         ...(relink === 'shared' ? { keep: keptValues(others) } : {}),
+        stale: staleEdit(table, view, fields, plan.fresh ?? null, plan.at),
       });
+    } else if (memory && memory.editAt === undefined) {
+      // An import makes new rows only: this edit waits, and the sync now knows since when.
+      saveMemory(table, view.row, { ...memory, editAt: plan.at });
     }
     return;
   }
@@ -473,7 +484,8 @@ function talkToAmo(ctx: SyncContext, plan: Plan, recover: boolean): AmoResult {
     for (const [id, o] of sendPush(ctx, [], plan.updates, null)) outcomes.set(id, o);
     return { outcomes, resolved: [] };
   }
-  const outcomes = sendPush(ctx, plan.creates, plan.updates, rowIdField);
+  const updates = holdLaterChanges(ctx, plan.updates);
+  const outcomes = sendPush(ctx, plan.creates, updates, rowIdField);
   healRowIdField(ctx.props, outcomes.values());
   for (const [id, outcome] of adopted) outcomes.set(id, outcome);
   return { outcomes, resolved: recover ? plan.recoverFrom : [] };
@@ -708,6 +720,8 @@ function applyOutcome(
     case 'updated':
       if (outcome.contactId) table.set(row, 'amo_contact_id', String(outcome.contactId));
       if (item && 'fields' in item && sent) markSent(memory, item.fields, sent, a.sentAt);
+      // A field held back for AmoCRM's later change stays the person's until the pull shows it.
+      if (item && 'held' in item && item.held?.length) memory.editAt = item.stale?.editAt;
       showDeal(ctx, table, row, memory, item, null);
       table.set(row, 'sync_status', synced);
       saveMemory(table, row, memory);

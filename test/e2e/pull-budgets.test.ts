@@ -90,9 +90,9 @@ describe('one webhook', () => {
 
     expect(w.row(0).budget).toBe(777);
     expect(syncRequests(run.counters)).toBe(2);
-    // budget (D), sync_status (K) and its memory note: the "Комментарий" column (E) between
-    // them is never written.
-    expect(run.counters.spreadsheetWrites).toBe(3);
+    // budget (D) and the row's memory note: the "Комментарий" column (E) beside it is never
+    // written, and a row already saying "synced" keeps that line.
+    expect(run.counters.spreadsheetWrites).toBe(2);
   });
 
   it('after a quiet day of background runs, still 2 requests (status names stay cached)', async () => {

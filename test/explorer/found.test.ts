@@ -221,3 +221,25 @@ it("a customer typed again with the name a manager has since changed: the contac
   expect(s.row(b).name).toBe('Иван Петров');
   expect(lines(s.check())).toEqual([]);
 });
+
+it("a budget typed while no trigger could send it, seen by an import, then changed by a manager: the pending edit is not sent over the manager's later price (seed 838)", () => {
+  const { stage: s, arena } = world;
+  const {
+    tags: [a],
+  } = s.type([s.customer(1000)]);
+  arena.rt.clock.advance(1_000);
+  // Typed, but its on-edit run never comes (the trigger was lost).
+  s.edit(a, { budget: 5000 }, 'later');
+  // An import reads every row, and sends nothing for a linked row: it only makes new ones.
+  s.run('importExistingRows');
+  arena.rt.clock.advance(5_000);
+  // The manager's price comes later; its webhook is lost.
+  s.managerPrice(a, 12500);
+  arena.rt.clock.advance(5_000);
+  s.run('syncNow');
+  s.recover();
+  expect(patchedPrices()).not.toContain(5000);
+  expect(arena.admin.lead(s.leadOf(a))?.price).toBe(12500);
+  expect(s.row(a).budget).toBe(12500);
+  expect(lines(s.check())).toEqual([]);
+});

@@ -1,0 +1,134 @@
+// Edits an earlier run already saw but could not send (the lock was busy, AmoCRM failed, an
+// import only makes new rows). By the time a run sends one, a manager may have changed the same
+// field in AmoCRM: the later change must win. A fresh edit (the one the on-edit event names) is
+// the latest change there is and goes without a look; an older one is checked against AmoCRM
+// first, and a field AmoCRM changed after the edit was first seen is not sent. Its row is
+// queued for a pull, which shows AmoCRM's value (see applyRow: AmoCRM's change is the later).
+import type { Contact, Lead } from '../amo/types';
+import { mainContactId } from '../amo/fields';
+import { PIPELINE_KEY, STATUS_KEY } from '../fields/deal-keys';
+import { boundFields } from '../fields/sheet-fields';
+import type { SheetTable } from '../sheet/table';
+import { contactsByIds, leadsByIds } from './amo-reads';
+import type { SyncContext } from './context';
+import { queuePull } from './pending';
+import { amoFields } from './pull';
+import type { UpdateItem } from './push-send';
+import { fieldHash, STATUS_EDITED, type SyncField } from './row-memory';
+import type { RowView } from './row-view';
+import { statusNameFor } from './statuses';
+
+/** An update's fields an earlier run saw unsent, with what is needed to compare them. */
+export interface StaleEdit {
+  /** When the sync first saw the row's unsent edit (the row's memory). */
+  editAt: number;
+  fields: SyncField[];
+  view: Pick<RowView, 'keys' | 'fields'>;
+  base: Record<SyncField, string | undefined>;
+}
+
+/** The cells an on-edit event names: their edits are fresh. */
+export interface FreshCells {
+  rows: Set<number>;
+  /** 1-based, inclusive. */
+  columns: [number, number];
+}
+
+/** The fields of this update that an earlier run already saw unsent (none for a fresh edit). */
+export function staleEdit(
+  table: SheetTable,
+  view: RowView,
+  fields: SyncField[],
+  fresh: FreshCells | null,
+  now: number
+): StaleEdit | undefined {
+  const editAt = view.memory?.editAt;
+  if (editAt === undefined || editAt >= now) return undefined;
+  const old = fields.filter(f => !isFresh(table, view, f, fresh));
+  if (old.length === 0) return undefined;
+  return { editAt, fields: old, view, base: view.memory?.base ?? {} };
+}
+
+function isFresh(
+  table: SheetTable,
+  view: RowView,
+  field: SyncField,
+  fresh: FreshCells | null
+): boolean {
+  if (!fresh || !fresh.rows.has(view.row.rowNumber)) return false;
+  const index = columnOf(table, view, field);
+  return index !== undefined && index + 1 >= fresh.columns[0] && index + 1 <= fresh.columns[1];
+}
+
+/** The 0-based column a field is read from. */
+function columnOf(table: SheetTable, view: RowView, field: SyncField): number | undefined {
+  if (field === STATUS_KEY) return table.columns.status;
+  if (field === PIPELINE_KEY) return boundFields(table)?.pipelineIndex;
+  const fixed = table.columns[field as keyof typeof table.columns];
+  if (typeof fixed === 'number') return fixed;
+  return view.fields.find(c => c.column.key === field)?.column.index;
+}
+
+/**
+ * Reads the leads (and contacts) of updates with stale fields and leaves out each field AmoCRM
+ * changed after the edit was first seen; those rows are queued for a pull. Returns the updates
+ * still to send (an update with nothing left is dropped).
+ */
+export function holdLaterChanges(ctx: SyncContext, updates: UpdateItem[]): UpdateItem[] {
+  const stale = updates.filter(u => u.stale);
+  if (stale.length === 0) return updates;
+  const leads = new Map(leadsByIds(ctx.amo, unique(stale.map(u => u.dealId))).map(l => [l.id, l]));
+  const contactIds = unique(
+    stale.flatMap(u => {
+      const id = mainContactId(leads.get(u.dealId) ?? ({} as Lead)) ?? u.contactId;
+      return id === null ? [] : [id];
+    })
+  );
+  const contacts = new Map<number, Contact>(
+    (contactIds.length > 0 ? contactsByIds(ctx.amo, contactIds) : []).map(c => [c.id, c])
+  );
+  const held: number[] = [];
+  const out: UpdateItem[] = [];
+  for (const item of updates) {
+    const lead = leads.get(item.dealId);
+    if (!item.stale || !lead) {
+      out.push(item);
+      continue;
+    }
+    const later = laterInAmo(ctx, item.stale, lead, contacts);
+    if (later.length === 0) {
+      out.push(item);
+      continue;
+    }
+    held.push(item.dealId);
+    const fields = item.fields.filter(f => !later.includes(f));
+    if (fields.length > 0) out.push({ ...item, fields, held: later });
+  }
+  if (held.length > 0) {
+    queuePull(ctx.props, ctx.uuid(), { leadIds: held, contactIds: [], deletedLeadIds: [] });
+  }
+  return out;
+}
+
+/** The stale fields whose AmoCRM value changed (from the row's memory) after the edit. */
+function laterInAmo(
+  ctx: SyncContext,
+  stale: StaleEdit,
+  lead: Lead,
+  contacts: Map<number, Contact>
+): SyncField[] {
+  const contact = contacts.get(mainContactId(lead) ?? -1) ?? null;
+  const status = statusNameFor(ctx, lead.pipeline_id, lead.status_id);
+  const amo = amoFields(ctx, stale.view, { lead, contact, status });
+  return stale.fields.filter(f => {
+    const now = amo[f];
+    const base = stale.base[f];
+    // A status edit kept as "edited" says nothing of what AmoCRM had: it is sent.
+    if (now === undefined || base === undefined || base === STATUS_EDITED) return false;
+    return base !== fieldHash(f, now.key) && now.at > stale.editAt;
+  });
+}
+
+function unique(ids: number[]): number[] {
+  return [...new Set(ids)];
+}
