@@ -260,6 +260,10 @@ class ScheduleRun {
   // ---- actions -------------------------------------------------------------------------------
 
   private act(actor: Actor, where: string): void {
+    // People act at least a second apart: AmoCRM counts its changes in whole seconds, so two
+    // changes of one field in one second cannot be ordered by anyone (the conflict rule is
+    // stated at that resolution).
+    if (actor !== 'exec') this.rt.clock.advance(1_000);
     if (actor === 'person') return this.person(where);
     if (actor === 'manager') return this.manager(where);
     return this.execution(where);
