@@ -119,8 +119,32 @@ export function sendPush(
   creating.set(outcomes, creates.length);
   if (creates.length > 0) createAll(ctx, creates, rowIdField, outcomes);
   creating.delete(outcomes);
-  if (updates.length > 0) updateAll(ctx, updates, outcomes);
+  if (updates.length > 0) updateAll(ctx, sharedByNewRows(creates, updates, outcomes), outcomes);
   return outcomes;
+}
+
+/**
+ * A new row made in this run may have linked the contact an update's row thought its own (the
+ * same customer typed again while the first row changes its email or phone): that contact is
+ * shared now, so the changed row gets a contact of its own instead of rewriting it.
+ */
+function sharedByNewRows(
+  creates: CreateItem[],
+  updates: UpdateItem[],
+  outcomes: Outcomes
+): UpdateItem[] {
+  const linked = new Map<number, RowData[]>();
+  for (const item of creates) {
+    const outcome = outcomes.get(item.externalId);
+    if (outcome?.kind !== 'created' || !outcome.contactId) continue;
+    linked.set(outcome.contactId, [...(linked.get(outcome.contactId) ?? []), item.data]);
+  }
+  return updates.map(u => {
+    const rows = u.relink === 'ifTaken' && u.contactId !== null ? linked.get(u.contactId) : null;
+    if (!rows) return u;
+    const values = (f: 'phone' | 'email') => [...new Set(rows.flatMap(r => r[f] ?? []))];
+    return { ...u, relink: 'shared', keep: { phones: values('phone'), emails: values('email') } };
+  });
 }
 
 // ---- creates -------------------------------------------------------------------------------
@@ -165,23 +189,79 @@ function createAll(
     ...chunks(plan.contactPatches, AMO_LIMITS.batch).map(patchContactsStep),
   ];
   runSteps(ctx, first, outcomes);
-  const second = chunks(
-    plan.followers.flatMap(f => {
-      const leader = outcomes.get(f.leader);
-      if (leader?.kind === 'created' && leader.contactId)
-        return [{ ...f, contactId: leader.contactId }];
-      outcomes.set(f.item.externalId, leaderOutcome(leader));
-      return [];
-    }),
-    AMO_LIMITS.batch
-  ).map(part =>
-    leadsStep(
-      part.map(p => p.item),
-      part.map(p => leadOf(p.item, p.contactId)),
-      part.map(p => p.contactId)
-    )
-  );
+  const followers = plan.followers.flatMap(f => {
+    const leader = outcomes.get(f.leader);
+    const item = plan.leaders.find(l => l.externalId === f.leader);
+    if (leader?.kind === 'created' && leader.contactId && item)
+      return [{ ...f, contactId: leader.contactId, from: item.data }];
+    outcomes.set(f.item.externalId, leaderOutcome(leader));
+    return [];
+  });
+  const second = [
+    ...chunks(followers, AMO_LIMITS.batch).map(part =>
+      leadsStep(
+        part.map(p => p.item),
+        part.map(p => leadOf(p.item, p.contactId)),
+        part.map(p => p.contactId),
+        part.map(p => ({ firsts: differing(p.from, p.item.data) }))
+      )
+    ),
+    ...chunks(followerValues(index, plan.leaders, followers), AMO_LIMITS.batch).map(
+      patchContactsStep
+    ),
+  ];
   runSteps(ctx, second, outcomes);
+}
+
+/** The leader's phone and email where the follower's own differ (it adds them second). */
+function differing(leader: RowData, follower: RowData): ContactFirsts | undefined {
+  const firsts: ContactFirsts = {};
+  if (leader.phone && follower.phone && leader.phone !== follower.phone) {
+    firsts.phone = leader.phone;
+  }
+  if (leader.email && follower.email && leader.email !== follower.email) {
+    firsts.email = leader.email;
+  }
+  return Object.keys(firsts).length > 0 ? firsts : undefined;
+}
+
+/**
+ * A new contact was made from its first row; the other new rows that share it (one person
+ * typed twice, with a second phone or email) add theirs beside it, as a reused contact gets a
+ * row's missing value. A value another contact holds is not added.
+ */
+function followerValues(
+  index: ContactIndex,
+  leaders: CreateItem[],
+  followers: Array<{ item: CreateItem; contactId: number; from: RowData }>
+): ContactUpdate[] {
+  // Another new contact's phone or email is not added either.
+  const taken = (from: RowData, value: string) =>
+    index.match(value, value) !== null ||
+    leaders.some(l => l.data !== from && (l.data.phone === value || l.data.email === value));
+  const byContact = new Map<number, { phones: string[]; emails: string[] }>();
+  for (const f of followers) {
+    const lists = byContact.get(f.contactId) ?? {
+      phones: f.from.phone ? [f.from.phone] : [],
+      emails: f.from.email ? [f.from.email] : [],
+    };
+    const { phone, email } = f.item.data;
+    if (phone && !lists.phones.includes(phone) && !taken(f.from, phone)) lists.phones.push(phone);
+    if (email && !lists.emails.includes(email) && !taken(f.from, email)) lists.emails.push(email);
+    byContact.set(f.contactId, lists);
+  }
+  const patches: ContactUpdate[] = [];
+  for (const [id, { phones, emails }] of byContact) {
+    const fields: CustomFieldValueInput[] = [];
+    if (phones.length > 1) fields.push(listed('PHONE', phones));
+    if (emails.length > 1) fields.push(listed('EMAIL', emails));
+    if (fields.length > 0) patches.push({ id, custom_fields_values: fields });
+  }
+  return patches;
+}
+
+function listed(code: 'PHONE' | 'EMAIL', values: string[]): CustomFieldValueInput {
+  return { field_code: code, values: values.map(value => ({ value, enum_code: 'WORK' })) };
 }
 
 /** The contact index for these rows, or null when it could not be read (the rows fail). */

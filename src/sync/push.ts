@@ -703,10 +703,13 @@ function applyOutcome(
       if (outcome.contactId) table.set(row, 'amo_contact_id', String(outcome.contactId));
       table.set(row, 'amo_link', `${ctx.settings.baseUrl}/leads/detail/${outcome.dealId}`);
       table.set(row, 'sync_status', synced);
-      // An adopted lead was made from the row as it was then: the next push sends it all.
+      // An adopted lead was made from the row as it was then: the next push sends it all but
+      // the name, which a new row does not give a customer AmoCRM may already know (the
+      // contact's name is shown instead, see showContactName).
       if (outcome.adopted || !sent) {
         if (a.statusName) table.set(row, 'status', a.statusName);
-        saveMemory(table, row, { base: {} });
+        const name = fieldKey('name', table.value(row, 'name'), ctx.settings.region);
+        saveMemory(table, row, { base: { name: fieldHash('name', name) } });
       } else {
         const made = memoryOf(sent, a.sentAt);
         rememberFirst(made, 'phone', outcome.firsts?.phone);

@@ -243,3 +243,42 @@ it("a budget typed while no trigger could send it, seen by an import, then chang
   expect(s.row(a).budget).toBe(12500);
   expect(lines(s.check())).toEqual([]);
 });
+
+it('one customer typed twice at once with two phones: the new contact holds both, each row shows its own (seed 1266)', () => {
+  const { stage: s } = world;
+  const person = s.customer(1000);
+  const {
+    tags: [a, b],
+  } = s.type([person, { ...person, phone: '8 (916) 777-00-03', budget: 2000 }]);
+  expect(s.row(b).amo_contact_id).toBe(s.row(a).amo_contact_id);
+  expect(phonesOf(s.row(a).amo_contact_id)).toEqual(['+79165550001', '+79167770003']);
+  s.recover();
+  expect(s.row(a).phone).toBe(person.phone);
+  expect(s.row(b).phone).toBe('8 (916) 777-00-03');
+  expect(lines(s.check())).toEqual([]);
+});
+
+it('a copy made a new customer in the run that also creates the row it was copied from: each gets its own contact (seed 656)', () => {
+  const { stage: s } = world;
+  const person = s.customer(1000);
+  // The first row is typed, but its on-edit run has not come yet.
+  const {
+    tags: [a],
+    event,
+  } = s.type([person], 'later');
+  // A copy of it, pasted below, is synced first: it makes the customer's contact.
+  const copy = s.pasteCopy(a, s.rowOf(a) + 1);
+  expect(s.row(copy).amo_contact_id).not.toBe('');
+  // The copy becomes another customer; one run sees both rows.
+  s.convert(
+    copy,
+    { name: 'Другой Клиент', phone: '8 (916) 777-00-04', email: 'other@example.com' },
+    'later'
+  );
+  s.fireEdit({ ...event, numRows: 2 });
+  s.recover();
+  expect(s.row(a).amo_contact_id).not.toBe(s.row(copy).amo_contact_id);
+  expect(phonesOf(s.row(a).amo_contact_id)).toEqual(['+79165550001']);
+  expect(s.row(a).phone).toBe(person.phone);
+  expect(lines(s.check())).toEqual([]);
+});
