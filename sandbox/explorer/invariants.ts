@@ -23,8 +23,9 @@ export interface Intent {
    */
   tracked?: boolean;
   /**
-   * Typed while the row had no lead yet. A new row does not rename a customer AmoCRM already
-   * knows (README, conflict rule): its name counts only when its row made the contact.
+   * A new row's value: typed while the row had no lead (the random explorer: also before any
+   * syncing run read the row; a later edit of it is a change). A new row does not rename a customer AmoCRM already knows
+   * (README, conflict rule): its name counts only when its row made the contact.
    */
   unlinked?: boolean;
   seenBy?: string;

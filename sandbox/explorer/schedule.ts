@@ -75,6 +75,8 @@ class ScheduleRun {
   private readonly created: number[] = [];
   private readonly trace: string[] = [];
   private readonly intents: Intents = { person: new Map(), lead: new Map(), contact: new Map() };
+  /** Tags of rows some syncing run has read (a value typed before that is a new row's). */
+  private readonly rowsSeen = new Set<string>();
   /** The first lead each tagged row was seen linked to: a row keeps its lead. */
   private readonly firstLead = new Map<string, string>();
   private readonly pending: PendingEvent[] = [];
@@ -260,13 +262,15 @@ class ScheduleRun {
   // ---- actions -------------------------------------------------------------------------------
 
   private act(actor: Actor, where: string): void {
-    // People act at least a second apart: AmoCRM counts its changes in whole seconds, so two
-    // changes of one field in one second cannot be ordered by anyone (the conflict rule is
-    // stated at that resolution).
-    if (actor !== 'exec') this.rt.clock.advance(1_000);
-    if (actor === 'person') return this.person(where);
-    if (actor === 'manager') return this.manager(where);
-    return this.execution(where);
+    // People act at least a second apart from each other and from the runs around them: AmoCRM
+    // counts its changes in whole seconds, so two changes of one field in one second cannot be
+    // ordered by anyone (the conflict rule is stated at that resolution).
+    if (actor === 'exec') return this.execution(where);
+    this.rt.clock.advance(1_000);
+    if (actor === 'person') this.person(where);
+    else this.manager(where);
+    // …and the runs that read the sheet or AmoCRM after it do so in a later second.
+    this.rt.clock.advance(1_000);
   }
 
   private person(where: string): void {
@@ -635,7 +639,9 @@ class ScheduleRun {
     const { row, column, numRows, numColumns } = info.range;
     const values = this.rt.spreadsheet.values(SHEET);
     for (let r = row; r < row + numRows; r++) {
-      const fields = this.intents.person.get(String(values[r - 1]?.[COL[TAG] - 1] ?? ''));
+      const tag = String(values[r - 1]?.[COL[TAG] - 1] ?? '');
+      this.rowsSeen.add(tag);
+      const fields = this.intents.person.get(tag);
       for (const [field, intent] of fields ?? []) {
         const at = COL[field];
         if (intent.seenBy !== undefined || at < column || at >= column + numColumns) continue;
@@ -690,7 +696,8 @@ class ScheduleRun {
     formula?: string,
     seq = this.seq
   ): void {
-    const unlinked = unlinkedRow(this.rt, tag);
+    // A new row's value: typed before any syncing run read the row, which had no lead yet.
+    const unlinked = !this.rowsSeen.has(tag) && unlinkedRow(this.rt, tag);
     recordIntent(this.intents.person, tag, field, {
       value,
       formula,
