@@ -354,12 +354,12 @@ function applyRow(
   const linking = byContact.get(src.contact?.id ?? -1) ?? [];
   const shared = sharedWith(table, row, view, linking, ctx.settings.region);
   const amo = amoFields(ctx, view, src, shared);
-  const memory: RowMemory = view.memory ? cloneMemory(view.memory) : { base: {} };
+  const memory: RowMemory = view.memory ? cloneMemory(view.memory) : interrupted(view, amo, src);
   for (const field of ['phone', 'email'] as const) {
     if (amo[field]) rememberFirst(memory, field, amo[field]?.first);
   }
   if (src.lead) memory.p = src.lead.pipeline_id;
-  const known = view.memory !== null;
+  const known = view.memory !== null || cutShort(view);
   let kept = false;
   for (const field of Object.keys(amo) as SyncField[]) {
     const next = amo[field] as { value: CellValue; key: string; at: number };
@@ -482,6 +482,31 @@ function sharedWith(
     others.email.add(keys.email);
   }
   return { memory: view.memory, others };
+}
+
+/**
+ * A linked row with no memory whose status line is this version's (still "syncing", or a plain
+ * "synced" without an old version's fingerprint): the run that made its lead died while writing
+ * it back (its cells landed, its note did not). What the person typed since is theirs, as for
+ * an adopted lead: every field but the name is sent by the next push (see applyOutcome).
+ */
+function interrupted(view: RowView, amo: AmoFields, src: Source): RowMemory {
+  if (!cutShort(view)) return { base: {} };
+  // While its lead (contact) is unchanged since made, AmoCRM's value is what the row was then:
+  // a cell that differs is the person's. A changed one is AmoCRM's later change.
+  const made = new Set([src.lead?.created_at, src.contact?.created_at].map(t => (t ?? 0) * 1000));
+  const base: RowMemory['base'] = {};
+  for (const [field, cell] of Object.entries(amo)) {
+    if (cell)
+      base[field] = fieldHash(field, made.has(cell.at) ? cell.key : (view.keys[field] ?? ''));
+  }
+  base.name = fieldHash('name', view.keys.name);
+  return { base };
+}
+
+function cutShort(view: RowView): boolean {
+  const { state } = view;
+  return state.kind === 'pending' || (state.kind === 'synced' && state.fingerprint === '');
 }
 
 function cloneMemory(memory: RowMemory): RowMemory {

@@ -282,3 +282,30 @@ it('a copy made a new customer in the run that also creates the row it was copie
   expect(s.row(a).phone).toBe(person.phone);
   expect(lines(s.check())).toEqual([]);
 });
+
+it("a run that dies writing back a new row's lead (ids written, memory not): the phone the person typed meanwhile still reaches AmoCRM (seed 1974)", () => {
+  const { stage: s, arena } = world;
+  const person = s.customer(1000);
+  // A row no trigger synced; Sync now makes its lead.
+  const {
+    tags: [a],
+  } = s.type([person], 'later');
+  // Once AmoCRM answered, the person changes the phone (its on-edit run comes too late).
+  s.at(on.fetch('syncNow', 'after', /\/leads\/complex/), () => {
+    s.edit(a, { phone: '8 (916) 777-00-05' }, 'later');
+  });
+  // It dies between writing the row's ids and its memory note.
+  s.at(on.call('syncNow', 'Range.setNotes'), () => ({ fault: 'kill' }));
+  s.run('syncNow');
+  expect(s.row(a).amo_deal_id).not.toBe('');
+  // A manager's change of the lead reaches the row before any push of it.
+  arena.rt.clock.advance(1_000);
+  s.post(s.managerPrice(a, 3000));
+  arena.rt.clock.advance(60_000);
+  s.run('runBackgroundWork');
+  expect(s.row(a).phone).toBe('8 (916) 777-00-05');
+  s.recover();
+  expect(s.row(a).phone).toBe('8 (916) 777-00-05');
+  expect(phonesOf(s.row(a).amo_contact_id)).toEqual(['+79167770005']);
+  expect(lines(s.check())).toEqual([]);
+});
