@@ -43,8 +43,16 @@ export class ScriptCache implements CachePort {
     this.cache.put(key, value, ttlSeconds);
   }
 
+  putAll(values: Record<string, string>, ttlSeconds: number): void {
+    this.cache.putAll(values, ttlSeconds);
+  }
+
   remove(key: string): void {
     this.cache.remove(key);
+  }
+
+  removeAll(keys: string[]): void {
+    this.cache.removeAll(keys);
   }
 }
 

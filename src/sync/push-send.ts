@@ -26,7 +26,7 @@ import { phoneSearchKey } from '../domain/phone';
 import { displayName, RowData } from '../domain/row-data';
 import { chunk as chunks } from '../amo/batching';
 import { phoneEmailFields } from '../amo/fields';
-import { allContacts, contactPagesEstimate } from './amo-reads';
+import { accountContacts, contactReadCost, rememberCreated } from './account-contacts';
 import { ContactIndex } from './contact-index';
 import type { SyncContext } from './context';
 import type { SyncField } from './row-memory';
@@ -171,6 +171,7 @@ function createAll(
     )
   );
   runSteps(ctx, second, outcomes);
+  rememberCreated(ctx, items, outcomes);
 }
 
 /** The contact index for these rows, or null when it could not be read (the rows fail). */
@@ -189,7 +190,8 @@ function contactsOrFail(
 
 /**
  * Candidates for every new row's email and phone, in one round trip of searches, or from
- * the whole contact list when that takes fewer requests (a large paste, an import).
+ * the whole contact list when that takes fewer requests (a large paste, an import): the last
+ * run's list and what changed since, or every page (src/sync/account-contacts.ts).
  */
 function findContacts(ctx: SyncContext, items: CreateItem[]): ContactIndex {
   const index = new ContactIndex(ctx.settings.region);
@@ -197,7 +199,7 @@ function findContacts(ctx: SyncContext, items: CreateItem[]): ContactIndex {
   const phones = new Set(items.flatMap(i => (i.data.phone ? [phoneSearchKey(i.data.phone)] : [])));
   const queries = [...emails, ...phones];
   if (queries.length === 0) return index;
-  if (queries.length <= contactPagesEstimate(ctx.props)) {
+  if (queries.length <= contactReadCost(ctx)) {
     const pages = ctx.amo.runAll(
       queries.map(q => searchContacts(q, { limit: AMO_LIMITS.pageSize }))
     );
@@ -206,7 +208,7 @@ function findContacts(ctx: SyncContext, items: CreateItem[]): ContactIndex {
       index.addAll(page.value.items);
     }
   } else {
-    index.addAll(allContacts(ctx.amo, ctx.props));
+    index.addAll(accountContacts(ctx));
   }
   return index;
 }
