@@ -27,6 +27,7 @@ import { displayName, RowData } from '../domain/row-data';
 import { chunk as chunks } from '../amo/batching';
 import { phoneEmailFields } from '../amo/fields';
 import { accountContacts, contactReadCost, rememberCreated } from './account-contacts';
+import { recordCreateWindow } from './create-windows';
 import { ContactIndex } from './contact-index';
 import type { SyncContext } from './context';
 import type { SyncField } from './row-memory';
@@ -126,6 +127,7 @@ function createAll(
   rowIdField: number | null,
   outcomes: Outcomes
 ): void {
+  const startedAt = ctx.clock.now();
   const index = contactsOrFail(ctx, items, outcomes);
   if (!index) return;
   const plan = planCreates(index, items, ctx.settings.region);
@@ -172,6 +174,7 @@ function createAll(
   );
   runSteps(ctx, second, outcomes);
   rememberCreated(ctx, items, outcomes);
+  recordCreateWindow(ctx, startedAt, outcomes);
 }
 
 /** The contact index for these rows, or null when it could not be read (the rows fail). */
