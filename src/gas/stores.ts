@@ -4,27 +4,57 @@
 import { CachePort, KeyValueStore, MutexPort } from '../ports';
 import { flushPendingWrites } from './spreadsheet';
 
+/** This execution's property stores: taking the script lock makes them read afresh. */
+const openStores = new Set<ScriptPropertiesStore>();
+
+/**
+ * Script Properties, read once per execution: the first read gets every property in one call
+ * and later reads answer from that copy (kept current by this execution's own writes), so a
+ * run that reads a dozen settings and cursors makes one read instead of a dozen (Properties
+ * calls have a daily quota). A value another execution writes meanwhile is seen as if this one had
+ * read a moment earlier, which it might have; but what is written under the script lock
+ * (claims, tokens) must be read after taking it, so taking the lock drops the copy.
+ */
 export class ScriptPropertiesStore implements KeyValueStore {
   private readonly props = PropertiesService.getScriptProperties();
+  private known: Record<string, string> | null = null;
+
+  constructor() {
+    openStores.add(this);
+  }
 
   get(key: string): string | null {
-    return this.props.getProperty(key);
+    const known = this.known ?? this.read();
+    return Object.prototype.hasOwnProperty.call(known, key) ? known[key] : null;
   }
 
   getAll(): Record<string, string> {
-    return this.props.getProperties();
+    return { ...(this.known ?? this.read()) };
+  }
+
+  private read(): Record<string, string> {
+    this.known = this.props.getProperties();
+    return this.known;
   }
 
   set(key: string, value: string): void {
     this.props.setProperty(key, value);
+    if (this.known) this.known[key] = value;
   }
 
   setAll(values: Record<string, string>): void {
     this.props.setProperties(values);
+    if (this.known) Object.assign(this.known, values);
   }
 
   delete(key: string): void {
     this.props.deleteProperty(key);
+    if (this.known) delete this.known[key];
+  }
+
+  /** Reads afresh from now on (another execution may have written under the lock). */
+  forget(): void {
+    this.known = null;
   }
 }
 
@@ -66,6 +96,7 @@ export class ScriptLock implements MutexPort {
 
   tryLock(timeoutMs: number): boolean {
     if (this.depth > 0 || this.lock.tryLock(timeoutMs)) {
+      if (this.depth === 0) openStores.forEach(store => store.forget());
       this.depth++;
       return true;
     }
