@@ -8,8 +8,8 @@ import type { Contact, CustomFieldValue } from '../amo/types';
 import type { CachePort } from '../ports';
 
 const META_KEY = 'SYNC_CONTACTS';
-/** A value may hold 100 KB (UTF-8); a chunk stays under it with room for the JSON brackets. */
-const CHUNK_BYTES = 95 * 1024;
+/** A value may hold 100 KB (UTF-8); a chunk keeps half of that free (the day-of-quota headroom). */
+const CHUNK_BYTES = 45 * 1024;
 /** Long enough for an import's next runs and the pastes of the next hour. */
 export const SNAPSHOT_TTL_S = 60 * 60;
 
