@@ -31,10 +31,14 @@ type Window = [minId: number, from: number, to: number];
 /** After a push's creates: the window they took, with their lowest lead id. */
 export function recordCreateWindow(ctx: SyncContext, startedAt: number, outcomes: Outcomes): void {
   let minId = Infinity;
+  let count = 0;
   for (const o of outcomes.values()) {
-    if (o.kind === 'created' && !o.adopted && o.dealId < minId) minId = o.dealId;
+    if (o.kind !== 'created' || o.adopted) continue;
+    count++;
+    if (o.dealId < minId) minId = o.dealId;
   }
-  if (minId === Infinity) return;
+  // Fewer leads than a page: listing them costs no more than listing around them (A and B).
+  if (count < AMO_LIMITS.pageSize) return;
   const window: Window = [minId, Math.floor(startedAt / 1000), Math.floor(ctx.clock.now() / 1000)];
   try {
     const windows = [...readWindows(ctx), window].slice(-MAX_WINDOWS);
@@ -62,7 +66,7 @@ export function changedLeadsSince(
   windows.forEach((w, i) => {
     const next = windows[i + 1];
     streams.push({
-      from: w[2] - MARGIN_S,
+      from: Math.max(from, w[2] - MARGIN_S),
       to: next ? next[1] + MARGIN_S : null,
       belowId: Infinity,
     });
