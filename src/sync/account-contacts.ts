@@ -17,6 +17,7 @@
 // listing (SNAPSHOT_MAX_AGE_MS), so such a contact is seen again within the hour.
 import { AMO_LIMITS, listContacts } from '../amo/calls';
 import { phoneEmailFields } from '../amo/fields';
+import { displayName } from '../domain/row-data';
 import type { Contact, CustomFieldValue } from '../amo/types';
 import { allContacts, contactPagesEstimate } from './amo-reads';
 import {
@@ -76,7 +77,8 @@ export function rememberCreated(ctx: SyncContext, items: CreateItem[], outcomes:
       field_code: f.field_code,
       values: f.values ?? [],
     }));
-    snapshot.contacts.set(outcome.contactId, storedContact(outcome.contactId, nowS, fields));
+    const name = displayName(item.data);
+    snapshot.contacts.set(outcome.contactId, storedContact(outcome.contactId, nowS, fields, name));
   }
   snapshot.since = nowS;
   save(ctx, snapshot);

@@ -1,13 +1,15 @@
 // The account's contacts as a run last listed them, kept in the script cache so that the next
 // run (an import's second run, a paste an hour later) reads only what changed since instead
-// of every page again. Only what matching needs is kept: each contact's id, updated_at and its
-// phones and emails as AmoCRM stores them (a patch resends them unchanged). The cache may drop
+// of every page again. Only what matching needs is kept: each contact's id, updated_at, name
+// and its phones and emails as AmoCRM stores them (a patch resends them unchanged). The cache may drop
 // any entry at any time: a snapshot with a missing chunk is no snapshot, and the caller lists
 // the account again.
 import type { Contact, CustomFieldValue } from '../amo/types';
 import type { CachePort } from '../ports';
 
 const META_KEY = 'SYNC_CONTACTS';
+/** The format of the rows; another version is no snapshot (listed again). */
+const VERSION = 2;
 /** A value may hold 100 KB (UTF-8); a chunk keeps half of that free (the day-of-quota headroom). */
 const CHUNK_BYTES = 45 * 1024;
 /** Long enough for an import's next runs and the pastes of the next hour. */
@@ -29,7 +31,7 @@ export interface Snapshot {
 }
 
 interface Meta {
-  v: 1;
+  v: number;
   gen: string;
   chunks: number;
   listedAt: number;
@@ -40,8 +42,8 @@ interface Meta {
 
 /** A phone or email as stored: its text, and its enum code when not WORK. */
 type StoredValue = string | [string, string];
-/** [id, updated_at, phones, emails] */
-type Row = [number, number, StoredValue[], StoredValue[]];
+/** [id, updated_at, phones, emails, name] */
+type Row = [number, number, StoredValue[], StoredValue[], string];
 
 /** The snapshot's header, or null (none, or not this format): one cache read. */
 export function snapshotMeta(cache: CachePort): Meta | null {
@@ -49,7 +51,7 @@ export function snapshotMeta(cache: CachePort): Meta | null {
   if (!raw) return null;
   try {
     const meta = JSON.parse(raw) as Meta;
-    return meta.v === 1 ? meta : null;
+    return meta.v === VERSION ? meta : null;
   } catch {
     return null;
   }
@@ -77,7 +79,7 @@ export function saveSnapshot(cache: CachePort, snapshot: Snapshot, gen: string):
   const old = snapshotMeta(cache);
   const chunks = chunked([...snapshot.contacts.values()].map(c => JSON.stringify(toRow(c))));
   const meta: Meta = {
-    v: 1,
+    v: VERSION,
     gen,
     chunks: chunks.length,
     listedAt: snapshot.listedAt,
@@ -141,10 +143,10 @@ function toRow(contact: Contact): Row {
         const enumCode = v.enum_code ?? 'WORK';
         return enumCode === 'WORK' ? text : [text, enumCode];
       });
-  return [contact.id, contact.updated_at, values('PHONE'), values('EMAIL')];
+  return [contact.id, contact.updated_at, values('PHONE'), values('EMAIL'), contact.name ?? ''];
 }
 
-function fromRow([id, updatedAt, phones, emails]: Row): Contact {
+function fromRow([id, updatedAt, phones, emails, name]: Row): Contact {
   const field = (code: string, values: StoredValue[]): CustomFieldValue[] =>
     values.length === 0
       ? []
@@ -159,14 +161,19 @@ function fromRow([id, updatedAt, phones, emails]: Row): Contact {
             ),
           },
         ];
-  return storedContact(id, updatedAt, [...field('PHONE', phones), ...field('EMAIL', emails)]);
+  return storedContact(id, updatedAt, [...field('PHONE', phones), ...field('EMAIL', emails)], name);
 }
 
 /** A contact as the snapshot knows it: what matching and patches read, nothing more. */
-export function storedContact(id: number, updatedAt: number, fields: CustomFieldValue[]): Contact {
+export function storedContact(
+  id: number,
+  updatedAt: number,
+  fields: CustomFieldValue[],
+  name: string
+): Contact {
   return {
     id,
-    name: '',
+    name,
     responsible_user_id: 0,
     group_id: 0,
     created_by: 0,
