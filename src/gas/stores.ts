@@ -4,52 +4,62 @@
 import { CachePort, KeyValueStore, MutexPort } from '../ports';
 import { flushPendingWrites } from './spreadsheet';
 
+/** How long one read stands for later ones: the reads a run makes as it starts. */
+const COPY_LIFE_MS = 1000;
 /** This execution's property stores: taking the script lock makes them read afresh. */
 const openStores = new Set<ScriptPropertiesStore>();
 
 /**
- * Script Properties, read once per execution: the first read gets every property in one call
- * and later reads answer from that copy (kept current by this execution's own writes), so a
- * run that reads a dozen settings and cursors makes one read instead of a dozen (Properties
- * calls have a daily quota). A value another execution writes meanwhile is seen as if this one had
- * read a moment earlier, which it might have; but what is written under the script lock
- * (claims, tokens) must be read after taking it, so taking the lock drops the copy.
+ * Script Properties, read in one call: a read gets every property, and the reads that follow
+ * within a second answer from that copy, so a run that reads a dozen settings and cursors as
+ * it starts makes one read instead of a dozen (Properties calls have a daily quota). A value
+ * another execution writes meanwhile is seen as if this one had read a moment earlier, which
+ * it might have. The copy is dropped when this execution writes (a read-modify-write of a
+ * shared key, such as the sync log's stash, reads afresh) and when it takes the script lock
+ * (claims and tokens are read after taking it).
  */
 export class ScriptPropertiesStore implements KeyValueStore {
   private readonly props = PropertiesService.getScriptProperties();
   private known: Record<string, string> | null = null;
+  private readAt = 0;
 
   constructor() {
     openStores.add(this);
   }
 
   get(key: string): string | null {
-    const known = this.known ?? this.read();
+    const known = this.fresh() ?? this.read();
     return Object.prototype.hasOwnProperty.call(known, key) ? known[key] : null;
   }
 
   getAll(): Record<string, string> {
-    return { ...(this.known ?? this.read()) };
+    return { ...(this.fresh() ?? this.read()) };
   }
 
   private read(): Record<string, string> {
     this.known = this.props.getProperties();
+    this.readAt = Date.now();
     return this.known;
+  }
+
+  /** The copy while it is young enough to stand for a read now. */
+  private fresh(): Record<string, string> | null {
+    return this.known && Date.now() - this.readAt < COPY_LIFE_MS ? this.known : null;
   }
 
   set(key: string, value: string): void {
     this.props.setProperty(key, value);
-    if (this.known) this.known[key] = value;
+    this.known = null;
   }
 
   setAll(values: Record<string, string>): void {
     this.props.setProperties(values);
-    if (this.known) Object.assign(this.known, values);
+    this.known = null;
   }
 
   delete(key: string): void {
     this.props.deleteProperty(key);
-    if (this.known) delete this.known[key];
+    this.known = null;
   }
 
   /** Reads afresh from now on (another execution may have written under the lock). */
