@@ -358,6 +358,7 @@ function bigSections(report: BenchReport): string[] {
             `${imp.missedReuse} of ${imp.matchingRows}`,
           ],
           ['error', imp.error ?? 'none'],
+          ['real time of the measurement', `${dec(imp.realMs / 1000, 1)} s`],
         ]
       )
     );

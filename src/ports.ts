@@ -50,7 +50,10 @@ export interface CachePort {
   get(key: string): string | null;
   getAll(keys: string[]): Record<string, string>;
   put(key: string, value: string, ttlSeconds: number): void;
+  /** Several entries in one call (CacheService.putAll). */
+  putAll(values: Record<string, string>, ttlSeconds: number): void;
   remove(key: string): void;
+  removeAll(keys: string[]): void;
 }
 
 /** The script-wide mutex (LockService.getScriptLock()). */

@@ -26,7 +26,8 @@ import { phoneSearchKey } from '../domain/phone';
 import { displayName, RowData } from '../domain/row-data';
 import { chunk as chunks } from '../amo/batching';
 import { phoneEmailFields } from '../amo/fields';
-import { allContacts, contactPagesEstimate } from './amo-reads';
+import { accountContacts, contactReadCost, rememberCreated } from './account-contacts';
+import { recordCreateWindow } from './create-windows';
 import { ContactIndex } from './contact-index';
 import type { SyncContext } from './context';
 import type { SyncField } from './row-memory';
@@ -156,8 +157,8 @@ interface Plan {
   linked: Array<{ item: CreateItem; contactId: number; firsts?: ContactFirsts; name?: string }>;
   /** Rows that share a new contact with a leader: created once the leader's contact exists. */
   followers: Array<{ item: CreateItem; leader: string }>;
-  /** Existing contacts that lack the row's phone or email. */
-  contactPatches: ContactUpdate[];
+  /** Existing contacts that lack the row's phone or email (with the first row that asks). */
+  contactPatches: Array<{ patch: ContactUpdate; item: CreateItem }>;
 }
 
 function createAll(
@@ -166,28 +167,35 @@ function createAll(
   rowIdField: number | null,
   outcomes: Outcomes
 ): void {
+  const startedAt = ctx.clock.now();
   const index = contactsOrFail(ctx, items, outcomes);
   if (!index) return;
   const plan = planCreates(index, items, ctx.settings.region);
   const leadOf = (item: CreateItem, contact?: number): LeadCreate =>
     newLead(ctx, item, rowIdField, contact);
-  const first: Step[] = [
-    ...chunks(plan.leaders, AMO_LIMITS.complex).map(part =>
-      complexStep(
+  const at = rowOrder(items);
+  const first = inRowOrder(ctx, [
+    ...chunks(plan.leaders, AMO_LIMITS.complex).map(part => ({
+      at: at(part[0]),
+      step: complexStep(
         part,
         part.map(item => complexLead(leadOf(item), item))
-      )
-    ),
-    ...chunks(plan.linked, AMO_LIMITS.batch).map(part =>
-      leadsStep(
+      ),
+    })),
+    ...chunks(plan.linked, AMO_LIMITS.batch).map(part => ({
+      at: at(part[0].item),
+      step: leadsStep(
         part.map(p => p.item),
         part.map(p => leadOf(p.item, p.contactId)),
         part.map(p => p.contactId),
         part.map(p => ({ firsts: p.firsts, contactName: p.name }))
-      )
-    ),
-    ...chunks(plan.contactPatches, AMO_LIMITS.batch).map(patchContactsStep),
-  ];
+      ),
+    })),
+    ...chunks(plan.contactPatches, AMO_LIMITS.batch).map(part => ({
+      at: at(part[0].item),
+      step: patchContactsStep(part.map(p => p.patch)),
+    })),
+  ]);
   runSteps(ctx, first, outcomes);
   const followers = plan.followers.flatMap(f => {
     const leader = outcomes.get(f.leader);
@@ -211,6 +219,8 @@ function createAll(
     ),
   ];
   runSteps(ctx, second, outcomes);
+  rememberCreated(ctx, items, outcomes);
+  recordCreateWindow(ctx, startedAt, outcomes);
 }
 
 /** The leader's phone and email where the follower's own differ (it adds them second). */
@@ -280,7 +290,8 @@ function contactsOrFail(
 
 /**
  * Candidates for every new row's email and phone, in one round trip of searches, or from
- * the whole contact list when that takes fewer requests (a large paste, an import).
+ * the whole contact list when that takes fewer requests (a large paste, an import): the last
+ * run's list and what changed since, or every page (src/sync/account-contacts.ts).
  */
 function findContacts(ctx: SyncContext, items: CreateItem[]): ContactIndex {
   const index = new ContactIndex(ctx.settings.region);
@@ -288,7 +299,7 @@ function findContacts(ctx: SyncContext, items: CreateItem[]): ContactIndex {
   const phones = new Set(items.flatMap(i => (i.data.phone ? [phoneSearchKey(i.data.phone)] : [])));
   const queries = [...emails, ...phones];
   if (queries.length === 0) return index;
-  if (queries.length <= contactPagesEstimate(ctx.props)) {
+  if (queries.length <= contactReadCost(ctx)) {
     const pages = ctx.amo.runAll(
       queries.map(q => searchContacts(q, { limit: AMO_LIMITS.pageSize }))
     );
@@ -297,9 +308,30 @@ function findContacts(ctx: SyncContext, items: CreateItem[]): ContactIndex {
       index.addAll(page.value.items);
     }
   } else {
-    index.addAll(allContacts(ctx.amo, ctx.props));
+    index.addAll(accountContacts(ctx));
   }
   return index;
+}
+
+/** Each item's position among the rows (the order they were read in). */
+function rowOrder(items: CreateItem[]): (item: CreateItem) => number {
+  const position = new Map(items.map((item, i) => [item, i]));
+  return item => position.get(item) ?? 0;
+}
+
+/**
+ * When the run cannot send every step (about a second per fetchAll of 7), the steps in the
+ * order of their first row: when the run's time is up, the rows done are the first ones, in
+ * one block, and the rest wait for the next run. (All new-contact leads
+ * first would leave every tenth row, an existing contact's, undone between them: thousands of
+ * small writes instead of one.)
+ */
+function inRowOrder(ctx: SyncContext, steps: Array<{ at: number; step: Step }>): Step[] {
+  // When everything fits in the run's time, the order of the plan is kept: new contacts'
+  // leads, then existing contacts' (a run that dies meanwhile has sent fewer links to them).
+  const seconds = Math.ceil(steps.length / CALLS_PER_STEP);
+  if (seconds * 1000 < ctx.workDeadline - ctx.clock.now()) return steps.map(s => s.step);
+  return steps.sort((a, b) => a.at - b.at).map(s => s.step);
 }
 
 function planCreates(index: ContactIndex, items: CreateItem[], region: string): Plan {
@@ -324,7 +356,7 @@ function planCreates(index: ContactIndex, items: CreateItem[], region: string): 
         : missingFields(existing, index, item.data);
       if (patch && !patched.has(existing)) {
         patched.add(existing);
-        plan.contactPatches.push(patch);
+        plan.contactPatches.push({ patch, item });
       }
       index.extend(existing, email, phone);
       continue;

@@ -15,6 +15,7 @@ import { emptyPullReport, pull, PullReport } from './pull';
 import { readClaims } from './claims';
 import { webhookUrl } from './webhook-url';
 import { addArrivedLeads } from './new-leads/arrivals';
+import { changedLeadsSince } from './create-windows';
 
 export { webhookUrl };
 
@@ -48,7 +49,7 @@ export function reconcile(ctx: SyncContext, full: boolean): ReconcileReport {
   const claimedSince = oldestClaim(ctx, now);
   const queued = readQueuedPulls(ctx.props.getAll());
   const leadCursor = cursor(ctx, STATE.pullCursor, now);
-  const leads = changedLeads(ctx, leadCursor);
+  const leads = changedLeadsSince(ctx, leadCursor, from => changedLeads(ctx, from));
   const webhookDue = full || now - Number(ctx.props.get(STATE.webhookCheckedAt) ?? 0) >= HOURLY_MS;
   const webhook = webhookDue ? checkWebhook(ctx) : 'skipped';
   // Remembered until done: a run that cannot take the lock leaves it to the next one.

@@ -219,9 +219,17 @@ export class MapCache implements CachePort {
     this.data.set(key, { value, expiresAt: this.clock.now() + ttlSeconds * 1000 });
   }
 
+  putAll(values: Record<string, string>, ttlSeconds: number): void {
+    for (const [key, value] of Object.entries(values)) this.put(key, value, ttlSeconds);
+  }
+
   remove(key: string): void {
     this.ops.push({ target: 'cache', op: 'remove', key });
     this.data.delete(key);
+  }
+
+  removeAll(keys: string[]): void {
+    for (const key of keys) this.remove(key);
   }
 }
 

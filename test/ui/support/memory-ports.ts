@@ -68,8 +68,16 @@ export class MemoryCache implements CachePort {
     this.values.set(key, value);
   }
 
+  putAll(values: Record<string, string>): void {
+    for (const [key, value] of Object.entries(values)) this.put(key, value);
+  }
+
   remove(key: string): void {
     this.values.delete(key);
+  }
+
+  removeAll(keys: string[]): void {
+    for (const key of keys) this.remove(key);
   }
 }
 
