@@ -31,6 +31,33 @@ export interface Intent {
   seenBy?: string;
   seenSeq?: number;
   doneSeq?: number;
+  /**
+   * Later runs that read the edit while AmoCRM did not hold it yet (a retry, a Sync now): each
+   * may send it, so a manager's change while one of them runs is as late as the edit too (a run
+   * reads AmoCRM, then writes: nothing makes that atomic). `to`: its end (never, if killed).
+   */
+  resent?: Array<{ by: string; from: number; to?: number }>;
+}
+
+/** Whether AmoCRM holds a person's value of a field of the row linking this lead/contact. */
+export function heldInAmo(
+  arena: Arena,
+  ids: { deal: unknown; contact: unknown },
+  field: string,
+  value: unknown
+): boolean {
+  const lead = arena.admin.lead(Number(ids.deal));
+  const contact = arena.admin.contact(Number(ids.contact));
+  if (field === 'budget') return !!lead && budgetOf(value) === (lead.price ?? 0);
+  if (field === 'source') {
+    const text = (v: unknown) => String(v ?? '').trim();
+    return !!lead && text(value) === text(fieldValue(lead, arena.sourceFieldId));
+  }
+  if (!contact) return false;
+  const norm = NORMALIZE[field as 'name' | 'phone' | 'email'];
+  if (field === 'name') return norm(contact.name) === norm(value);
+  const code = field === 'phone' ? 'PHONE' : 'EMAIL';
+  return allValues(contact, code).some(v => norm(v) === norm(value));
 }
 
 /** Records what someone last did to one field of a row (by tag), a lead or a contact (by id). */
@@ -320,11 +347,11 @@ function fieldCheck(
     : (person.seenSeq ?? Number.POSITIVE_INFINITY);
   // A manager's change made while the run that read the person's edit was sending it is as
   // late as the edit: either may win, but the row and AmoCRM must agree.
+  const within = (from: number, to: number | undefined) =>
+    manager !== undefined && manager.seq >= from && manager.seq <= (to ?? Infinity);
   const concurrent =
-    manager !== undefined &&
-    person?.seenSeq !== undefined &&
-    manager.seq >= person.seenSeq &&
-    manager.seq <= (person.doneSeq ?? Number.POSITIVE_INFINITY);
+    (person?.seenSeq !== undefined && within(person.seenSeq, person.doneSeq)) ||
+    (person?.resent ?? []).some(w => within(w.from, w.to));
   if (concurrent) {
     if (seen.row !== seen.amo && !seen.rowFormula) {
       fail('managerValue', `${label}: row ${field} ${show(seen.row)} ≠ AmoCRM ${show(seen.amo)}`);

@@ -12,6 +12,7 @@ import type { BoundaryFault, BoundaryInfo, RunResult } from '../runtime';
 import { Arena, COL, HEADERS, SHEET, SOURCE, TAG, unlinkedRow, type Field } from './arena';
 import {
   checkInvariants,
+  heldInAmo,
   recordIntent,
   type Failure,
   type Intent,
@@ -642,11 +643,24 @@ class ScheduleRun {
       const tag = String(values[r - 1]?.[COL[TAG] - 1] ?? '');
       this.rowsSeen.add(tag);
       const fields = this.intents.person.get(tag);
+      const line = values[r - 1] ?? [];
+      const ids = { deal: line[COL.amo_deal_id - 1], contact: line[COL.amo_contact_id - 1] };
       for (const [field, intent] of fields ?? []) {
         const at = COL[field];
-        if (intent.seenBy !== undefined || at < column || at >= column + numColumns) continue;
-        intent.seenBy = info.execution.id;
-        intent.seenSeq = this.seq + 0.5;
+        if (at < column || at >= column + numColumns) continue;
+        if (intent.seenBy === undefined) {
+          intent.seenBy = info.execution.id;
+          intent.seenSeq = this.seq + 0.5;
+        } else if (
+          intent.seenBy !== info.execution.id &&
+          !(intent.resent ?? []).some(w => w.by === info.execution.id) &&
+          !heldInAmo(this.arena, ids, field, intent.value)
+        ) {
+          intent.resent = [
+            ...(intent.resent ?? []),
+            { by: info.execution.id, from: this.seq + 0.5 },
+          ];
+        }
       }
     }
   }
@@ -659,6 +673,11 @@ class ScheduleRun {
         // A killed run may or may not have sent the edit before it died: from then on a
         // manager's change of that field is as late as the edit (either may win, both agree).
         intent.doneSeq = result.killed ? Number.POSITIVE_INFINITY : this.seq + 0.5;
+      }
+      for (const window of [...fields.values()].flatMap(i => i.resent ?? [])) {
+        if (window.by === result.executionId && window.to === undefined) {
+          window.to = result.killed ? Number.POSITIVE_INFINITY : this.seq + 0.5;
+        }
       }
     }
   }
