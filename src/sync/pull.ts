@@ -500,7 +500,9 @@ function interrupted(view: RowView, amo: AmoFields, src: Source): RowMemory {
     if (cell)
       base[field] = fieldHash(field, made.has(cell.at) ? cell.key : (view.keys[field] ?? ''));
   }
-  base.name = fieldHash('name', view.keys.name);
+  // A customer AmoCRM knew before the lead is not renamed by a new row.
+  const reused = src.contact && src.lead && src.contact.created_at < src.lead.created_at;
+  if (reused || base.name === undefined) base.name = fieldHash('name', view.keys.name);
   return { base };
 }
 

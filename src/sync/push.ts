@@ -17,7 +17,7 @@ import { missingColumns, PERSON_COLUMNS } from '../sheet/headers';
 import { SheetTable, TableRow } from '../sheet/table';
 import { fetchAllPages } from '../amo/batching';
 import { mainContactId } from '../amo/fields';
-import { healRowIdField, leadExternalId, rowIdFieldId } from './amo-reads';
+import { contactsByIds, healRowIdField, leadExternalId, rowIdFieldId } from './amo-reads';
 import {
   Claim,
   ClaimView,
@@ -492,6 +492,26 @@ function talkToAmo(ctx: SyncContext, plan: Plan, recover: boolean): AmoResult {
 }
 
 /**
+ * An adopted lead linked to a contact older than itself reused a customer AmoCRM knew: its row
+ * shows that contact's name instead of renaming it (as a new row that links one does). A
+ * contact made with the lead is the row's own, and the row's name is sent like the rest.
+ */
+function knownContactNames(ctx: SyncContext, leads: Lead[], adopted: Outcomes): void {
+  const created = new Map(leads.map(l => [l.id, l.created_at]));
+  const outcomes = [...adopted.values()].flatMap(o =>
+    o.kind === 'created' && o.contactId ? [o] : []
+  );
+  const ids = [...new Set(outcomes.map(o => o.contactId as number))];
+  if (ids.length === 0) return;
+  const contacts = new Map(contactsByIds(ctx.amo, ids).map(c => [c.id, c]));
+  for (const outcome of outcomes) {
+    const contact = contacts.get(outcome.contactId as number);
+    const leadMade = created.get(outcome.dealId) ?? 0;
+    if (contact && contact.created_at < leadMade) outcome.contactName = contact.name ?? '';
+  }
+}
+
+/**
  * The lead field that carries row ids. Two first runs must not both create it: the field is
  * resolved under the script lock (once; afterwards it is a Script Property read).
  */
@@ -551,6 +571,7 @@ function adoptCreated(
   }
   plan.creates = plan.creates.filter(item => !adopted.has(item.externalId));
   if (adopted.size === 0) return;
+  knownContactNames(ctx, leads, adopted);
   ctx.logger.info(
     `push: adopted ${adopted.size} lead(s) created by an execution that did not finish`
   );
@@ -704,12 +725,16 @@ function applyOutcome(
       table.set(row, 'amo_link', `${ctx.settings.baseUrl}/leads/detail/${outcome.dealId}`);
       table.set(row, 'sync_status', synced);
       // An adopted lead was made from the row as it was then: the next push sends it all but
-      // the name, which a new row does not give a customer AmoCRM may already know (the
-      // contact's name is shown instead, see showContactName).
+      // the name of a customer AmoCRM already knew, which a new row does not change (see
+      // knownContactNames).
       if (outcome.adopted || !sent) {
         if (a.statusName) table.set(row, 'status', a.statusName);
-        const name = fieldKey('name', table.value(row, 'name'), ctx.settings.region);
-        saveMemory(table, row, { base: { name: fieldHash('name', name) } });
+        const adopted: RowMemory = { base: {} };
+        if (outcome.contactName !== undefined) {
+          const name = fieldKey('name', table.value(row, 'name'), ctx.settings.region);
+          adopted.base.name = fieldHash('name', name);
+        }
+        saveMemory(table, row, adopted);
       } else {
         const made = memoryOf(sent, a.sentAt);
         rememberFirst(made, 'phone', outcome.firsts?.phone);
