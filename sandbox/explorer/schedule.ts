@@ -641,7 +641,8 @@ class ScheduleRun {
     const values = this.rt.spreadsheet.values(SHEET);
     for (let r = row; r < row + numRows; r++) {
       const tag = String(values[r - 1]?.[COL[TAG] - 1] ?? '');
-      this.rowsSeen.add(tag);
+      // The row's values were read (not only its ids): a value typed later is a change.
+      if (column <= COL.name && column + numColumns > COL.name) this.rowsSeen.add(tag);
       const fields = this.intents.person.get(tag);
       const line = values[r - 1] ?? [];
       const ids = { deal: line[COL.amo_deal_id - 1], contact: line[COL.amo_contact_id - 1] };
