@@ -94,6 +94,20 @@ describe('the boundary hook', () => {
     expect(infos[0].depth).toBe(1);
   });
 
+  it('names the rectangle a Range read covers (the explorer times an edit by the run that reads its cell)', () => {
+    const ranges: BoundaryInfo['range'][] = [];
+    runtime.hooks.atBoundary = info => {
+      if (info.service === 'Spreadsheet') ranges.push(info.range);
+    };
+    runtime.run('work');
+    expect(ranges).toEqual([
+      { row: 1, column: 1, numRows: 3, numColumns: 1 },
+      undefined, // B1's write
+      undefined, // the flush
+      { row: 1, column: 1, numRows: 3, numColumns: 1 },
+    ]);
+  });
+
   it('lets a person act between two calls: the script sees the change at its next read', () => {
     runtime.spreadsheet.setValues('Sheet1', 1, 1, [['a'], ['b'], ['c']]);
     runtime.hooks.atBoundary = info => {
