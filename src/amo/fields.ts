@@ -21,7 +21,12 @@ export function phoneEmailFields(values: {
 }
 
 function workValue(fieldCode: string, value: string): CustomFieldValueInput {
-  return { field_code: fieldCode, values: [{ value, enum_code: WORK_ENUM }] };
+  return workValues(fieldCode, [value]);
+}
+
+/** A PHONE or EMAIL field with these values, each with the enum code new values get. */
+export function workValues(fieldCode: string, values: string[]): CustomFieldValueInput {
+  return { field_code: fieldCode, values: values.map(value => ({ value, enum_code: WORK_ENUM })) };
 }
 
 /** Every value of the field with `fieldCode` (e.g. all phones of a contact), as text. */

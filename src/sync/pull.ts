@@ -386,8 +386,7 @@ function applyRow(
     const pending = view.state.kind === 'error' || view.state.kind === 'pending';
     // A row that already says it is synced keeps its line: a manager's change costs the row
     // only the cells it changes and its memory note, not a third write for the time.
-    const plain = view.state.kind === 'synced' && view.state.fingerprint === '';
-    if (!kept && !plain && (!pending || restored)) {
+    if (!kept && !plainSynced(view) && (!pending || restored)) {
       table.set(row, 'sync_status', rowStatus(ctx).synced());
     }
   }
@@ -507,8 +506,12 @@ function interrupted(view: RowView, amo: AmoFields, src: Source): RowMemory {
 }
 
 function cutShort(view: RowView): boolean {
-  const { state } = view;
-  return state.kind === 'pending' || (state.kind === 'synced' && state.fingerprint === '');
+  return view.state.kind === 'pending' || plainSynced(view);
+}
+
+/** The row says "synced" in this version's words (no older version's fingerprint). */
+function plainSynced(view: RowView): boolean {
+  return view.state.kind === 'synced' && view.state.fingerprint === '';
 }
 
 function cloneMemory(memory: RowMemory): RowMemory {

@@ -25,7 +25,7 @@ import type {
 import { phoneSearchKey } from '../domain/phone';
 import { displayName, RowData } from '../domain/row-data';
 import { chunk as chunks } from '../amo/batching';
-import { phoneEmailFields } from '../amo/fields';
+import { phoneEmailFields, workValues } from '../amo/fields';
 import { accountContacts, contactReadCost, rememberCreated } from './account-contacts';
 import { recordCreateWindow } from './create-windows';
 import { ContactIndex } from './contact-index';
@@ -223,14 +223,15 @@ function createAll(
   recordCreateWindow(ctx, startedAt, outcomes);
 }
 
-/** The leader's phone and email where the follower's own differ (it adds them second). */
-function differing(leader: RowData, follower: RowData): ContactFirsts | undefined {
+/** The contact's first phone and email where the row's own differ (the row adds its second). */
+function differing(
+  first: Pick<RowData, 'phone' | 'email'>,
+  own: RowData
+): ContactFirsts | undefined {
   const firsts: ContactFirsts = {};
-  if (leader.phone && follower.phone && leader.phone !== follower.phone) {
-    firsts.phone = leader.phone;
-  }
-  if (leader.email && follower.email && leader.email !== follower.email) {
-    firsts.email = leader.email;
+  for (const f of ['phone', 'email'] as const) {
+    const value = first[f];
+    if (value && own[f] && value !== own[f]) firsts[f] = value;
   }
   return Object.keys(firsts).length > 0 ? firsts : undefined;
 }
@@ -263,15 +264,11 @@ function followerValues(
   const patches: ContactUpdate[] = [];
   for (const [id, { phones, emails }] of byContact) {
     const fields: CustomFieldValueInput[] = [];
-    if (phones.length > 1) fields.push(listed('PHONE', phones));
-    if (emails.length > 1) fields.push(listed('EMAIL', emails));
+    if (phones.length > 1) fields.push(workValues('PHONE', phones));
+    if (emails.length > 1) fields.push(workValues('EMAIL', emails));
     if (fields.length > 0) patches.push({ id, custom_fields_values: fields });
   }
   return patches;
-}
-
-function listed(code: 'PHONE' | 'EMAIL', values: string[]): CustomFieldValueInput {
-  return { field_code: code, values: values.map(value => ({ value, enum_code: 'WORK' })) };
 }
 
 /** The contact index for these rows, or null when it could not be read (the rows fail). */
@@ -388,12 +385,7 @@ function changedSince(index: ContactIndex, id: number, seenAt: number | undefine
 /** The contact's first phone and email where the row's own differ (the row adds a second). */
 function firstsOf(index: ContactIndex, id: number, data: RowData): ContactFirsts | undefined {
   const values = index.valuesOf(id);
-  const firsts: ContactFirsts = {};
-  const phone = values?.phones[0];
-  const email = values?.emails[0];
-  if (phone && data.phone && phone !== data.phone) firsts.phone = phone;
-  if (email && data.email && email !== data.email) firsts.email = email;
-  return Object.keys(firsts).length > 0 ? firsts : undefined;
+  return differing({ phone: values?.phones[0] ?? null, email: values?.emails[0] ?? null }, data);
 }
 
 function matchLeader(
@@ -617,10 +609,7 @@ function contactUpdate(item: UpdateItem): ContactUpdate {
     ...(item.fields.includes('email') ? ['EMAIL'] : []),
   ];
   const kept = (code: string) =>
-    (code === 'PHONE' ? item.keep?.phones : item.keep?.emails)?.map(value => ({
-      value,
-      enum_code: 'WORK',
-    })) ?? [];
+    workValues(code, (code === 'PHONE' ? item.keep?.phones : item.keep?.emails) ?? []).values ?? [];
   const fields: CustomFieldValueInput[] = phoneEmailFields(item.data)
     .filter(f => codes.includes(f.field_code ?? ''))
     .map(f => ({

@@ -262,13 +262,13 @@ function planRows(
   for (const v of views) if (v.dealId !== null) plan.linked.add(v.dealId);
   if (scope !== 'all' && scope.columns && !touchesPersonColumn(table, scope.columns)) return plan;
   const status = table.columns.status;
-  plan.statusEdited =
-    scope !== 'all' && status !== undefined && within(status, scope.columns ?? [1, table.width]);
   const inScope = scope === 'all' ? null : new Set(scope.rows);
-  plan.fresh = inScope && {
-    rows: inScope,
-    columns: scope === 'all' ? [1, 1] : (scope.columns ?? [1, table.width]),
-  };
+  plan.fresh =
+    scope === 'all' || !inScope
+      ? null
+      : { rows: inScope, columns: scope.columns ?? [1, table.width] };
+  plan.statusEdited =
+    plan.fresh !== null && status !== undefined && within(status, plan.fresh.columns);
   const keepers = idKeepers(views, inScope);
   const live = { live: claims.live, stale: [] };
   const sharing = contactUse(views);

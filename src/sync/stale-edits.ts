@@ -77,13 +77,17 @@ function columnOf(table: SheetTable, view: RowView, field: SyncField): number | 
 export function holdLaterChanges(ctx: SyncContext, updates: UpdateItem[]): UpdateItem[] {
   const stale = updates.filter(u => u.stale);
   if (stale.length === 0) return updates;
-  const leads = new Map(leadsByIds(ctx.amo, unique(stale.map(u => u.dealId))).map(l => [l.id, l]));
-  const contactIds = unique(
-    stale.flatMap(u => {
-      const id = mainContactId(leads.get(u.dealId) ?? ({} as Lead)) ?? u.contactId;
-      return id === null ? [] : [id];
-    })
-  );
+  const dealIds = [...new Set(stale.map(u => u.dealId))];
+  const leads = new Map(leadsByIds(ctx.amo, dealIds).map(l => [l.id, l]));
+  const contactIds = [
+    ...new Set(
+      stale.flatMap(u => {
+        const lead = leads.get(u.dealId);
+        const id = (lead && mainContactId(lead)) ?? u.contactId;
+        return id === null ? [] : [id];
+      })
+    ),
+  ];
   const contacts = new Map<number, Contact>(
     (contactIds.length > 0 ? contactsByIds(ctx.amo, contactIds) : []).map(c => [c.id, c])
   );
@@ -127,8 +131,4 @@ function laterInAmo(
     if (now === undefined || base === undefined || base === STATUS_EDITED) return false;
     return base !== fieldHash(f, now.key) && now.at > stale.editAt;
   });
-}
-
-function unique(ids: number[]): number[] {
-  return [...new Set(ids)];
 }
