@@ -19,6 +19,18 @@ export type ColumnKey = (typeof COLUMN_KEYS)[number];
 /** The columns a person edits; an edit that touches only other columns is not a sync. */
 export const PERSON_COLUMNS: readonly ColumnKey[] = ['name', 'phone', 'email', 'budget'];
 
+/** What a row is known by: a row still showing these is the same row. */
+export const ID_COLUMNS = ['external_id', 'amo_deal_id', 'amo_contact_id'] as const;
+
+/**
+ * The 0-based columns from the first id column to the last: what a flow reads of rows it only
+ * needs to find (null when the header has none of them).
+ */
+export function idSpan(map: ColumnMap): [number, number] | null {
+  const at = ID_COLUMNS.flatMap(k => (map[k] === undefined ? [] : [map[k] as number]));
+  return at.length === 0 ? null : [Math.min(...at), Math.max(...at)];
+}
+
 const ALIASES: Record<ColumnKey, string[]> = {
   name: ['name', 'имя', 'фио', 'контакт', 'клиент'],
   phone: ['phone', 'телефон', 'тел', 'тел.'],

@@ -3,8 +3,14 @@
 // the matches comes back), and those rows' cells and memory notes. The result is a SheetTable
 // that holds only these rows and answers the same methods as a whole one.
 import type { CellValue, SheetPort } from '../ports';
-import { ColumnKey, mapHeaders } from './headers';
-import { NOTE_COLUMN, SheetTable, TableRow } from './table';
+import { ColumnKey, idSpan, mapHeaders } from './headers';
+import { NOTE_COLUMN, placed, SheetTable, TableRow } from './table';
+
+/** `ids`: only the id columns are read (blank elsewhere) and no notes (see SheetTable.read). */
+export interface ReadOptions {
+  notes?: boolean;
+  ids?: boolean;
+}
 
 /**
  * One Spreadsheet call costs about as much as reading this many cells (20 ms a call against
@@ -37,7 +43,7 @@ export function readRows(
   sheet: SheetPort,
   header: CellValue[],
   rowNumbers: number[],
-  options: { notes?: boolean } = {}
+  options: ReadOptions = {}
 ): SheetTable {
   return readBlocks(sheet, header.length, header, rowNumbers, options);
 }
@@ -60,8 +66,10 @@ function readBlocks(
   width: number,
   knownHeader: CellValue[] | null,
   rowNumbers: number[],
-  options: { notes?: boolean }
+  options: ReadOptions
 ): SheetTable {
+  const span = options.ids && knownHeader ? idSpan(mapHeaders(knownHeader)) : null;
+  if (span) return readIdBlocks(sheet, width, knownHeader as CellValue[], rowNumbers, span);
   // Rows found by a search exist; rows an edit names exist too (a row past the last with
   // content reads as blank, which no flow syncs).
   const wanted = [...new Set(rowNumbers)].filter(r => r >= 2);
@@ -91,6 +99,25 @@ function readBlocks(
     }
   }
   return SheetTable.ofRows(sheet, header, rows, notes);
+}
+
+function readIdBlocks(
+  sheet: SheetPort,
+  width: number,
+  header: CellValue[],
+  rowNumbers: number[],
+  [left, right]: [number, number]
+): SheetTable {
+  const wanted = [...new Set(rowNumbers)].filter(r => r >= 2).sort((a, b) => a - b);
+  const rows: TableRow[] = [];
+  for (const span of spans(wanted, right - left + 2)) {
+    const top = span[0];
+    const values = sheet.read(top, left + 1, span[span.length - 1] - top + 1, right - left + 1);
+    for (const r of span) {
+      rows.push({ rowNumber: r, cells: placed(values[r - top] ?? [], width, left) });
+    }
+  }
+  return SheetTable.ofRows(sheet, header, rows, new Map());
 }
 
 /** Sorted rows grouped so that a group's gaps cost less to read than a call would. */

@@ -6,7 +6,7 @@
 // have changed since — and never over a formula a person keeps in a cell.
 import { CellValue, SheetPort } from '../ports';
 import { cellText } from './cell-text';
-import { ColumnKey, ColumnMap, mapHeaders, PERSON_COLUMNS } from './headers';
+import { ColumnKey, ColumnMap, idSpan, mapHeaders, PERSON_COLUMNS } from './headers';
 
 export interface TableRow {
   /** 1-based sheet row in this snapshot. */
@@ -48,7 +48,8 @@ export class SheetTable {
    * Reads the whole sheet in one call, and (unless only identities are wanted) the notes of the
    * memory column in one more.
    */
-  static read(sheet: SheetPort, options: { notes?: boolean } = {}): SheetTable {
+  static read(sheet: SheetPort, options: { notes?: boolean; ids?: boolean } = {}): SheetTable {
+    if (options.ids) return SheetTable.readIds(sheet);
     const values = sheet.readAll();
     const header = values[0] ?? [];
     const rows = values.slice(1).map((cells, i) => ({ rowNumber: i + 2, cells }));
@@ -60,6 +61,24 @@ export class SheetTable {
         : [];
     const byRow = new Map(notes.map((n, i) => [i + 2, n]));
     return new SheetTable(sheet, columns, header.length, rows, byRow, true, header);
+  }
+
+  /**
+   * Every data row's id columns only (other cells read as blank, no notes): what a flow needs
+   * before it talks to AmoCRM. A person's cells are read again under the lock, so a run never
+   * holds an edit it cannot act on, and a large sheet costs a few columns instead of all.
+   */
+  private static readIds(sheet: SheetPort): SheetTable {
+    const header = sheet.headerRow();
+    const span = idSpan(mapHeaders(header));
+    const last = sheet.lastRow();
+    const values =
+      span && last >= 2 ? sheet.read(2, span[0] + 1, last - 1, span[1] - span[0] + 1) : [];
+    const rows = values.map((cells, i) => ({
+      rowNumber: i + 2,
+      cells: placed(cells, header.length, span?.[0] ?? 0),
+    }));
+    return new SheetTable(sheet, mapHeaders(header), header.length, rows, new Map(), true, header);
   }
 
   /**
@@ -125,6 +144,15 @@ export class SheetTable {
     }
     if (staged) staged.set(index, value);
     else this.staged.set(row.rowNumber, new Map([[index, value]]));
+  }
+
+  /** The row as it reads once committed: its staged cells over the ones read. */
+  withStaged(row: TableRow): TableRow {
+    const staged = this.staged.get(row.rowNumber);
+    if (!staged || staged.size === 0) return row;
+    const cells = [...row.cells];
+    for (const [index, value] of staged) cells[index] = value;
+    return { rowNumber: row.rowNumber, cells };
   }
 
   hasChanges(): boolean {
@@ -265,4 +293,11 @@ function sameValue(a: CellValue | undefined, b: CellValue): boolean {
   if (a instanceof Date || b instanceof Date) return false;
   if (typeof a === 'number' || typeof b === 'number') return a === b;
   return cellText(a) === cellText(b) && (a ?? '') === b;
+}
+
+/** A row `width` wide with these cells from column `left` (0-based) on, blank elsewhere. */
+export function placed(cells: CellValue[], width: number, left: number): CellValue[] {
+  const row: CellValue[] = new Array<CellValue>(width).fill('');
+  cells.forEach((c, j) => (row[left + j] = c));
+  return row;
 }

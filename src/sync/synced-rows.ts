@@ -5,8 +5,14 @@
 // (TextFinder over one column), never by a row number remembered from before. Work that names
 // many ids (an import, a reconciliation after a long gap) reads the whole sheet instead: one
 // read of everything is then cheaper than a search per id.
-import { ColumnKey, missingColumns } from '../sheet/headers';
-import { findRowNumbers, readHeader, readRows, rereadWithHeader } from '../sheet/row-reader';
+import { ColumnKey, ID_COLUMNS, missingColumns } from '../sheet/headers';
+import {
+  findRowNumbers,
+  ReadOptions,
+  readHeader,
+  readRows,
+  rereadWithHeader,
+} from '../sheet/row-reader';
 import type { SheetTable } from '../sheet/table';
 import type { CellValue, SheetPort } from '../ports';
 import type { SyncContext } from './context';
@@ -39,7 +45,7 @@ export function findable(lookup: RowLookup): boolean {
 export function readSyncedRows(
   ctx: SyncContext,
   lookup: RowLookup,
-  options: { notes?: boolean } = {}
+  options: ReadOptions = {}
 ): SheetTable {
   const sheet = ctx.spreadsheet.sheet(ctx.settings.sheetName);
   if (!sheet) throw new Error(`Settings: there is no sheet named "${ctx.settings.sheetName}"`);
@@ -76,9 +82,6 @@ function idOf(text: string): number[] {
   return /^\d+$/.test(text) ? [Number(text)] : [];
 }
 
-/** What a row is known by: a row still showing these is the same row. */
-const IDENTITY = ['external_id', 'amo_deal_id', 'amo_contact_id'] as const;
-
 /**
  * The rows of an earlier partial read, read again right now (under the lock, before writing):
  * null when the header moved or one of them no longer shows the ids it had (people sorted,
@@ -105,7 +108,7 @@ export function rereadRows(
     );
   const sameRows = earlier.rows.every(r => {
     const now = table.row(r.rowNumber);
-    return now !== undefined && IDENTITY.every(k => table.text(now, k) === earlier.text(r, k));
+    return now !== undefined && ID_COLUMNS.every(k => table.text(now, k) === earlier.text(r, k));
   });
   return sameHeader && sameRows ? withFields(ctx, table) : null;
 }

@@ -38,7 +38,7 @@ export function addArrivedLeads(ctx: SyncContext, listed: Lead[], from: number):
   );
   if (foreign.length === 0) return NOTHING;
   // Contacts are read only for leads no row links yet (the locked append checks again).
-  const linked = linkedLeadIds(readSyncedTable(ctx, { notes: false }));
+  const linked = linkedLeadIds(readSyncedTable(ctx, { ids: true }));
   const fresh = foreign.filter(l => !linked.has(l.id));
   if (fresh.length === 0) return NOTHING;
   const outcome = appendArrivals(ctx, arrivalsOf(ctx, fresh), 'skip');

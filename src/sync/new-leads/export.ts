@@ -46,7 +46,7 @@ export function exportLeads(ctx: SyncContext): ExportReport {
   const choice = readLeadChoice(ctx.props.getAll());
   let progress = readProgress(ctx.props, choice);
   // Contacts are read only for leads no row linked when the run began.
-  const linked = linkedLeadIds(readSyncedTable(ctx, { notes: false }));
+  const linked = linkedLeadIds(readSyncedTable(ctx, { ids: true }));
   let added = 0;
   for (;;) {
     if (timeLeft(ctx) <= 0) return stop(ctx, progress, added, false);
