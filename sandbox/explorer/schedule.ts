@@ -673,14 +673,20 @@ class ScheduleRun {
         if (intent.seenBy !== result.executionId || intent.doneSeq !== undefined) continue;
         // A killed run may or may not have sent the edit before it died: from then on a
         // manager's change of that field is as late as the edit (either may win, both agree).
-        intent.doneSeq = result.killed ? Number.POSITIVE_INFINITY : this.seq + 0.5;
+        // So may a run a fault made throw: it may have sent the edit and lost the record.
+        intent.doneSeq = this.died(result) ? Number.POSITIVE_INFINITY : this.seq + 0.5;
       }
       for (const window of [...fields.values()].flatMap(i => i.resent ?? [])) {
         if (window.by === result.executionId && window.to === undefined) {
-          window.to = result.killed ? Number.POSITIVE_INFINITY : this.seq + 0.5;
+          window.to = this.died(result) ? Number.POSITIVE_INFINITY : this.seq + 0.5;
         }
       }
     }
+  }
+
+  /** Killed, or thrown out by an injected fault: what it sent is not known to have been recorded. */
+  private died(result: RunResult): boolean {
+    return result.killed || (result.error !== null && this.faulted.has(result.executionId));
   }
 
   private note(result: RunResult): void {

@@ -19,6 +19,7 @@ import { LOCK_WAIT_MS, readSyncedTable } from './push';
 import {
   fieldHash,
   formatMemory,
+  noteWaiting,
   parseMemory,
   personChanged,
   rememberFirst,
@@ -26,6 +27,7 @@ import {
   RowMemory,
   SYNC_FIELDS,
   SyncField,
+  waitingSince,
 } from './row-memory';
 import {
   dealFromAmo,
@@ -39,6 +41,7 @@ import { readCompanyNames } from '../fields/companies';
 import { cellId, cellKeys, fieldKey, idKeepers, RowView, viewRow } from './row-view';
 import { statusNameFor } from './statuses';
 import { findable, readSyncedRows, rereadRows } from './synced-rows';
+import type { ReadOptions } from '../sheet/row-reader';
 import { parseSyncStatus, rowStatus } from './sync-status';
 
 export interface PullRequest {
@@ -158,33 +161,36 @@ export function pull(ctx: SyncContext, req: PullRequest, lockWaitMs = LOCK_WAIT_
 
 /**
  * A person's formula in a synced column is never replaced, so AmoCRM's value did not land
- * there: the row's memory keeps the value both sides last agreed on for that field. Otherwise
- * the next push would take the formula's unchanged value for an edit and send it back over
- * the manager's change. The field stays apart until the formula's value changes.
+ * there: the row's memory takes the formula's value as the field's base. Otherwise the next
+ * push would take that value for an edit and send it over the manager's change, which was
+ * the later one (or it would not have been written). The field stays apart until the
+ * formula's value changes.
  */
 function keepFormulaBases(table: SheetTable, region: string): void {
   table.onFormulaKept = (row, key) => {
     const field = typeof key === 'number' ? mappedKeyAt(table, key) : key;
     if (!field || (typeof key !== 'number' && !(SYNC_FIELDS as readonly string[]).includes(key)))
       return;
-    const before = parseMemory(table.note(row, { saved: true }));
     const memory = parseMemory(table.note(row));
     if (!memory) return;
-    if (before?.base[field] !== undefined) memory.base[field] = before.base[field];
-    else memory.base[field] = fieldHash(field, viewRow(table, row, region).keys[field]);
+    memory.base[field] = fieldHash(field, viewRow(table, row, region).keys[field]);
     table.setNote(row, formatMemory(memory));
   };
 }
 
-/** Reads what the request names and some row links (a snapshot, without the lock). */
+/**
+ * Reads what the request names and some row links (a snapshot, without the lock). Of the sheet
+ * only the id columns are read here: the rows are read whole under the lock, right before
+ * writing, so this run never holds a person's edit it cannot act on.
+ */
 function readAmo(ctx: SyncContext, req: PullRequest, report: PullReport): AmoState | null {
   const readAt = req.readAt ?? ctx.clock.now();
   const linked = req.all
-    ? readSyncedTable(ctx, { notes: false })
+    ? readSyncedTable(ctx, { ids: true })
     : readLinked(
         ctx,
         { leadIds: [...req.leadIds, ...req.deletedLeadIds], contactIds: req.contactIds },
-        { notes: false }
+        { ids: true }
       );
   const { byLead, byContact } = linkedRows(linked);
   // A deleted lead is read like any other: a delete delivered late, after the lead was
@@ -234,7 +240,7 @@ function readAmo(ctx: SyncContext, req: PullRequest, report: PullReport): AmoSta
             leadIds: [...req.leadIds, ...req.deletedLeadIds],
             contactIds: [...req.contactIds, ...several],
           },
-          { notes: false }
+          { ids: true }
         );
   return { leads, gone, contacts, contactIds, statusNames, readAt, found: rows };
 }
@@ -246,7 +252,7 @@ function readAmo(ctx: SyncContext, req: PullRequest, report: PullReport): AmoSta
 function readLinked(
   ctx: SyncContext,
   ids: { leadIds: number[]; contactIds: number[] },
-  options: { notes?: boolean } = {}
+  options: ReadOptions = {}
 ): SheetTable {
   const lookup = { leadIds: unique(ids.leadIds), contactIds: unique(ids.contactIds) };
   return findable(lookup) ? readSyncedRows(ctx, lookup, options) : readSyncedTable(ctx, options);
@@ -343,6 +349,10 @@ function applyRow(
   const view = viewRow(table, row, ctx.settings.region);
   if (view.memory?.sentAt !== undefined && view.memory.sentAt >= readAt) {
     report.stale++;
+    // The person's edits the row shows are seen all the same: they wait from now.
+    const memory = cloneMemory(view.memory);
+    noteWaiting(memory, ctx.clock.now(), view.keys);
+    table.setNote(row, formatMemory(memory));
     return false;
   }
   const restored = src.lead !== undefined && view.state.kind === 'deleted';
@@ -370,17 +380,16 @@ function applyRow(
     }
     const edited = known && personChanged(memory, field, own);
     const amoChanged = !known || memory.base[field] !== fieldHash(field, next.key);
-    const amoLater = next.at > (memory.editAt ?? Number.POSITIVE_INFINITY);
+    const amoLater = next.at > (waitingSince(memory, field, own) ?? Number.POSITIVE_INFINITY);
     if (!edited || (amoChanged && amoLater)) {
       changed = stageField(table, row, field, next.value) || changed;
       rememberSynced(memory, field, next.key);
     } else kept = true;
   }
+  if (kept) report.rowsKept++;
   // A person's value kept against AmoCRM's: from now on the sync knows since when it waits.
-  if (kept) {
-    report.rowsKept++;
-    memory.editAt ??= ctx.clock.now();
-  } else delete memory.editAt;
+  const after = viewRow(table, table.withStaged(row), ctx.settings.region).keys;
+  noteWaiting(memory, ctx.clock.now(), after);
   if (changed || restored) {
     report.rowsChanged++;
     const pending = view.state.kind === 'error' || view.state.kind === 'pending';
@@ -445,7 +454,8 @@ function stageField(table: SheetTable, row: TableRow, field: SyncField, value: C
  * person with two phones share it): the row keeps its own one while the contact holds it and
  * its first value is the one it was when the row last synced, or another row's. A first value
  * that is new and no row's is a manager's change made since: the row shows it. `first`: the
- * contact's first value's key when the row shows another one.
+ * contact's first value's key when the row shows another one. A row whose value the contact
+ * no longer holds shows the first value no other row shows.
  */
 function pick(
   values: string[],
@@ -457,7 +467,11 @@ function pick(
   const key = (v: string) => fieldKey(field, v, region);
   const head = values[0] ?? '';
   const held = own === '' ? undefined : values.find(v => key(v) === own);
-  if (held === undefined || key(head) === own) return { value: held ?? head };
+  // The row's own value is gone: it shows the first one no other row shows (a manager's).
+  if (held === undefined) {
+    return { value: values.find(v => !shared?.others[field].has(key(v))) ?? head };
+  }
+  if (key(head) === own) return { value: held };
   const firstKey = key(head);
   const remembered = shared?.memory?.first?.[field];
   const keep =

@@ -25,12 +25,13 @@ import type {
 import { phoneSearchKey } from '../domain/phone';
 import { displayName, RowData } from '../domain/row-data';
 import { chunk as chunks } from '../amo/batching';
-import { phoneEmailFields, workValues } from '../amo/fields';
+import { contactEmails, contactPhones, phoneEmailFields, workValues } from '../amo/fields';
 import { accountContacts, contactReadCost, rememberCreated } from './account-contacts';
 import { recordCreateWindow } from './create-windows';
 import { ContactIndex } from './contact-index';
 import type { SyncContext } from './context';
-import type { SyncField } from './row-memory';
+import { fieldHash, type SyncField } from './row-memory';
+import { fieldKey } from './row-view';
 import type { StaleEdit } from './stale-edits';
 import type { FieldCell } from '../fields/sheet-fields';
 import { customValues, dealMove, hasSide, leadPatch } from '../fields/field-writes';
@@ -71,11 +72,22 @@ export interface UpdateItem extends CreateItem {
    * row's (it still matches by the other value), the new value is added beside them rather
    * than replacing the one another row shows.
    */
-  keep?: { phones: string[]; emails: string[] };
+  keep?: KeptValues;
+  /** The row's memory of each field when the push read it. */
+  seenBase?: Record<SyncField, string | undefined>;
   /** Fields an earlier run saw unsent: checked against AmoCRM before they are sent. */
   stale?: StaleEdit;
   /** Stale fields AmoCRM changed later: not sent, the row's pull shows AmoCRM's value. */
   held?: SyncField[];
+}
+
+/** What a shared contact keeps beside a row's new phone or email. */
+export interface KeptValues {
+  /** The values the other rows show as synced. */
+  phones: string[];
+  emails: string[];
+  /** The hashes of the values this row replaces (its memory): the contact lets them go. */
+  replaced?: { phone?: string; email?: string };
 }
 
 export type Outcome =
@@ -90,8 +102,11 @@ export type Outcome =
       /** The reused contact's name (a new row does not rename a known customer). */
       contactName?: string;
     }
-  /** `contactId`: the lead's main contact is now this one. */
-  | { kind: 'updated'; contactId?: number }
+  /**
+   * `contactId`: the lead's main contact is now this one. `sentAt`: when its last request
+   * was answered (runs overlap: a push that began later may have sent the same field first).
+   */
+  | { kind: 'updated'; contactId?: number; sentAt?: number }
   | { kind: 'failed'; message: string; permanent: boolean }
   /** A create whose answer never came: the lead may exist; recovery must look first. */
   | { kind: 'unknown'; message: string }
@@ -519,7 +534,8 @@ function relinkAll(ctx: SyncContext, items: UpdateItem[], outcomes: Outcomes): v
   for (const item of items) {
     const id = index.match(item.data.email, item.data.phone);
     // Its own contact still matches by the other value: an ordinary update after all.
-    if (id !== null && id === item.contactId) own.push(item);
+    if (id !== null && id === item.contactId)
+      own.push({ ...item, keep: keptInAmo(ctx, item, index) });
     else if (id !== null) {
       found.set(item.externalId, id);
       const patch = missingFields(id, index, item.data);
@@ -552,6 +568,32 @@ function relinkAll(ctx: SyncContext, items: UpdateItem[], outcomes: Outcomes): v
   );
 }
 
+/**
+ * A shared contact keeps what AmoCRM holds now, but for the value this row replaces (unless
+ * another row shows it): a value a manager took away meanwhile is not put back from the sheet.
+ */
+function keptInAmo(
+  ctx: SyncContext,
+  item: UpdateItem,
+  index: ContactIndex
+): KeptValues | undefined {
+  const contact = index.contactOf(item.contactId ?? -1);
+  const keep = item.keep;
+  if (!contact || !keep) return keep;
+  const region = ctx.settings.region;
+  const kept = (field: 'phone' | 'email', values: string[], shown: string[]) => {
+    const shownKeys = new Set(shown.map(v => fieldKey(field, v, region)));
+    return values.filter(v => {
+      const key = fieldKey(field, v, region);
+      return shownKeys.has(key) || fieldHash(field, key) !== keep.replaced?.[field];
+    });
+  };
+  return {
+    phones: kept('phone', contactPhones(contact), keep.phones),
+    emails: kept('email', contactEmails(contact), keep.emails),
+  };
+}
+
 function newContactsStep(items: UpdateItem[], found: Map<string, number>): Step {
   return {
     call: createContacts(items.map(i => ({ ...newContact(i), request_id: i.externalId }))),
@@ -572,11 +614,13 @@ function linkStep(items: UpdateItem[], found: Map<string, number>): Step {
     call: linkContactsToLeads(
       items.map(i => ({ leadId: i.dealId, contactId: contactOf(i), isMain: true }))
     ),
-    settle(result, outcomes) {
+    settle(result, outcomes, at) {
       for (const item of items) {
         outcomes.set(
           item.externalId,
-          result.ok ? { kind: 'updated', contactId: contactOf(item) } : failure(result.error)
+          result.ok
+            ? { kind: 'updated', contactId: contactOf(item), sentAt: at }
+            : failure(result.error)
         );
       }
     },
@@ -680,18 +724,23 @@ function joinValues(
 /** One call and how its answer (or failure) becomes the outcomes of its rows. */
 interface Step {
   call: AmoCall<unknown>;
-  settle(result: Result<unknown>, outcomes: Outcomes): void;
+  /** `at`: when the call's answer came (its request landed before). */
+  settle(result: Result<unknown>, outcomes: Outcomes, at: number): void;
 }
 
 /** Runs the steps a fetchAll at a time, starting no new one once the work deadline passed. */
 function runSteps(ctx: SyncContext, steps: Step[], outcomes: Outcomes): void {
   for (const group of chunks(steps, CALLS_PER_STEP)) {
     if (ctx.clock.now() >= ctx.workDeadline) {
-      for (const step of group) step.settle({ ok: false, error: deferredError() }, outcomes);
+      for (const step of group) {
+        step.settle({ ok: false, error: deferredError() }, outcomes, ctx.clock.now());
+      }
       continue;
     }
     const results = ctx.amo.runAll(group.map(s => s.call));
-    group.forEach((step, i) => step.settle(results[i], outcomes));
+    // A request lands somewhere inside its call; the answer's time is the latest it could.
+    const at = ctx.clock.now();
+    group.forEach((step, i) => step.settle(results[i], outcomes, at));
     reportProgress(ctx, outcomes);
   }
 }
@@ -765,9 +814,12 @@ function patchContactsStep(patches: ContactUpdate[]): Step {
 function patchStep(items: UpdateItem[], call: AmoCall<unknown>): Step {
   return {
     call,
-    settle(result, outcomes) {
-      if (result.ok) return;
-      for (const item of items) outcomes.set(item.externalId, failure(result.error));
+    settle(result, outcomes, at) {
+      for (const item of items) {
+        const was = outcomes.get(item.externalId);
+        if (!result.ok) outcomes.set(item.externalId, failure(result.error));
+        else if (was?.kind === 'updated') outcomes.set(item.externalId, { ...was, sentAt: at });
+      }
     },
   };
 }

@@ -31,9 +31,11 @@ import {
 } from './claims';
 import { STATE } from './config';
 import type { SyncContext } from './context';
-import { CreateItem, Outcome, Outcomes, sendPush, UpdateItem } from './push-send';
+import { CreateItem, KeptValues, Outcome, Outcomes, sendPush, UpdateItem } from './push-send';
 import {
   changedFields,
+  forgetWaiting,
+  noteWaiting,
   fieldHash,
   formatMemory,
   memoryOf,
@@ -56,6 +58,7 @@ import { fieldKey, idKeepers, RowView, viewRow } from './row-view';
 import { FreshCells, holdLaterChanges, staleEdit } from './stale-edits';
 import { statusNameFor } from './statuses';
 import { findable, readSyncedRows } from './synced-rows';
+import type { ReadOptions } from '../sheet/row-reader';
 import { needsRetry, RESCAN_KEY } from './rescan';
 import { parseSyncStatus, rowStatus } from './sync-status';
 import { messages } from '../i18n/messages';
@@ -230,7 +233,7 @@ function holdCreates(ctx: SyncContext, plan: Plan, message: string): void {
   ctx.props.set(RESCAN_KEY, String(ctx.clock.now()));
 }
 
-export function readSyncedTable(ctx: SyncContext, options: { notes?: boolean } = {}): SheetTable {
+export function readSyncedTable(ctx: SyncContext, options: ReadOptions = {}): SheetTable {
   const sheet = ctx.spreadsheet.sheet(ctx.settings.sheetName);
   if (!sheet) throw new Error(`Settings: there is no sheet named "${ctx.settings.sheetName}"`);
   loadFieldSettings(ctx.props);
@@ -292,7 +295,7 @@ function contactUse(views: RowView[]): Map<number, RowView[]> {
  * The phones and emails other rows sharing the contact show as synced: the contact keeps them.
  * (A value another row has not sent yet is not the contact's; its own push decides.)
  */
-function keptValues(others: RowView[]): { phones: string[]; emails: string[] } {
+function keptValues(others: RowView[], memory: RowMemory | null): KeptValues {
   const synced = (field: 'phone' | 'email') => [
     ...new Set(
       others
@@ -302,7 +305,8 @@ function keptValues(others: RowView[]): { phones: string[]; emails: string[] } {
         .map(v => v.keys[field])
     ),
   ];
-  return { phones: synced('phone'), emails: synced('email') };
+  const replaced = { phone: memory?.base.phone, email: memory?.base.email };
+  return { phones: synced('phone'), emails: synced('email'), replaced };
 }
 
 function scopeText(scope: PushScope): string {
@@ -322,6 +326,14 @@ function touchesPersonColumn(table: SheetTable, [left, right]: [number, number])
 /** A 0-based column inside a 1-based inclusive range. */
 function within(index: number, [left, right]: [number, number]): boolean {
   return index + 1 >= left && index + 1 <= right;
+}
+
+/** An edit the push saw and does not send now waits: the row's memory says since when. */
+function noteSeen(table: SheetTable, view: RowView, at: number): void {
+  if (!view.memory) return;
+  const waiting = { ...view.memory };
+  noteWaiting(waiting, at, view.keys);
+  if (formatMemory(waiting) !== formatMemory(view.memory)) saveMemory(table, view.row, waiting);
 }
 
 /** A row pasted from another row shares its ids: it is a new row with its own lead. */
@@ -395,6 +407,8 @@ function planRow(
             ? ('shared' as const)
             : ('ifTaken' as const);
       if (relink && contactClaimed(claims, contactKeys(check.data))) {
+        // Another run may be making a contact for the new email or phone: the edit waits.
+        noteSeen(table, view, plan.at);
         plan.report.pending++;
         return;
       }
@@ -407,12 +421,13 @@ function planRow(
         relink,
         mapped,
         fieldError,
-        ...(relink === 'shared' ? { keep: keptValues(others) } : {}),
+        ...(relink === 'shared' ? { keep: keptValues(others, memory) } : {}),
+        seenBase: { ...memory?.base },
         stale: staleEdit(table, view, fields, plan.fresh ?? null, plan.at),
       });
-    } else if (memory && memory.editAt === undefined) {
+    } else {
       // An import makes new rows only: this edit waits, and the sync now knows since when.
-      saveMemory(table, view.row, { ...memory, editAt: plan.at });
+      noteSeen(table, view, plan.at);
     }
     return;
   }
@@ -741,17 +756,20 @@ function applyOutcome(
         rememberFirst(made, 'email', outcome.firsts?.email);
         showContactName(ctx, table, row, made, outcome.contactName);
         showDeal(ctx, table, row, made, item, { defaultStatus: a.statusName });
+        noteEditsMeanwhile(a, row, made);
         saveMemory(table, row, made);
       }
       report.created++;
       return;
     case 'updated':
       if (outcome.contactId) table.set(row, 'amo_contact_id', String(outcome.contactId));
-      if (item && 'fields' in item && sent) markSent(memory, item.fields, sent, a.sentAt);
-      // A field held back for AmoCRM's later change stays the person's until the pull shows it.
-      if (item && 'held' in item && item.held?.length) memory.editAt = item.stale?.editAt;
+      // (A field held back for AmoCRM's later change waits on, until the pull shows it.)
+      if (item && 'fields' in item && sent) {
+        markSent(memory, item, sent, outcome.sentAt ?? a.sentAt);
+      }
       showDeal(ctx, table, row, memory, item, null);
       table.set(row, 'sync_status', synced);
+      noteEditsMeanwhile(a, row, memory);
       saveMemory(table, row, memory);
       report.updated++;
       return;
@@ -760,7 +778,7 @@ function applyOutcome(
         table.set(row, 'sync_status', status.error(outcome.message));
         memory.refused = wholeHash(sent);
       } else table.set(row, 'sync_status', status.retrying(outcome.message));
-      memory.editAt ??= plan.at;
+      noteUnsent(a, row, memory, sent);
       keepStatusEdit(memory, item);
       saveMemory(table, row, memory);
       report.errors++;
@@ -771,11 +789,32 @@ function applyOutcome(
       return;
     case 'deferred':
       table.set(row, 'sync_status', status.nextRun);
-      memory.editAt ??= plan.at;
+      noteUnsent(a, row, memory, sent);
       keepStatusEdit(memory, item);
       if (item && 'fields' in item) saveMemory(table, row, memory);
       report.pending++;
   }
+}
+
+/**
+ * Cells a person changed while the push talked to AmoCRM are seen now, by this write-back:
+ * from now on the sync knows since when they wait (a manager's change made after this is
+ * the later one, see stale-edits).
+ */
+function noteEditsMeanwhile(a: Apply, row: TableRow, memory: RowMemory): void {
+  const keys = viewRow(a.table, a.table.withStaged(row), a.ctx.settings.region, a.ctx.lang).keys;
+  noteWaiting(memory, a.ctx.clock.now(), keys);
+}
+
+/** What the push could not send waits since the push read it; what changed since, from now. */
+function noteUnsent(
+  a: Apply,
+  row: TableRow,
+  memory: RowMemory,
+  sent: Record<SyncField, string> | null
+): void {
+  if (sent) noteWaiting(memory, a.plan.at, sent);
+  noteEditsMeanwhile(a, row, memory);
 }
 
 /**
@@ -800,17 +839,27 @@ function showContactName(
   rememberSynced(memory, 'name', key);
 }
 
-/** The fields just sent are what AmoCRM now has; a later edit of them still shows as changed. */
+/**
+ * The fields just sent are what AmoCRM now has; a later edit of them still shows as changed.
+ * A push whose request went out later may have sent and recorded the same field first (runs
+ * overlap): its record is the newer one and stays.
+ */
 function markSent(
   memory: RowMemory,
-  fields: SyncField[],
+  item: UpdateItem,
   sent: Record<SyncField, string | undefined>,
   sentAt: number
 ): void {
-  for (const f of fields) {
+  const later = memory.sentAt !== undefined && memory.sentAt > sentAt;
+  const marked: SyncField[] = [];
+  for (const f of item.fields) {
     const key = sent[f];
+    if (later && memory.base[f] !== item.seenBase?.[f]) continue;
     if (key !== undefined) rememberSynced(memory, f, key);
+    marked.push(f);
   }
+  forgetWaiting(memory, marked);
+  if (later) return;
   memory.sentAt = sentAt;
   delete memory.editAt;
   delete memory.refused;

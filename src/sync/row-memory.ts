@@ -20,8 +20,14 @@ export interface RowMemory {
   base: Record<SyncField, string | undefined>;
   /** Epoch ms when the last push of this row began talking to AmoCRM. */
   sentAt?: number;
-  /** Epoch ms when the sync first saw a person's edit it has not sent yet. */
+  /** Epoch ms since when every changed field waits (the row-level time of older notes). */
   editAt?: number;
+  /**
+   * Per field a person changed that the sync saw but has not sent: the value's hash when it
+   * was first seen, and since when it waits (epoch ms). A manager's change of that field made
+   * later wins over it. A field that shows another value now holds a newer edit.
+   */
+  waiting?: Record<SyncField, { hash: string; at: number }>;
   /** Hash of the whole row when AmoCRM refused it for good: not sent again until it changes. */
   refused?: string;
   /** The lead's pipeline when last synced (a status name is a stage of this pipeline). */
@@ -44,6 +50,7 @@ export function parseMemory(note: string): RowMemory | null {
       b?: Record<string, unknown>;
       s?: unknown;
       e?: unknown;
+      w?: Record<string, unknown>;
       r?: unknown;
       p?: unknown;
       f?: Record<string, unknown>;
@@ -54,6 +61,8 @@ export function parseMemory(note: string): RowMemory | null {
     const memory: RowMemory = { base };
     if (typeof raw.s === 'number') memory.sentAt = raw.s;
     if (typeof raw.e === 'number') memory.editAt = raw.e;
+    const waiting = waitingOf(raw.w);
+    if (waiting) memory.waiting = waiting;
     if (typeof raw.r === 'string') memory.refused = raw.r;
     if (typeof raw.p === 'number') memory.p = raw.p;
     const first = firstOf(raw.f);
@@ -68,10 +77,26 @@ export function formatMemory(memory: RowMemory): string {
   const out: Record<string, unknown> = { b: memory.base };
   if (memory.sentAt !== undefined) out.s = memory.sentAt;
   if (memory.editAt !== undefined) out.e = memory.editAt;
+  if (memory.waiting && Object.keys(memory.waiting).length > 0) {
+    out.w = Object.fromEntries(
+      Object.entries(memory.waiting).map(([f, w]) => [f, [w.hash, w.at]] as const)
+    );
+  }
   if (memory.refused !== undefined) out.r = memory.refused;
   if (memory.p !== undefined) out.p = memory.p;
   if (memory.first && Object.keys(memory.first).length > 0) out.f = memory.first;
   return PREFIX + JSON.stringify(out);
+}
+
+function waitingOf(raw: Record<string, unknown> | undefined): RowMemory['waiting'] | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const out: NonNullable<RowMemory['waiting']> = {};
+  for (const [f, v] of Object.entries(raw)) {
+    if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'number') {
+      out[f] = { hash: v[0], at: v[1] };
+    }
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 function firstOf(raw: Record<string, unknown> | undefined): RowMemory['first'] | undefined {
@@ -146,4 +171,35 @@ export function memoryOf(keys: Record<SyncField, string>, sentAt?: number): RowM
 /** A hash of the fixed fields (what AmoCRM refused for good is known by it). */
 export function wholeHash(keys: Record<FixedField, string>): string {
   return fingerprint(SYNC_FIELDS.map(f => keys[f]));
+}
+
+/**
+ * Since when a field's edit waits, if the sync saw this very value unsent before (older notes:
+ * the row's one time for every changed field); undefined for a value not seen before.
+ */
+export function waitingSince(memory: RowMemory, field: SyncField, key: string): number | undefined {
+  if (!memory.waiting) return memory.editAt;
+  const w = memory.waiting[field];
+  return w && w.hash === fieldHash(field, key) ? w.at : undefined;
+}
+
+/**
+ * The sync sees the row's changed fields (against the memory) without sending them now: a
+ * value not seen before waits from `at`; a field no longer changed waits no more.
+ */
+export function noteWaiting(memory: RowMemory, at: number, keys: Record<SyncField, string>): void {
+  const changed = changedFields(memory, keys);
+  const waiting: NonNullable<RowMemory['waiting']> = {};
+  for (const f of changed) {
+    waiting[f] = { hash: fieldHash(f, keys[f]), at: waitingSince(memory, f, keys[f]) ?? at };
+  }
+  delete memory.editAt;
+  if (changed.length > 0) memory.waiting = waiting;
+  else delete memory.waiting;
+}
+
+/** These fields were sent (or AmoCRM's value replaced them): they wait no more. */
+export function forgetWaiting(memory: RowMemory, fields: SyncField[]): void {
+  for (const f of fields) delete memory.waiting?.[f];
+  if (memory.waiting && Object.keys(memory.waiting).length === 0) delete memory.waiting;
 }

@@ -14,14 +14,14 @@ import type { SyncContext } from './context';
 import { queuePull } from './pending';
 import { amoFields } from './pull';
 import type { UpdateItem } from './push-send';
-import { fieldHash, STATUS_EDITED, type SyncField } from './row-memory';
+import { fieldHash, STATUS_EDITED, type SyncField, waitingSince } from './row-memory';
 import type { RowView } from './row-view';
 import { statusNameFor } from './statuses';
 
 /** An update's fields an earlier run saw unsent, with what is needed to compare them. */
 export interface StaleEdit {
-  /** When the sync first saw the row's unsent edit (the row's memory). */
-  editAt: number;
+  /** Per field: since when the sync has seen its value unsent (the row's memory). */
+  at: Record<SyncField, number>;
   fields: SyncField[];
   view: Pick<RowView, 'keys' | 'fields'>;
   base: Record<SyncField, string | undefined>;
@@ -34,7 +34,12 @@ export interface FreshCells {
   columns: [number, number];
 }
 
-/** The fields of this update that an earlier run already saw unsent (none for a fresh edit). */
+/**
+ * The fields of this update that an earlier run already saw unsent (none for a fresh edit).
+ * A field whose very value the memory saw waiting is that old edit even when an on-edit event
+ * names its cell now (the event came late); only older notes, which keep one time for the
+ * whole row, leave a named cell fresh.
+ */
 export function staleEdit(
   table: SheetTable,
   view: RowView,
@@ -42,11 +47,17 @@ export function staleEdit(
   fresh: FreshCells | null,
   now: number
 ): StaleEdit | undefined {
-  const editAt = view.memory?.editAt;
-  if (editAt === undefined || editAt >= now) return undefined;
-  const old = fields.filter(f => !isFresh(table, view, f, fresh));
-  if (old.length === 0) return undefined;
-  return { editAt, fields: old, view, base: view.memory?.base ?? {} };
+  const memory = view.memory;
+  if (!memory) return undefined;
+  const at: Record<SyncField, number> = {};
+  for (const f of fields) {
+    const since = waitingSince(memory, f, view.keys[f] ?? '');
+    if (since === undefined || since >= now) continue;
+    if (!memory.waiting && isFresh(table, view, f, fresh)) continue;
+    at[f] = since;
+  }
+  const old = Object.keys(at);
+  return old.length === 0 ? undefined : { at, fields: old, view, base: memory.base };
 }
 
 function isFresh(
@@ -129,6 +140,6 @@ function laterInAmo(
     const base = stale.base[f];
     // A status edit kept as "edited" says nothing of what AmoCRM had: it is sent.
     if (now === undefined || base === undefined || base === STATUS_EDITED) return false;
-    return base !== fieldHash(f, now.key) && now.at > stale.editAt;
+    return base !== fieldHash(f, now.key) && now.at > (stale.at[f] ?? Number.POSITIVE_INFINITY);
   });
 }

@@ -309,3 +309,86 @@ it("a run that dies writing back a new row's lead (ids written, memory not): the
   expect(phonesOf(s.row(a).amo_contact_id)).toEqual(['+79167770005']);
   expect(lines(s.check())).toEqual([]);
 });
+
+it("a row of a shared contact changes its phone after a manager replaced the other row's phone: the manager's phone stays on the contact and reaches the other row (seed 143)", () => {
+  const { stage: s, arena } = world;
+  const person = s.customer(1000);
+  const {
+    tags: [a, b],
+  } = s.type([person, { ...person, budget: 2000 }]);
+  arena.rt.clock.advance(1_000);
+  // The manager replaces the customer's phone; the webhook is lost.
+  s.managerContact(a, 'phone', '+79168880001');
+  arena.rt.clock.advance(1_000);
+  // Later, the second row gets a phone of its own.
+  s.edit(b, { phone: '8 (916) 777-00-06' });
+  expect(phonesOf(s.row(a).amo_contact_id).sort()).toEqual(['+79167770006', '+79168880001']);
+  s.recover();
+  expect(phonesOf(s.row(a).amo_contact_id).sort()).toEqual(['+79167770006', '+79168880001']);
+  expect(String(s.row(a).phone).replace(/\D/g, '')).toBe('79168880001');
+  expect(s.row(b).phone).toBe('8 (916) 777-00-06');
+  expect(lines(s.check())).toEqual([]);
+});
+
+it("an older push's write-back does not undo a newer push of the same field: a manager's price after both stays (seed 1815)", () => {
+  const { stage: s, arena } = world;
+  const {
+    tags: [a],
+  } = s.type([s.customer(1000)]);
+  arena.rt.clock.advance(1_000);
+  const first = s.edit(a, { budget: 8247 }, 'later');
+  // Once AmoCRM took the first price, the person clears the budget; that edit's run goes first.
+  s.at(on.fetch('handleEdit', 'after', /\/api\/v4\/leads/, 'PATCH'), () => {
+    arena.rt.clock.advance(1_000);
+    s.fireEdit(s.edit(a, { budget: '' }, 'later'));
+  });
+  s.fireEdit(first);
+  expect(patchedPrices()).toEqual([8247, 0]);
+  arena.rt.clock.advance(1_000);
+  // The manager's price comes after both; its webhook is lost.
+  s.managerPrice(a, 5000);
+  s.recover();
+  expect(patchedPrices()).toEqual([8247, 0]);
+  expect(arena.admin.lead(s.leadOf(a))?.price).toBe(5000);
+  expect(s.row(a).budget).toBe(5000);
+  expect(lines(s.check())).toEqual([]);
+});
+
+it("an edit an import saw, whose on-edit run comes only after a manager's later price: the price stays (seed 2883)", () => {
+  const { stage: s, arena } = world;
+  const {
+    tags: [a],
+  } = s.type([s.customer(1000)]);
+  arena.rt.clock.advance(1_000);
+  const late = s.edit(a, { budget: 1365 }, 'later');
+  s.run('importExistingRows');
+  arena.rt.clock.advance(5_000);
+  // The manager's price is queued by its webhook; then the edit's run arrives.
+  s.post(s.managerPrice(a, 38500));
+  arena.rt.clock.advance(5_000);
+  s.fireEdit(late);
+  s.recover();
+  expect(patchedPrices()).not.toContain(1365);
+  expect(arena.admin.lead(s.leadOf(a))?.price).toBe(38500);
+  expect(s.row(a).budget).toBe(38500);
+  expect(lines(s.check())).toEqual([]);
+});
+
+it("a formula typed before a manager's price: the formula stays, and its value never goes over the manager's price (seeds 2895, 3610)", () => {
+  const { stage: s, arena } = world;
+  const {
+    tags: [a],
+  } = s.type([s.customer(1000)]);
+  arena.rt.clock.advance(1_000);
+  // Typed while no trigger could send it; an import sees it.
+  s.edit(a, { budget: '=3000+600' }, 'later');
+  s.run('importExistingRows');
+  arena.rt.clock.advance(5_000);
+  s.managerPrice(a, 1500);
+  arena.rt.clock.advance(5_000);
+  s.recover();
+  expect(s.formula(a, 'budget')).toBe('=3000+600');
+  expect(patchedPrices()).not.toContain(3600);
+  expect(arena.admin.lead(s.leadOf(a))?.price).toBe(1500);
+  expect(lines(s.check())).toEqual([]);
+});
