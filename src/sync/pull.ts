@@ -141,12 +141,16 @@ export function pull(ctx: SyncContext, req: PullRequest, lockWaitMs = LOCK_WAIT_
   try {
     const queueKey = ctx.uuid();
     // The rows found before AmoCRM was read, if they still hold their ids; else found again.
-    const table =
+    const leadIds = [...state.leads.map(l => l.id), ...state.gone];
+    let table =
       (state.found.whole ? null : rereadRows(ctx, state.found)) ??
-      readLinked(ctx, {
-        leadIds: [...state.leads.map(l => l.id), ...state.gone],
-        contactIds: state.contactIds,
-      });
+      readLinked(ctx, { leadIds, contactIds: state.contactIds });
+    // A row's unsent phone or email against a contact value that may be a sibling row's: the
+    // contact's other rows tell (see applyRow).
+    const siblings = contactsToCompare(ctx, table).filter(id => !state.contactIds.includes(id));
+    if (siblings.length > 0 && !table.whole) {
+      table = readLinked(ctx, { leadIds, contactIds: [...state.contactIds, ...siblings] });
+    }
     const again = applyState(ctx, table, state, report);
     keepFormulaBases(table, ctx.settings.region);
     table.commit();
@@ -157,6 +161,19 @@ export function pull(ctx: SyncContext, req: PullRequest, lockWaitMs = LOCK_WAIT_
   }
   if (report.rowsKept > 0) ctx.props.set(STATE.dirty, String(ctx.clock.now()));
   return report;
+}
+
+/** The contacts of read rows whose phone or email a person changed and the sync has not sent. */
+function contactsToCompare(ctx: SyncContext, table: SheetTable): number[] {
+  const ids = new Set<number>();
+  for (const row of table.rows) {
+    const view = viewRow(table, row, ctx.settings.region);
+    const memory = view.memory;
+    if (!memory || view.contactId === null) continue;
+    const edited = (['phone', 'email'] as const).some(f => personChanged(memory, f, view.keys[f]));
+    if (edited) ids.add(view.contactId);
+  }
+  return [...ids];
 }
 
 /**
@@ -381,7 +398,10 @@ function applyRow(
     const edited = known && personChanged(memory, field, own);
     const amoChanged = !known || memory.base[field] !== fieldHash(field, next.key);
     const amoLater = next.at > (waitingSince(memory, field, own) ?? Number.POSITIVE_INFINITY);
-    if (!edited || (amoChanged && amoLater)) {
+    // A shared contact's phone or email that another row shows is that row's own value, not
+    // a change of this row's: the person's edit here waits to be sent beside it.
+    const another = (field === 'phone' || field === 'email') && shared.others[field].has(next.key);
+    if (!edited || (amoChanged && amoLater && !another)) {
       changed = stageField(table, row, field, next.value) || changed;
       rememberSynced(memory, field, next.key);
     } else kept = true;

@@ -423,7 +423,7 @@ function planRow(
         fieldError,
         ...(relink === 'shared' ? { keep: keptValues(others, memory) } : {}),
         seenBase: { ...memory?.base },
-        stale: staleEdit(table, view, fields, plan.fresh ?? null, plan.at),
+        stale: staleEdit(table, view, fields, plan.fresh ?? null, plan.at, others),
       });
     } else {
       // An import makes new rows only: this edit waits, and the sync now knows since when.

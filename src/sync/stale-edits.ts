@@ -25,6 +25,8 @@ export interface StaleEdit {
   fields: SyncField[];
   view: Pick<RowView, 'keys' | 'fields'>;
   base: Record<SyncField, string | undefined>;
+  /** The phones and emails other rows sharing the contact show: their values, not changes. */
+  others: { phone: Set<string>; email: Set<string> };
 }
 
 /** The cells an on-edit event names: their edits are fresh. */
@@ -45,7 +47,8 @@ export function staleEdit(
   view: RowView,
   fields: SyncField[],
   fresh: FreshCells | null,
-  now: number
+  now: number,
+  siblings: RowView[] = []
 ): StaleEdit | undefined {
   const memory = view.memory;
   if (!memory) return undefined;
@@ -57,7 +60,12 @@ export function staleEdit(
     at[f] = since;
   }
   const old = Object.keys(at);
-  return old.length === 0 ? undefined : { at, fields: old, view, base: memory.base };
+  if (old.length === 0) return undefined;
+  const others = {
+    phone: new Set(siblings.map(v => v.keys.phone)),
+    email: new Set(siblings.map(v => v.keys.email)),
+  };
+  return { at, fields: old, view, base: memory.base, others };
 }
 
 function isFresh(
@@ -140,6 +148,7 @@ function laterInAmo(
     const base = stale.base[f];
     // A status edit kept as "edited" says nothing of what AmoCRM had: it is sent.
     if (now === undefined || base === undefined || base === STATUS_EDITED) return false;
+    if ((f === 'phone' || f === 'email') && stale.others[f].has(now.key)) return false;
     return base !== fieldHash(f, now.key) && now.at > (stale.at[f] ?? Number.POSITIVE_INFINITY);
   });
 }

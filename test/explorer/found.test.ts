@@ -392,3 +392,29 @@ it("a formula typed before a manager's price: the formula stays, and its value n
   expect(arena.admin.lead(s.leadOf(a))?.price).toBe(1500);
   expect(lines(s.check())).toEqual([]);
 });
+
+it("two rows of one customer get new phones; one row's phone, seen unsent, is not taken back by the other's push (seed 1099)", () => {
+  const { stage: s, arena } = world;
+  const person = s.customer(1000);
+  const {
+    tags: [a, b],
+  } = s.type([person, { ...person, budget: 2000 }]);
+  arena.rt.clock.advance(1_000);
+  // b's new phone: its on-edit run never comes, an import sees it.
+  s.edit(b, { phone: '8 (916) 777-00-32' }, 'later');
+  s.run('importExistingRows');
+  arena.rt.clock.advance(5_000);
+  // Later a's new phone is sent: the contact's phone list now names a's.
+  s.edit(a, { phone: '8 (916) 777-00-33' });
+  arena.rt.clock.advance(5_000);
+  // A manager's price on b's lead brings its row a pull.
+  s.post(s.managerPrice(b, 7000));
+  arena.rt.clock.advance(60_000);
+  s.run('runBackgroundWork');
+  expect(s.row(b).phone).toBe('8 (916) 777-00-32');
+  s.recover();
+  expect(phonesOf(s.row(a).amo_contact_id).sort()).toEqual(['+79167770032', '+79167770033']);
+  expect(s.row(a).phone).toBe('8 (916) 777-00-33');
+  expect(s.row(b).phone).toBe('8 (916) 777-00-32');
+  expect(lines(s.check())).toEqual([]);
+});
