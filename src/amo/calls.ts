@@ -8,6 +8,7 @@ import { isObject } from './errors';
 import type { QueryParams } from './query-string';
 import type {
   Account,
+  AmoEvent,
   AmoUser,
   Company,
   ComplexCreated,
@@ -120,6 +121,35 @@ export function getAccount(): AmoCall<Account> {
 /** `GET /api/v4/leads/pipelines`: every pipeline with its statuses. */
 export function listPipelines(): AmoCall<Pipeline[]> {
   return get('/api/v4/leads/pipelines', undefined, r => embedded<Pipeline>(r.body, 'pipelines'));
+}
+
+// ---- Events --------------------------------------------------------------------------------
+
+/** AmoCRM's limit of events per page (lower than the entities' 250). */
+export const EVENTS_PAGE_SIZE = 100;
+
+export interface EventsQuery {
+  /** One kind of record: AmoCRM filters ids only within one. */
+  entity: 'lead' | 'contact';
+  ids: readonly number[];
+  types: readonly string[];
+  /** Unix seconds: events at or after it. */
+  from: number;
+  page?: number;
+}
+
+/**
+ * `GET /api/v4/events`: one page (newest first) of the named records' events of these types.
+ * https://www.amocrm.ru/developers/content/crm_platform/events-and-notes
+ */
+export function listEvents(q: EventsQuery): AmoCall<Page<AmoEvent>> {
+  const page = q.page ?? 1;
+  const query: QueryParams = {
+    page,
+    limit: EVENTS_PAGE_SIZE,
+    filter: { entity: q.entity, entity_id: q.ids, type: q.types, created_at: { from: q.from } },
+  };
+  return get('/api/v4/events', query, r => readPage<AmoEvent>(r.body, 'events', page));
 }
 
 // ---- Leads ---------------------------------------------------------------------------------

@@ -305,3 +305,19 @@ export interface Page<T> {
   /** True when AmoCRM announced a next page (`_links.next`). */
   hasNext: boolean;
 }
+
+/**
+ * One entry of the account's event list (GET /api/v4/events): which field of which record
+ * changed, and when. `value_after` / `value_before` name a custom field by
+ * `custom_field_value.field_id`.
+ */
+export interface AmoEvent {
+  id: string;
+  type: string;
+  entity_id: number;
+  entity_type: string;
+  /** Unix seconds. */
+  created_at: number;
+  value_after?: unknown[];
+  value_before?: unknown[];
+}

@@ -6,7 +6,10 @@ import type { CellValue, SheetPort } from '../ports';
 import { ColumnKey, idSpan, mapHeaders } from './headers';
 import { NOTE_COLUMN, placed, SheetTable, TableRow } from './table';
 
-/** `ids`: only the id columns are read (blank elsewhere) and no notes (see SheetTable.read). */
+/**
+ * `ids`: only the id columns are read (blank elsewhere), and the memory notes only when `notes`
+ * is true (see SheetTable.read).
+ */
 export interface ReadOptions {
   notes?: boolean;
   ids?: boolean;
@@ -69,7 +72,10 @@ function readBlocks(
   options: ReadOptions
 ): SheetTable {
   const span = options.ids && knownHeader ? idSpan(mapHeaders(knownHeader)) : null;
-  if (span) return readIdBlocks(sheet, width, knownHeader as CellValue[], rowNumbers, span);
+  if (span) {
+    const table = readIdBlocks(sheet, width, knownHeader as CellValue[], rowNumbers, span);
+    return options.notes === true ? withNotes(sheet, table) : table;
+  }
   // Rows found by a search exist; rows an edit names exist too (a row past the last with
   // content reads as blank, which no flow syncs).
   const wanted = [...new Set(rowNumbers)].filter(r => r >= 2);
@@ -118,6 +124,20 @@ function readIdBlocks(
     }
   }
   return SheetTable.ofRows(sheet, header, rows, new Map());
+}
+
+/** The same rows with their memory notes, read in the same blocks. */
+function withNotes(sheet: SheetPort, table: SheetTable): SheetTable {
+  const noteIndex = table.columns[NOTE_COLUMN];
+  if (noteIndex === undefined || table.rows.length === 0) return table;
+  const notes = new Map<number, string>();
+  const numbers = table.rows.map(r => r.rowNumber);
+  for (const span of spans(numbers, 2)) {
+    const top = span[0];
+    const read = sheet.readNotes(top, noteIndex + 1, span[span.length - 1] - top + 1, 1);
+    for (const r of span) notes.set(r, read[r - top]?.[0] ?? '');
+  }
+  return SheetTable.ofRows(sheet, table.header, table.rows, notes);
 }
 
 /** Sorted rows grouped so that a group's gaps cost less to read than a call would. */

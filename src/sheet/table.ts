@@ -49,26 +49,25 @@ export class SheetTable {
    * memory column in one more.
    */
   static read(sheet: SheetPort, options: { notes?: boolean; ids?: boolean } = {}): SheetTable {
-    if (options.ids) return SheetTable.readIds(sheet);
+    if (options.ids) return SheetTable.readIds(sheet, options.notes === true);
     const values = sheet.readAll();
     const header = values[0] ?? [];
     const rows = values.slice(1).map((cells, i) => ({ rowNumber: i + 2, cells }));
     const columns = mapHeaders(header);
-    const noteColumn = columns[NOTE_COLUMN];
     const notes =
-      noteColumn !== undefined && rows.length > 0 && options.notes !== false
-        ? sheet.readNotes(2, noteColumn + 1, rows.length, 1).map(r => r[0] ?? '')
-        : [];
-    const byRow = new Map(notes.map((n, i) => [i + 2, n]));
-    return new SheetTable(sheet, columns, header.length, rows, byRow, true, header);
+      options.notes !== false
+        ? memoryNotes(sheet, columns, rows.length)
+        : new Map<number, string>();
+    return new SheetTable(sheet, columns, header.length, rows, notes, true, header);
   }
 
   /**
-   * Every data row's id columns only (other cells read as blank, no notes): what a flow needs
-   * before it talks to AmoCRM. A person's cells are read again under the lock, so a run never
-   * holds an edit it cannot act on, and a large sheet costs a few columns instead of all.
+   * Every data row's id columns only (other cells read as blank; the memory notes when asked):
+   * what a flow needs before it talks to AmoCRM. A person's cells are read again under the
+   * lock, so a run never holds an edit it cannot act on, and a large sheet costs a few columns
+   * instead of all.
    */
-  private static readIds(sheet: SheetPort): SheetTable {
+  private static readIds(sheet: SheetPort, withNotes: boolean): SheetTable {
     const header = sheet.headerRow();
     const span = idSpan(mapHeaders(header));
     const last = sheet.lastRow();
@@ -78,7 +77,9 @@ export class SheetTable {
       rowNumber: i + 2,
       cells: placed(cells, header.length, span?.[0] ?? 0),
     }));
-    return new SheetTable(sheet, mapHeaders(header), header.length, rows, new Map(), true, header);
+    const columns = mapHeaders(header);
+    const notes = withNotes ? memoryNotes(sheet, columns, rows.length) : new Map<number, string>();
+    return new SheetTable(sheet, columns, header.length, rows, notes, true, header);
   }
 
   /**
@@ -293,6 +294,14 @@ function sameValue(a: CellValue | undefined, b: CellValue): boolean {
   if (a instanceof Date || b instanceof Date) return false;
   if (typeof a === 'number' || typeof b === 'number') return a === b;
   return cellText(a) === cellText(b) && (a ?? '') === b;
+}
+
+/** The memory notes of the first `count` data rows, by row number (one call). */
+function memoryNotes(sheet: SheetPort, columns: ColumnMap, count: number): Map<number, string> {
+  const noteColumn = columns[NOTE_COLUMN];
+  if (noteColumn === undefined || count === 0) return new Map();
+  const notes = sheet.readNotes(2, noteColumn + 1, count, 1);
+  return new Map(notes.map((n, i) => [i + 2, n[0] ?? '']));
 }
 
 /** A row `width` wide with these cells from column `left` (0-based) on, blank elsewhere. */

@@ -37,11 +37,20 @@ import {
   stageMapped,
 } from '../fields/pull-fields';
 import { STATUS_KEY } from '../fields/deal-keys';
+import { boundFields } from '../fields/sheet-fields';
 import { readCompanyNames } from '../fields/companies';
 import { cellId, cellKeys, fieldKey, idKeepers, RowView, viewRow } from './row-view';
 import { statusNameFor } from './statuses';
 import { findable, readSyncedRows, rereadRows } from './synced-rows';
 import type { ReadOptions } from '../sheet/row-reader';
+import {
+  askChanges,
+  changedAfter,
+  ChangeAnswers,
+  ChangeRef,
+  changeRef,
+  worthAsking,
+} from './field-changes';
 import { parseSyncStatus, rowStatus } from './sync-status';
 
 export interface PullRequest {
@@ -123,6 +132,8 @@ interface AmoState {
   readAt: number;
   /** The rows read to learn which ids some row links (before AmoCRM was read). */
   found: SheetTable;
+  /** Which fields changed after a row's waiting value was first seen (see field-changes). */
+  answers: ChangeAnswers;
 }
 
 /**
@@ -203,11 +214,11 @@ function keepFormulaBases(table: SheetTable, region: string): void {
 function readAmo(ctx: SyncContext, req: PullRequest, report: PullReport): AmoState | null {
   const readAt = req.readAt ?? ctx.clock.now();
   const linked = req.all
-    ? readSyncedTable(ctx, { ids: true })
+    ? readSyncedTable(ctx, { ids: true, notes: true })
     : readLinked(
         ctx,
         { leadIds: [...req.leadIds, ...req.deletedLeadIds], contactIds: req.contactIds },
-        { ids: true }
+        { ids: true, notes: true }
       );
   const { byLead, byContact } = linkedRows(linked);
   // A deleted lead is read like any other: a delete delivered late, after the lead was
@@ -259,7 +270,38 @@ function readAmo(ctx: SyncContext, req: PullRequest, report: PullReport): AmoSta
           },
           { ids: true }
         );
-  return { leads, gone, contacts, contactIds, statusNames, readAt, found: rows };
+  const answers = askChanges(ctx.amo, waitingQuestions(linked, leads, contacts));
+  return { leads, gone, contacts, contactIds, statusNames, readAt, found: rows, answers };
+}
+
+/**
+ * The fields of the read rows whose unsent values the sync saw before AmoCRM's record last
+ * changed: whether that field itself changed since decides which value wins (see applyRow).
+ */
+function waitingQuestions(
+  table: SheetTable,
+  leads: Lead[],
+  contacts: Map<number, Contact>
+): Array<{ ref: ChangeRef; since: number }> {
+  const byId = new Map(leads.map(l => [l.id, l]));
+  const columns = boundFields(table)?.columns ?? [];
+  const out: Array<{ ref: ChangeRef; since: number }> = [];
+  for (const row of table.rows) {
+    const waiting = parseMemory(table.note(row))?.waiting;
+    if (!waiting) continue;
+    const lead = byId.get(cellId(table.value(row, 'amo_deal_id')) ?? -1);
+    const contactId = (lead && mainContactId(lead)) ?? cellId(table.value(row, 'amo_contact_id'));
+    const src = { lead, contact: contacts.get(contactId ?? -1) ?? null };
+    for (const [field, { at }] of Object.entries(waiting)) {
+      const ref = changeRef(
+        field,
+        src,
+        columns.find(c => c.key === field)
+      );
+      if (worthAsking(ref, at)) out.push({ ref, since: at });
+    }
+  }
+  return out;
 }
 
 /**
@@ -303,7 +345,7 @@ function applyState(
       done.add(row);
       const status = state.statusNames.get(lead.id) ?? '';
       const src = { lead, contact, status };
-      if (!applyRow(ctx, table, row, src, state.readAt, report, byContact)) {
+      if (!applyRow(ctx, table, row, src, state, report, byContact)) {
         staleLeads.push(lead.id);
       }
     }
@@ -316,7 +358,7 @@ function applyState(
       if (done.has(row) || isDeleted(table, row)) continue;
       if (state.gone.some(g => cellId(table.value(row, 'amo_deal_id')) === g)) continue;
       done.add(row);
-      if (!applyRow(ctx, table, row, { contact }, state.readAt, report, byContact)) {
+      if (!applyRow(ctx, table, row, { contact }, state, report, byContact)) {
         staleContacts.push(id);
       }
     }
@@ -337,7 +379,10 @@ export interface Source {
 
 /** AmoCRM's value of each field it has for the row: the cell value, its key, its time. */
 export type AmoFields = Partial<
-  Record<SyncField, { value: CellValue; key: string; at: number; first?: string }>
+  Record<
+    SyncField,
+    { value: CellValue; key: string; at: number; first?: string; ref?: ChangeRef | null }
+  >
 >;
 
 /**
@@ -359,7 +404,7 @@ function applyRow(
   table: SheetTable,
   row: TableRow,
   src: Source,
-  readAt: number,
+  { readAt, answers }: Pick<AmoState, 'readAt' | 'answers'>,
   report: PullReport,
   byContact: Map<number, TableRow[]>
 ): boolean {
@@ -397,7 +442,8 @@ function applyRow(
     }
     const edited = known && personChanged(memory, field, own);
     const amoChanged = !known || memory.base[field] !== fieldHash(field, next.key);
-    const amoLater = next.at > (waitingSince(memory, field, own) ?? Number.POSITIVE_INFINITY);
+    const since = waitingSince(memory, field, own) ?? Number.POSITIVE_INFINITY;
+    const amoLater = changedAfter(next, since, answers);
     // A shared contact's phone or email that another row shows is that row's own value, not
     // a change of this row's: the person's edit here waits to be sent beside it.
     const another = (field === 'phone' || field === 'email') && shared.others[field].has(next.key);
@@ -459,7 +505,16 @@ export function amoFields(
     out.phone = { value: phone.value, key: keys.phone, at, first: phone.first };
     out.email = { value: email.value, key: keys.email, at, first: email.first };
   }
-  return { ...out, ...dealFromAmo(ctx, view, src), ...mappedFromAmo(view.fields ?? [], src) };
+  const all: AmoFields = {
+    ...out,
+    ...dealFromAmo(ctx, view, src),
+    ...mappedFromAmo(view.fields ?? [], src),
+  };
+  for (const [field, cell] of Object.entries(all)) {
+    const column = view.fields?.find(c => c.column.key === field)?.column;
+    if (cell) cell.ref = changeRef(field, src, column);
+  }
+  return all;
 }
 
 /** Stages a fixed field's cell, or a mapped column's. */

@@ -30,6 +30,7 @@ import { accountContacts, contactReadCost, rememberCreated } from './account-con
 import { recordCreateWindow } from './create-windows';
 import { ContactIndex } from './contact-index';
 import type { SyncContext } from './context';
+import { askChanges, ChangeAnswers, changeRef } from './field-changes';
 import { fieldHash, type SyncField } from './row-memory';
 import { fieldKey } from './row-view';
 import type { StaleEdit } from './stale-edits';
@@ -101,6 +102,8 @@ export type Outcome =
       firsts?: ContactFirsts;
       /** The reused contact's name (a new row does not rename a known customer). */
       contactName?: string;
+      /** An adopted lead's name: the row's name when the dead run made it. */
+      leadName?: string;
     }
   /**
    * `contactId`: the lead's main contact is now this one. `sentAt`: when its last request
@@ -185,7 +188,7 @@ function createAll(
   const startedAt = ctx.clock.now();
   const index = contactsOrFail(ctx, items, outcomes);
   if (!index) return;
-  const plan = planCreates(index, items, ctx.settings.region);
+  const plan = planCreates(index, items, ctx.settings.region, reusedChanges(ctx, index, items));
   const leadOf = (item: CreateItem, contact?: number): LeadCreate =>
     newLead(ctx, item, rowIdField, contact);
   const at = rowOrder(items);
@@ -346,7 +349,12 @@ function inRowOrder(ctx: SyncContext, steps: Array<{ at: number; step: Step }>):
   return steps.sort((a, b) => a.at - b.at).map(s => s.step);
 }
 
-function planCreates(index: ContactIndex, items: CreateItem[], region: string): Plan {
+function planCreates(
+  index: ContactIndex,
+  items: CreateItem[],
+  region: string,
+  answers: ChangeAnswers
+): Plan {
   const plan: Plan = { leaders: [], linked: [], followers: [], contactPatches: [] };
   const newContacts = new ContactIndex(region);
   const patched = new Set<number>();
@@ -361,11 +369,14 @@ function planCreates(index: ContactIndex, items: CreateItem[], region: string): 
         firsts: firstsOf(index, existing, item.data),
         name: index.contactOf(existing)?.name,
       });
-      // The contact changed after the row was typed: AmoCRM's phones and emails are the later
-      // ones, the row's are not added to them.
-      const patch = changedSince(index, existing, item.seenAt)
-        ? null
-        : missingFields(existing, index, item.data);
+      // The contact's phone (email) changed after the row was typed: AmoCRM's is the later
+      // one, the row's is not added to it.
+      const changed = (field: 'phone' | 'email') =>
+        fieldChangedSince(index, existing, item.seenAt, field, answers);
+      const patch = missingFields(existing, index, item.data, {
+        phone: !changed('phone'),
+        email: !changed('email'),
+      });
       if (patch && !patched.has(existing)) {
         patched.add(existing);
         plan.contactPatches.push({ patch, item });
@@ -397,6 +408,38 @@ function changedSince(index: ContactIndex, id: number, seenAt: number | undefine
   return seenAt !== undefined && updated !== undefined && updated >= Math.floor(seenAt / 1000);
 }
 
+/** Whether this field of the contact changed since the row was first seen (events tell). */
+function fieldChangedSince(
+  index: ContactIndex,
+  id: number,
+  seenAt: number | undefined,
+  field: 'phone' | 'email',
+  answers: ChangeAnswers
+): boolean {
+  if (seenAt === undefined || !changedSince(index, id, seenAt)) return false;
+  const ref = changeRef(field, { contact: index.contactOf(id) ?? null });
+  const latest = ref ? answers(ref) : undefined;
+  return latest === undefined || (latest !== null && latest >= Math.floor(seenAt / 1000));
+}
+
+/**
+ * The contacts new rows reuse that changed after the row was first seen: the event list says
+ * whether their phone or email did (the row's is then not added), or only something else.
+ */
+function reusedChanges(ctx: SyncContext, index: ContactIndex, items: CreateItem[]): ChangeAnswers {
+  const questions = items.flatMap(item => {
+    const id = index.match(item.data.email, item.data.phone);
+    const seenAt = item.seenAt;
+    if (id === null || seenAt === undefined || !changedSince(index, id, seenAt)) return [];
+    const contact = index.contactOf(id) ?? null;
+    return (['phone', 'email'] as const).flatMap(field => {
+      const ref = changeRef(field, { contact });
+      return ref ? [{ ref, since: seenAt }] : [];
+    });
+  });
+  return askChanges(ctx.amo, questions);
+}
+
 /** The contact's first phone and email where the row's own differ (the row adds a second). */
 function firstsOf(index: ContactIndex, id: number, data: RowData): ContactFirsts | undefined {
   const values = index.valuesOf(id);
@@ -419,12 +462,19 @@ function matchLeader(
  * another contact already holds is not added: that would make two contacts with one phone
  * (a row matched by email whose phone belongs to someone else's contact).
  */
-function missingFields(id: number, index: ContactIndex, data: RowData): ContactUpdate | null {
+function missingFields(
+  id: number,
+  index: ContactIndex,
+  data: RowData,
+  adding = { phone: true, email: true }
+): ContactUpdate | null {
   const values = index.valuesOf(id);
   if (!values) return null;
   const fields: CustomFieldValueInput[] = [];
   const lacks = (kind: 'email' | 'phone', value: string | null, have: string[]) =>
-    value && !have.includes(value) && !index.heldByOther(id, kind, value) ? value : null;
+    adding[kind] && value && !have.includes(value) && !index.heldByOther(id, kind, value)
+      ? value
+      : null;
   const addPhone = lacks('phone', data.phone, values.phones);
   const addEmail = lacks('email', data.email, values.emails);
   for (const [code, value] of [

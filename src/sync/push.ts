@@ -582,6 +582,7 @@ function adoptCreated(
         dealId: lead.id,
         contactId: mainContactId(lead),
         adopted: true,
+        leadName: lead.name,
       });
   }
   plan.creates = plan.creates.filter(item => !adopted.has(item.externalId));
@@ -660,7 +661,7 @@ function writeBack(
     const apply = { ctx, table, plan, statusName, sentAt };
     for (const [externalId, outcome] of outcomes) {
       const item = items.get(externalId);
-      const row = findRow(table, rows.get(externalId) ?? [], item, outcome);
+      const row = findRow(table, rows.get(externalId) ?? [], item, outcome, ctx.settings.region);
       logOutcome(ctx, row ? `row ${row.rowNumber}` : externalId, outcome);
       if (row) logRecovery(ctx, table, row, outcome);
       if (row) applyOutcome(apply, row, item, outcome);
@@ -697,12 +698,17 @@ function byExternalId(table: SheetTable): Map<string, TableRow[]> {
   return rows;
 }
 
-/** The row an outcome belongs to now: by external_id, and the lead it links (if any). */
+/**
+ * The row an outcome belongs to now: by external_id, and the lead it links (if any). Of rows
+ * that share the id without a lead (a copy pasted while the lead was being made), the one
+ * that still shows what was sent: the copy may already be another customer.
+ */
 function findRow(
   table: SheetTable,
   candidates: TableRow[],
   item: CreateItem | UpdateItem | undefined,
-  outcome: Outcome
+  outcome: Outcome,
+  region: string
 ): TableRow | undefined {
   const deal = (row: TableRow) => table.text(row, 'amo_deal_id');
   if (item && 'dealId' in item) return candidates.find(r => deal(r) === String(item.dealId));
@@ -710,7 +716,14 @@ function findRow(
     const linked = candidates.find(r => deal(r) === String(outcome.dealId));
     if (linked) return linked;
   }
-  return candidates.find(r => deal(r) === '');
+  const unlinked = candidates.filter(r => deal(r) === '');
+  if (unlinked.length < 2 || !item) return unlinked[0];
+  const sent = dataKeys(item.data);
+  const alike = (row: TableRow) => {
+    const keys = viewRow(table, row, region).keys;
+    return SYNC_FIELDS.filter(f => keys[f] === sent[f]).length;
+  };
+  return unlinked.reduce((best, row) => (alike(row) > alike(best) ? row : best));
 }
 
 interface Apply {
@@ -746,8 +759,10 @@ function applyOutcome(
         if (a.statusName) table.set(row, 'status', a.statusName);
         const adopted: RowMemory = { base: {} };
         if (outcome.contactName !== undefined) {
-          const name = fieldKey('name', table.value(row, 'name'), ctx.settings.region);
-          adopted.base.name = fieldHash('name', name);
+          // The name the lead was made with, when the row had one: a name typed since is an edit.
+          const cell = fieldKey('name', table.value(row, 'name'), ctx.settings.region);
+          const made = fieldKey('name', outcome.leadName, ctx.settings.region);
+          adopted.base.name = fieldHash('name', cell !== '' && made !== '' ? made : cell);
         }
         saveMemory(table, row, adopted);
       } else {

@@ -12,7 +12,8 @@ import type { SheetTable } from '../sheet/table';
 import { contactsByIds, leadsByIds } from './amo-reads';
 import type { SyncContext } from './context';
 import { queuePull } from './pending';
-import { amoFields } from './pull';
+import { AmoFields, amoFields } from './pull';
+import { askChanges, ChangeAnswers, ChangeRef, changedAfter, worthAsking } from './field-changes';
 import type { UpdateItem } from './push-send';
 import { fieldHash, STATUS_EDITED, type SyncField, waitingSince } from './row-memory';
 import type { RowView } from './row-view';
@@ -110,22 +111,28 @@ export function holdLaterChanges(ctx: SyncContext, updates: UpdateItem[]): Updat
   const contacts = new Map<number, Contact>(
     (contactIds.length > 0 ? contactsByIds(ctx.amo, contactIds) : []).map(c => [c.id, c])
   );
+  // What AmoCRM holds for each stale field, and which of them differ from what was synced.
+  const amo = new Map<UpdateItem, AmoFields>();
+  for (const item of stale) {
+    const lead = leads.get(item.dealId);
+    if (lead) amo.set(item, amoNow(ctx, item.stale as StaleEdit, lead, contacts));
+  }
+  const answers = askChanges(
+    ctx.amo,
+    [...amo].flatMap(([item, fields]) => questions(item.stale as StaleEdit, fields))
+  );
   const held: number[] = [];
   const out: UpdateItem[] = [];
   for (const item of updates) {
-    const lead = leads.get(item.dealId);
-    if (!item.stale || !lead) {
-      out.push(item);
-      continue;
-    }
-    const later = laterInAmo(ctx, item.stale, lead, contacts);
+    const fields = amo.get(item);
+    const later = item.stale && fields ? laterInAmo(item.stale, fields, answers) : [];
     if (later.length === 0) {
       out.push(item);
       continue;
     }
     held.push(item.dealId);
-    const fields = item.fields.filter(f => !later.includes(f));
-    if (fields.length > 0) out.push({ ...item, fields, held: later });
+    const rest = item.fields.filter(f => !later.includes(f));
+    if (rest.length > 0) out.push({ ...item, fields: rest, held: later });
   }
   if (held.length > 0) {
     queuePull(ctx.props, ctx.uuid(), { leadIds: held, contactIds: [], deletedLeadIds: [] });
@@ -133,22 +140,40 @@ export function holdLaterChanges(ctx: SyncContext, updates: UpdateItem[]): Updat
   return out;
 }
 
-/** The stale fields whose AmoCRM value changed (from the row's memory) after the edit. */
-function laterInAmo(
+function amoNow(
   ctx: SyncContext,
   stale: StaleEdit,
   lead: Lead,
   contacts: Map<number, Contact>
-): SyncField[] {
+): AmoFields {
   const contact = contacts.get(mainContactId(lead) ?? -1) ?? null;
   const status = statusNameFor(ctx, lead.pipeline_id, lead.status_id);
-  const amo = amoFields(ctx, stale.view, { lead, contact, status });
+  return amoFields(ctx, stale.view, { lead, contact, status });
+}
+
+/** The stale fields whose AmoCRM value differs from what was synced (conflicts, maybe). */
+function conflicts(stale: StaleEdit, amo: AmoFields): SyncField[] {
   return stale.fields.filter(f => {
     const now = amo[f];
     const base = stale.base[f];
     // A status edit kept as "edited" says nothing of what AmoCRM had: it is sent.
     if (now === undefined || base === undefined || base === STATUS_EDITED) return false;
+    // Another row's phone or email of a shared contact is that row's, not a change of this one.
     if ((f === 'phone' || f === 'email') && stale.others[f].has(now.key)) return false;
-    return base !== fieldHash(f, now.key) && now.at > (stale.at[f] ?? Number.POSITIVE_INFINITY);
+    return base !== fieldHash(f, now.key);
   });
+}
+
+function questions(stale: StaleEdit, amo: AmoFields): Array<{ ref: ChangeRef; since: number }> {
+  return conflicts(stale, amo).flatMap(f => {
+    const ref = amo[f]?.ref ?? null;
+    return worthAsking(ref, stale.at[f]) ? [{ ref, since: stale.at[f] as number }] : [];
+  });
+}
+
+/** The stale fields AmoCRM changed after the edit was first seen. */
+function laterInAmo(stale: StaleEdit, amo: AmoFields, answers: ChangeAnswers): SyncField[] {
+  return conflicts(stale, amo).filter(f =>
+    changedAfter(amo[f] as { at: number; ref?: ChangeRef | null }, stale.at[f] ?? Infinity, answers)
+  );
 }
