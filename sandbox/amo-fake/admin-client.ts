@@ -11,6 +11,7 @@ import type {
   DealAccount,
   DeleteLeadInput,
   EditContactInput,
+  EventRecord,
   EditLeadInput,
   FakeAmoConfig,
   FakeAmoConfigPatch,
@@ -95,6 +96,11 @@ export class FakeAmoAdmin {
 
   contact(id: number): Promise<ContactRecord | null> {
     return this.call('GET', `/contacts/${id}`);
+  }
+
+  /** Every recorded event (GET /api/v4/events without its filters and paging), oldest first. */
+  events(): Promise<EventRecord[]> {
+    return this.call('GET', '/events');
   }
 
   requests(): Promise<RequestLogEntry[]> {

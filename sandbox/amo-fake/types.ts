@@ -204,6 +204,24 @@ export interface WebhookRecord {
   settings: WebhookSetting[];
 }
 
+/**
+ * One entry of the account's event list (GET /api/v4/events; amoCRM «События и Примечания»):
+ * a change of one field of a lead or contact, when and by whom. The id is a string, as AmoCRM's
+ * (`01…`, 26 characters); `value_before` / `value_after` hold the type's value objects.
+ */
+export interface EventRecord {
+  id: string;
+  type: string;
+  entity_id: number;
+  entity_type: 'lead' | 'contact';
+  created_by: number;
+  /** Unix seconds. */
+  created_at: number;
+  value_before: object[];
+  value_after: object[];
+  account_id: number;
+}
+
 // ----- admin inputs -----------------------------------------------------------------------
 
 /**

@@ -1,7 +1,8 @@
-// The account's data: pipelines, leads, contacts, companies, their custom-field catalogs, tags
-// and the links between leads and contacts or a company. Plain in-memory records with AmoCRM's field names; no
-// HTTP, no validation of request bodies (lead-writes.ts and contact-writes.ts do that), so
-// the admin side and the API side change the same records the same way.
+// The account's data: pipelines, leads, contacts, companies, their custom-field catalogs, tags,
+// the links between leads and contacts or a company, and the event list (events.ts). Plain
+// in-memory records with AmoCRM's field names; no HTTP, no validation of request bodies
+// (lead-writes.ts and contact-writes.ts do that), so the admin side and the API side change the
+// same records the same way.
 
 import type {
   AccountUserConfig,
@@ -17,6 +18,7 @@ import type {
   TagRecord,
 } from '../types';
 import { FieldCatalog } from './custom-fields';
+import { EventLog } from './events';
 import {
   LOST_STATUS_ID,
   SYSTEM_STATUSES,
@@ -53,8 +55,21 @@ export class AccountState {
   readonly companyFields = new FieldCatalog([]);
   private tags: Record<TaggedEntity, TagRecord[]> = { leads: [], contacts: [], companies: [] };
   private ids: Record<IdKind, number> = { ...FIRST_IDS };
+  /** Leads and contacts newLead / newContact made whose first write (the create) is still due. */
+  private unwritten = new WeakSet<LeadRecord | ContactRecord>();
+  readonly events: EventLog;
 
-  constructor(private config: () => FakeAmoConfig) {}
+  constructor(private config: () => FakeAmoConfig) {
+    this.events = new EventLog(() => this.config().accountId);
+  }
+
+  /**
+   * True once, for the first write of a record newLead / newContact just made: that write is its
+   * create, which logs no field events; every later write is an update.
+   */
+  isCreating(record: LeadRecord | ContactRecord): boolean {
+    return this.unwritten.delete(record);
+  }
 
   fieldCatalog(entity: TaggedEntity): FieldCatalog {
     if (entity === 'leads') return this.leadFields;
@@ -125,6 +140,7 @@ export class AccountState {
       companies: [],
     };
     this.leads.set(id, lead);
+    this.unwritten.add(lead);
     return lead;
   }
 
@@ -132,6 +148,7 @@ export class AccountState {
     const base = this.newRecord(this.nextId('contact'), nowS, userId);
     const contact: ContactRecord = { ...base, first_name: '', last_name: '' };
     this.contacts.set(contact.id, contact);
+    this.unwritten.add(contact);
     return contact;
   }
 

@@ -14,6 +14,7 @@ import {
   planTags,
   resolveTags,
 } from './embedded-writes';
+import { loggingContactChanges, loggingLeadChanges } from './events';
 import { ItemErrors, fieldError } from './problems';
 
 export interface WriteContext {
@@ -108,15 +109,18 @@ export function planContact(
   return { plan, errors };
 }
 
+/** Every write of a lead goes through here, so its field events are recorded here (events.ts). */
 export function applyLead(plan: LeadPlan, lead: LeadRecord, ctx: WriteContext): void {
-  if (plan.name !== undefined) lead.name = plan.name;
-  if (plan.price !== undefined) lead.price = plan.price;
-  if (plan.status) {
-    ctx.state.setStatus(lead, plan.status.statusId, plan.status.pipelineId, ctx.nowS);
-  }
-  for (const link of plan.contacts) ctx.state.link(lead, link.id, link.isMain);
-  if (plan.company !== undefined) ctx.state.setCompany(lead, plan.company);
-  applyCommon(plan, lead, ctx);
+  loggingLeadChanges(ctx, lead, () => {
+    if (plan.name !== undefined) lead.name = plan.name;
+    if (plan.price !== undefined) lead.price = plan.price;
+    if (plan.status) {
+      ctx.state.setStatus(lead, plan.status.statusId, plan.status.pipelineId, ctx.nowS);
+    }
+    for (const link of plan.contacts) ctx.state.link(lead, link.id, link.isMain);
+    if (plan.company !== undefined) ctx.state.setCompany(lead, plan.company);
+    applyCommon(plan, lead, ctx);
+  });
 }
 
 export function applyCompany(plan: CompanyPlan, company: CompanyRecord, ctx: WriteContext): void {
@@ -125,13 +129,15 @@ export function applyCompany(plan: CompanyPlan, company: CompanyRecord, ctx: Wri
 }
 
 export function applyContact(plan: ContactPlan, contact: ContactRecord, ctx: WriteContext): void {
-  if (plan.firstName !== undefined) contact.first_name = plan.firstName;
-  if (plan.lastName !== undefined) contact.last_name = plan.lastName;
-  if (plan.name !== undefined) contact.name = plan.name;
-  else if (plan.firstName !== undefined || plan.lastName !== undefined) {
-    contact.name = `${contact.first_name} ${contact.last_name}`.trim();
-  }
-  applyCommon(plan, contact, ctx);
+  loggingContactChanges(ctx, contact, () => {
+    if (plan.firstName !== undefined) contact.first_name = plan.firstName;
+    if (plan.lastName !== undefined) contact.last_name = plan.lastName;
+    if (plan.name !== undefined) contact.name = plan.name;
+    else if (plan.firstName !== undefined || plan.lastName !== undefined) {
+      contact.name = `${contact.first_name} ${contact.last_name}`.trim();
+    }
+    applyCommon(plan, contact, ctx);
+  });
 }
 
 type Written = LeadRecord | ContactRecord | CompanyRecord;

@@ -18,10 +18,13 @@ export interface Page<T> {
   hasNext: boolean;
 }
 
-/** page / limit from the query; a limit over 250 is AmoCRM's 422. */
-export function pageParams(query: QueryObject): { page: number; limit: number } {
+/** page / limit from the query; a limit over the list's maximum (250 for most) is AmoCRM's 422. */
+export function pageParams(
+  query: QueryObject,
+  max = MAX_PAGE_LIMIT
+): { page: number; limit: number } {
   const limit = positiveInt(query.limit) ?? DEFAULT_LIMIT;
-  if (limit > MAX_PAGE_LIMIT) throw new ApiError(problem(422, `Limit ${MAX_PAGE_LIMIT} per page`));
+  if (limit > max) throw new ApiError(problem(422, `Limit ${max} per page`));
   return { page: positiveInt(query.page) ?? 1, limit };
 }
 

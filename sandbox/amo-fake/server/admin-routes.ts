@@ -183,6 +183,7 @@ export const ADMIN_ROUTES: Route[] = [
   route('GET', '/__fake/leads/{id}', entity('lead')),
   route('GET', '/__fake/contacts/{id}', entity('contact')),
   route('GET', '/__fake/requests', world => json(world.log.list())),
+  route('GET', '/__fake/events', world => json(world.account.events.list())),
   route('GET', '/__fake/requests/counts', world => json(world.log.counts())),
   route('DELETE', '/__fake/requests', world => json((world.log.reset(), { ok: true }))),
   route('GET', '/__fake/faults', world => json(world.faults.list())),

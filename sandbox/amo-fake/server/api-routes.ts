@@ -20,6 +20,7 @@ import {
 import { contactRoutes } from './api-contacts';
 import { addComplex, addLeads, getLead, listLeads, updateLead, updateLeads } from './api-leads';
 import { companyRoutes } from './api-companies';
+import { listEvents } from './api-events';
 import { linkHandler } from './api-links';
 import { addTags, listTags } from './api-tags';
 import { getUser, listUsers } from './api-users';
@@ -90,6 +91,7 @@ export const API_ROUTES: Route[] = [
   route('PATCH', '/api/v4/companies', companyRoutes.updateMany),
   route('GET', '/api/v4/companies/{id}', companyRoutes.get),
   route('PATCH', '/api/v4/companies/{id}', companyRoutes.updateOne),
+  route('GET', '/api/v4/events', listEvents),
   route('GET', '/api/v4/users', adminOnly(listUsers)),
   route('GET', '/api/v4/users/{id}', adminOnly(getUser)),
   route('GET', '/api/v4/webhooks', adminOnly(listWebhooks)),
