@@ -204,6 +204,20 @@ export class Stage {
     return this.body(this.arena.admin.setLeadPrice(lead, price, this.rt.clock.now()));
   }
 
+  managerSource(tag: string, value: string): string {
+    const lead = this.leadOf(tag);
+    this.seq += 1;
+    this.intent(this.intents.lead, lead, 'source', value);
+    return this.body(
+      this.arena.admin.setCustomField({
+        id: lead,
+        fieldId: this.arena.sourceFieldId,
+        values: [{ value }],
+        now: this.rt.clock.now(),
+      })
+    );
+  }
+
   managerStatus(tag: string, statusName: string, leadId = this.leadOf(tag)): string {
     const status = MAIN_PIPELINE.statuses.find(s => s.name === statusName);
     if (!status) throw new Error(`no status ${statusName}`);

@@ -432,9 +432,10 @@ function reusedChanges(ctx: SyncContext, index: ContactIndex, items: CreateItem[
     const seenAt = item.seenAt;
     if (id === null || seenAt === undefined || !changedSince(index, id, seenAt)) return [];
     const contact = index.contactOf(id) ?? null;
+    // AmoCRM counts whole seconds: a change in the row's second is asked about too.
     return (['phone', 'email'] as const).flatMap(field => {
       const ref = changeRef(field, { contact });
-      return ref ? [{ ref, since: seenAt }] : [];
+      return ref ? [{ ref: { ...ref, at: ref.at + 999 }, since: seenAt }] : [];
     });
   });
   return askChanges(ctx.amo, questions);

@@ -418,3 +418,108 @@ it("two rows of one customer get new phones; one row's phone, seen unsent, is no
   expect(s.row(b).phone).toBe('8 (916) 777-00-32');
   expect(lines(s.check())).toEqual([]);
 });
+
+it("a source typed after a manager's, seen unsent, then a stage move by the manager: the person's source is not taken back (seed 120)", () => {
+  const { stage: s, arena } = world;
+  const {
+    tags: [a],
+  } = s.type([s.customer(1000)]);
+  arena.rt.clock.advance(1_000);
+  // A manager sets a source (webhook lost); later the person types another one, whose
+  // on-edit run never comes; an import sees it.
+  s.managerSource(a, 'Звонок');
+  arena.rt.clock.advance(1_000);
+  s.edit(a, { source: 'Выставка' }, 'later');
+  s.run('importExistingRows');
+  arena.rt.clock.advance(5_000);
+  // The manager moves the stage: the lead's one time is now later than the person's source.
+  s.managerStatus(a, 'Переговоры');
+  s.recover();
+  expect(s.row(a)[SOURCE]).toBe('Выставка');
+  expect(s.row(a).status).toBe('Переговоры');
+  expect(lines(s.check())).toEqual([]);
+});
+
+it("a customer typed again with the email a manager replaced, while the contact's name changed after the row was seen: the row's email is added, the first row shows the manager's (seed 1662)", () => {
+  const { stage: s, arena } = world;
+  const person = s.customer(1000);
+  const {
+    tags: [a],
+  } = s.type([person]);
+  arena.rt.clock.advance(1_000);
+  s.managerContact(a, 'email', 'new@example.com');
+  arena.rt.clock.advance(1_000);
+  // The customer typed again with the old email; a run gives the row its id, then dies.
+  const {
+    tags: [b],
+    event,
+  } = s.type([{ ...person, budget: 2000 }], 'later');
+  s.at(on.fetch('syncNow', 'before', /./), () => ({ fault: 'kill' }));
+  s.run('syncNow');
+  arena.rt.clock.advance(1_000);
+  // After the row was seen, a manager renames the customer: the contact changed, its email not.
+  s.managerContact(a, 'name', 'Иван Петров');
+  arena.rt.clock.advance(1_000);
+  s.fireEdit(event);
+  s.recover();
+  const contact = arena.admin.contact(Number(s.row(a).amo_contact_id));
+  const emails = (contact?.custom_fields_values ?? [])
+    .filter(f => f.field_code === 'EMAIL')
+    .flatMap(f => f.values.map(v => String(v.value)));
+  expect(emails).toEqual(['new@example.com', person.email]);
+  expect(s.row(a).email).toBe('new@example.com');
+  expect(s.row(b).email).toBe(person.email);
+  expect(lines(s.check())).toEqual([]);
+});
+
+it('a row whose lead a dead run made is renamed and made another customer before it is linked: the new customer keeps the new name (seed 1318)', () => {
+  const { stage: s, arena } = world;
+  const person = s.customer(1000);
+  const {
+    tags: [a],
+  } = s.type([person]);
+  // The same customer typed again; Sync now makes its lead and dies before writing it back.
+  const {
+    tags: [b],
+  } = s.type([{ ...person, budget: 2000 }], 'later');
+  s.at(on.fetch('syncNow', 'after', /\/api\/v4\/leads(\?|$)/, 'POST'), () => ({ fault: 'kill' }));
+  s.run('syncNow');
+  expect(s.row(b).amo_deal_id).toBe('');
+  arena.rt.clock.advance(1_000);
+  // The person makes it another customer; a manager's change of the first customer's phone
+  // brings the rows of that contact a pull.
+  s.edit(b, { name: 'Ольга Смирнова', phone: '8 (916) 777-00-18', email: 'olga@example.com' });
+  arena.rt.clock.advance(1_000);
+  s.post(s.managerContact(a, 'phone', '+79168880018'));
+  s.recover();
+  expect(s.row(b).name).toBe('Ольга Смирнова');
+  expect(arena.admin.contact(Number(s.row(b).amo_contact_id))?.name).toBe('Ольга Смирнова');
+  expect(lines(s.check())).toEqual([]);
+});
+
+it('a copy pasted above a row while its lead is being made, and made another customer: the lead goes to the row it was made from (seed 619)', () => {
+  const { stage: s, arena } = world;
+  const person = s.customer(1000);
+  const {
+    tags: [a],
+  } = s.type([person], 'later');
+  let copy = '';
+  // While Sync now makes a's lead, the person pastes a copy of the row above it and makes the
+  // copy another customer (its on-edit run comes later).
+  s.at(on.fetch('syncNow', 'before', /\/leads\/complex/), () => {
+    copy = s.pasteCopy(a, s.rowOf(a), 'later');
+    s.convert(
+      copy,
+      { name: 'Ольга Смирнова', phone: '8 (916) 777-00-19', email: 'olga@example.com' },
+      'later'
+    );
+  });
+  s.run('syncNow');
+  const made = s.leadOf(a);
+  expect(arena.admin.lead(made)?.name).toBe(person.name);
+  s.recover();
+  expect(s.leadOf(a)).toBe(made);
+  expect(s.row(copy).amo_deal_id).not.toBe(String(made));
+  expect(s.row(copy).name).toBe('Ольга Смирнова');
+  expect(lines(s.check())).toEqual([]);
+});
