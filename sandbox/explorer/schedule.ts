@@ -413,7 +413,12 @@ class ScheduleRun {
   private clearBudget(where: string): void {
     const target = this.rng.pick(this.dataRows());
     this.seq += 1;
-    this.personIntent(target.tag, 'budget', '');
+    // Clearing a cell that is already blank changes nothing (its on-edit run still comes): no
+    // one, the sync included, can tell it from the earlier clearing, so it is no new change.
+    const formula = this.rt.spreadsheet.cell(SHEET, target.row, COL.budget).formula;
+    if (String(target.values.budget ?? '') !== '' || formula) {
+      this.personIntent(target.tag, 'budget', '');
+    }
     this.rt.spreadsheet.setValues(SHEET, target.row, COL.budget, [['']]);
     this.log(where, `person clears budget in row ${target.row} (${target.tag})`);
     this.edited(where, target.row, COL.budget, 1, 1);
