@@ -83,9 +83,10 @@ function idOf(text: string): number[] {
 }
 
 /**
- * The rows of an earlier partial read, read again right now (under the lock, before writing):
- * null when the header moved or one of them no longer shows the ids it had (people sorted,
- * inserted or deleted rows meanwhile), and the caller searches again.
+ * The rows of an earlier partial read (ids and memory notes), read again right now (under the
+ * lock, before writing): null when the header moved or one of them no longer shows the ids and
+ * note it had (people sorted, inserted, deleted or pasted rows meanwhile), and the caller
+ * searches again.
  */
 export function rereadRows(
   ctx: SyncContext,
@@ -106,9 +107,15 @@ export function rereadRows(
     Object.keys(earlier.columns).every(
       k => table.columns[k as ColumnKey] === earlier.columns[k as ColumnKey]
     );
+  // A row pasted as a copy shows the same ids but not the same memory note: a row whose note
+  // changed is searched again too (the search finds the original beside the copy).
   const sameRows = earlier.rows.every(r => {
     const now = table.row(r.rowNumber);
-    return now !== undefined && ID_COLUMNS.every(k => table.text(now, k) === earlier.text(r, k));
+    return (
+      now !== undefined &&
+      ID_COLUMNS.every(k => table.text(now, k) === earlier.text(r, k)) &&
+      table.note(now) === earlier.note(r)
+    );
   });
   return sameHeader && sameRows ? withFields(ctx, table) : null;
 }

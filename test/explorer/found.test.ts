@@ -523,3 +523,31 @@ it('a copy pasted above a row while its lead is being made, and made another cus
   expect(s.row(copy).name).toBe('Ольга Смирнова');
   expect(lines(s.check())).toEqual([]);
 });
+
+it("a copy pasted above a row while a pull reads AmoCRM: the manager's price goes to the row, not the copy (seeds 9623, 8509)", () => {
+  const { stage: s, arena } = world;
+  const {
+    tags: [a],
+  } = s.type([s.customer(1000)]);
+  arena.rt.clock.advance(1_000);
+  s.post(s.managerPrice(a, 9000));
+  arena.rt.clock.advance(60_000);
+  // The next minute's run finds the row by its ids, reads AmoCRM, and before it takes the lock
+  // to write (its second lock: the first is its push's) the person pastes a copy of the row
+  // above it.
+  let copy = '';
+  let locks = 0;
+  s.at(
+    info => on.call('runBackgroundWork', 'Lock.tryLock')(info) && ++locks === 2,
+    () => {
+      copy = s.pasteCopy(a, s.rowOf(a), 'later');
+    }
+  );
+  s.run('runBackgroundWork');
+  expect(copy).not.toBe('');
+  expect(s.row(a).budget).toBe(9000);
+  expect(s.row(copy).budget).toBe(1000);
+  s.recover();
+  expect(s.row(a).budget).toBe(9000);
+  expect(lines(s.check())).toEqual([]);
+});
