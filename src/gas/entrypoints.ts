@@ -96,8 +96,11 @@ function triggersKnown(props: ScriptPropertiesStore): boolean {
 }
 
 export function handleEdit(e: GoogleAppsScript.Events.SheetsOnEdit): void {
+  // First, before any service call: the edit is older than this moment.
+  const firedAt = Date.now();
   const range = e.range;
   const edit: EditedRange = {
+    firedAt,
     sheetName: range.getSheet().getName(),
     top: range.getRow(),
     bottom: range.getRow() + range.getNumRows() - 1,

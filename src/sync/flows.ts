@@ -26,6 +26,8 @@ export interface EditedRange {
   bottom: number;
   left: number;
   right: number;
+  /** When the on-edit run started (epoch ms): the edit happened before. */
+  firedAt?: number;
 }
 
 export interface EditResult {
@@ -50,7 +52,7 @@ export function syncEditedRows(ports: Ports, edit: EditedRange): EditResult {
       ctx,
       lang,
       said,
-      () => push(ctx, { rows, columns: [edit.left, edit.right] }),
+      () => push(ctx, { rows, columns: [edit.left, edit.right], firedAt: edit.firedAt }),
       NO_PUSH
     );
     if (said.length > 0) ctx.spreadsheet.toast(said.join('\n'), messages(lang).titles.error);

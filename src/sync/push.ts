@@ -67,7 +67,11 @@ import { messages } from '../i18n/messages';
  * Which rows a push looks at: the rows an edit touched (and, when given, the 1-based columns
  * it touched: an edit of script-owned or foreign columns alone is no sync), or the whole sheet.
  */
-export type PushScope = { rows: number[]; columns?: [number, number] } | 'all';
+/**
+ * The rows to push, or all. `firedAt`: when the on-edit run that names these rows started
+ * (the edit is older than that).
+ */
+export type PushScope = { rows: number[]; columns?: [number, number]; firedAt?: number } | 'all';
 
 export interface PushReport {
   created: number;
@@ -269,7 +273,7 @@ function planRows(
   plan.fresh =
     scope === 'all' || !inScope
       ? null
-      : { rows: inScope, columns: scope.columns ?? [1, table.width] };
+      : { rows: inScope, columns: scope.columns ?? [1, table.width], at: scope.firedAt };
   plan.statusEdited =
     plan.fresh !== null && status !== undefined && within(status, plan.fresh.columns);
   const keepers = idKeepers(views, inScope);
@@ -413,7 +417,7 @@ function planRow(
         return;
       }
       plan.updates.push({
-        externalId: view.externalId || assignId(ctx, table, view),
+        externalId: view.externalId || assignId(ctx, table, view, plan),
         dealId: view.dealId,
         contactId: view.contactId,
         data: check.data,
@@ -445,7 +449,7 @@ function planRow(
   // status line goes along with it, and rows that already have an id cost no write.
   let externalId = view.externalId;
   if (!externalId) {
-    externalId = assignId(ctx, table, view);
+    externalId = assignId(ctx, table, view, plan);
     table.set(view.row, 'sync_status', rowStatus(ctx).syncing);
   }
   const { mapped, fieldError } = mappedCells([
@@ -474,8 +478,13 @@ function mappedCells(cells: FieldCell[]): { mapped: FieldCell[]; fieldError?: st
   return errors.length > 0 ? { mapped, fieldError: errors.join('; ') } : { mapped };
 }
 
-function assignId(ctx: SyncContext, table: SheetTable, view: RowView): string {
-  const id = newExternalId(ctx.uuid(), ctx.clock.now());
+/**
+ * A new id for a row, carrying when a syncing run first saw it: for a row the on-edit event
+ * names, when that run started (the edit happened before its trigger fired).
+ */
+function assignId(ctx: SyncContext, table: SheetTable, view: RowView, plan: Plan): string {
+  const named = plan.fresh?.rows.has(view.row.rowNumber) ? plan.fresh.at : undefined;
+  const id = newExternalId(ctx.uuid(), named ?? ctx.clock.now());
   table.set(view.row, 'external_id', id);
   return id;
 }

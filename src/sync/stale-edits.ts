@@ -35,6 +35,8 @@ export interface FreshCells {
   rows: Set<number>;
   /** 1-based, inclusive. */
   columns: [number, number];
+  /** When the on-edit run started (epoch ms): the edit is older. */
+  at?: number;
 }
 
 /**

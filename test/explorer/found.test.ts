@@ -551,3 +551,28 @@ it("a copy pasted above a row while a pull reads AmoCRM: the manager's price goe
   expect(s.row(a).budget).toBe(9000);
   expect(lines(s.check())).toEqual([]);
 });
+
+it('a customer typed again, whose on-edit run starts before a manager replaces the email and reads the row after: the old email does not come back (seed 8403)', () => {
+  const { stage: s, arena } = world;
+  const person = s.customer(1000);
+  const {
+    tags: [a],
+  } = s.type([person]);
+  arena.rt.clock.advance(1_000);
+  const { event } = s.type([{ ...person, budget: 2000 }], 'later');
+  // The row's on-edit run has started when the manager replaces the customer's email.
+  s.at(on.call('handleEdit', 'Properties.getProperties'), () => {
+    arena.rt.clock.advance(1_000);
+    s.managerContact(a, 'email', 'new@example.com');
+    arena.rt.clock.advance(1_000);
+  });
+  s.fireEdit(event);
+  s.recover();
+  const contact = arena.admin.contact(Number(s.row(a).amo_contact_id));
+  const emails = (contact?.custom_fields_values ?? [])
+    .filter(f => f.field_code === 'EMAIL')
+    .flatMap(f => f.values.map(v => String(v.value)));
+  expect(emails).toEqual(['new@example.com']);
+  expect(s.row(a).email).toBe('new@example.com');
+  expect(lines(s.check())).toEqual([]);
+});
