@@ -92,10 +92,7 @@ it('a customer typed twice, the second row created after a manager replaced the 
   s.post(s.managerContact(a, 'email', 'changed@example.com'));
   s.fireEdit(event);
   s.recover();
-  const contact = arena.admin.contact(Number(s.row(a).amo_contact_id));
-  const emails = (contact?.custom_fields_values ?? [])
-    .filter(f => f.field_code === 'EMAIL')
-    .flatMap(f => f.values.map(v => String(v.value)));
+  const emails = emailsOf(s.row(a).amo_contact_id);
   expect(emails).toEqual(['changed@example.com']);
   expect(s.row(a).email).toBe('changed@example.com');
   expect(s.row(b).email).toBe('changed@example.com');
@@ -136,10 +133,7 @@ it("a manager replaces a customer's email, then the customer is typed again with
   } = s.type([{ ...person, budget: 2000 }]);
   s.recover();
   expect(s.row(b).amo_contact_id).toBe(s.row(a).amo_contact_id);
-  const contact = arena.admin.contact(Number(s.row(a).amo_contact_id));
-  const emails = (contact?.custom_fields_values ?? [])
-    .filter(f => f.field_code === 'EMAIL')
-    .flatMap(f => f.values.map(v => String(v.value)));
+  const emails = emailsOf(s.row(a).amo_contact_id);
   expect(emails).toEqual(['new@example.com', person.email]);
   expect(s.row(a).email).toBe('new@example.com');
   expect(s.row(b).email).toBe(person.email);
@@ -177,10 +171,18 @@ it("an edit event that names a row's status cell after a sort moved another row 
   expect(statusPatches).toEqual([]);
 });
 
+function emailsOf(contactId: unknown): string[] {
+  return valuesOf(contactId, 'EMAIL');
+}
+
 function phonesOf(contactId: unknown): string[] {
+  return valuesOf(contactId, 'PHONE');
+}
+
+function valuesOf(contactId: unknown, code: 'PHONE' | 'EMAIL'): string[] {
   const contact = world.arena.admin.contact(Number(contactId));
   return (contact?.custom_fields_values ?? [])
-    .filter(f => f.field_code === 'PHONE')
+    .filter(f => f.field_code === code)
     .flatMap(f => f.values.map(v => String(v.value)));
 }
 
@@ -462,10 +464,7 @@ it("a customer typed again with the email a manager replaced, while the contact'
   arena.rt.clock.advance(1_000);
   s.fireEdit(event);
   s.recover();
-  const contact = arena.admin.contact(Number(s.row(a).amo_contact_id));
-  const emails = (contact?.custom_fields_values ?? [])
-    .filter(f => f.field_code === 'EMAIL')
-    .flatMap(f => f.values.map(v => String(v.value)));
+  const emails = emailsOf(s.row(a).amo_contact_id);
   expect(emails).toEqual(['new@example.com', person.email]);
   expect(s.row(a).email).toBe('new@example.com');
   expect(s.row(b).email).toBe(person.email);
@@ -568,10 +567,7 @@ it('a customer typed again, whose on-edit run starts before a manager replaces t
   });
   s.fireEdit(event);
   s.recover();
-  const contact = arena.admin.contact(Number(s.row(a).amo_contact_id));
-  const emails = (contact?.custom_fields_values ?? [])
-    .filter(f => f.field_code === 'EMAIL')
-    .flatMap(f => f.values.map(v => String(v.value)));
+  const emails = emailsOf(s.row(a).amo_contact_id);
   expect(emails).toEqual(['new@example.com']);
   expect(s.row(a).email).toBe('new@example.com');
   expect(lines(s.check())).toEqual([]);
