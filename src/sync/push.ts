@@ -440,7 +440,10 @@ function planRow(
     return;
   }
   if (contactClaimed(claims, contactKeys(check.data))) {
-    // Another run may be creating the contact for this email or phone right now.
+    // Another run may be creating the contact for this email or phone right now. The row gets
+    // its id all the same (beside the status, one write): the id says since when its values
+    // were seen, which decides whether they are older than a manager's change of that contact.
+    if (!view.externalId) assignId(ctx, table, view, plan);
     table.set(view.row, 'sync_status', rowStatus(ctx).contactBusy);
     plan.report.pending++;
     return;

@@ -572,3 +572,27 @@ it('a customer typed again, whose on-edit run starts before a manager replaces t
   expect(s.row(a).email).toBe('new@example.com');
   expect(lines(s.check())).toEqual([]);
 });
+
+it("a customer typed again while another run makes that customer's contact, then a manager replaces the phone: the old phone does not come back (seeds 6120, 6532)", () => {
+  const { stage: s, arena } = world;
+  const person = s.customer(1000);
+  const {
+    tags: [a],
+  } = s.type([person], 'later');
+  // While Sync now makes the customer's contact, the person types the customer again; that
+  // row's on-edit run holds it back (the contact is being made).
+  let b = '';
+  s.at(on.fetch('syncNow', 'before', /\/leads\/complex/), () => {
+    arena.rt.clock.advance(1_000);
+    b = s.type([{ ...person, budget: 2000 }]).tags[0];
+  });
+  s.run('syncNow');
+  expect(s.row(b).amo_deal_id).toBe('');
+  arena.rt.clock.advance(1_000);
+  s.managerContact(a, 'phone', '+79168880013');
+  arena.rt.clock.advance(1_000);
+  s.recover();
+  expect(phonesOf(s.row(a).amo_contact_id)).toEqual(['+79168880013']);
+  expect(s.row(b).amo_contact_id).toBe(s.row(a).amo_contact_id);
+  expect(lines(s.check())).toEqual([]);
+});
