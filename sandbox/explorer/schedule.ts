@@ -438,7 +438,7 @@ class ScheduleRun {
     // What was pasted is what the cells held; no field of the customer changed by it.
     for (const f of ['name', 'phone', 'email', 'budget', 'source'] as Field[]) {
       const formula = formulas[COL[f] - 1] || undefined;
-      this.personIntent(tag, f, line[COL[f] - 1], formula, -1);
+      this.personIntent(tag, f, line[COL[f] - 1], formula, -1, true);
     }
     this.copies.push(tag);
     this.copySource.set(tag, source.tag);
@@ -725,7 +725,8 @@ class ScheduleRun {
     field: Field,
     value: unknown,
     formula?: string,
-    seq = this.seq
+    seq = this.seq,
+    pasted = false
   ): void {
     // A new row's value: typed before any syncing run read the row, which had no lead yet.
     const unlinked = !this.rowsSeen.has(tag) && unlinkedRow(this.rt, tag);
@@ -733,7 +734,9 @@ class ScheduleRun {
       value,
       formula,
       seq,
-      tracked: true,
+      // A pasted copy's value changes no field: it is never the later change, whenever a run
+      // reads it.
+      tracked: !pasted,
       ...(unlinked ? { unlinked } : {}),
     });
   }
