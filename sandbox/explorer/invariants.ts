@@ -239,10 +239,18 @@ export function checkInvariants(ctx: Context): Failure[] {
     const contact = contacts.get(Number(contactId));
     if (!contact) continue;
     const sharing = tagged.filter(o => String(o.get('amo_contact_id')) === contactId);
-    // The row that made the contact: the one with its first lead.
-    const maker = sharing.reduce((a, b) =>
-      Number(b.get('amo_deal_id')) < Number(a.get('amo_deal_id')) ? b : a
+    // The row that made the contact: its lead was made with the contact (or before it, when
+    // the row got a contact of its own later); a row whose lead came after the contact reused
+    // a customer AmoCRM knew. Of several, the one with the first lead.
+    const made = sharing.filter(
+      o => (leads.get(Number(o.get('amo_deal_id')))?.created_at ?? Infinity) <= contact.created_at
     );
+    const maker =
+      made.length === 0
+        ? undefined
+        : made.reduce((a, b) =>
+            Number(b.get('amo_deal_id')) < Number(a.get('amo_deal_id')) ? b : a
+          );
     const managerContact = ctx.intents.contact.get(contact.id) ?? new Map<string, Intent>();
     for (const field of ['name', 'phone', 'email'] as const) {
       const norm = NORMALIZE[field];
