@@ -6,7 +6,7 @@
 import { parseA1 } from './a1-notation';
 import { parseCsv, toCsv } from './csv';
 import { copyRule, type ValidationRule } from './data-validation';
-import type { CellValue, SheetModel, SpreadsheetModel } from './sheet-model';
+import type { Cell, CellValue, SheetModel, SpreadsheetModel } from './sheet-model';
 import { sortSheet } from './spreadsheet-service';
 
 export interface CellSnapshot {
@@ -109,6 +109,34 @@ export class SpreadsheetControl {
     }
     this.setValues(sheetName, row, column, values);
     return true;
+  }
+
+  /**
+   * A person copies row `from` and pastes it over row `to` (Ctrl+C, Ctrl+V): Sheets' paste takes
+   * each cell whole — its value as it is (not parsed again as typed input), its formula, number
+   * format, note and data validation (https://support.google.com/docs/answer/161768: "Paste"
+   * copies everything; "Paste special" picks parts). `overrides` sets some cells' values after
+   * (a test that marks the copy).
+   */
+  pasteRow(
+    sheetName: string,
+    from: number,
+    to: number,
+    overrides: Record<number, CellValue> = {}
+  ): void {
+    const sheet = this.model.sheet(sheetName);
+    if (!sheet) throw new Error(`no sheet ${sheetName}`);
+    const width = sheet.lastColumn();
+    ensureSize(sheet, to, width);
+    for (let c = 1; c <= width; c++) {
+      const source = sheet.cell(from, c);
+      const target = sheet.cellFor(to, c);
+      for (const key of Object.keys(target) as Array<keyof Cell>) delete target[key];
+      Object.assign(target, source ? structuredClone(source) : { value: '' });
+    }
+    for (const [column, value] of Object.entries(overrides)) {
+      this.model.writeRaw(sheet, to, Number(column), value);
+    }
   }
 
   /** Writes a block at (row, column), growing the sheet if needed; typed input by default. */

@@ -66,6 +66,17 @@ function finder() {
 function bounds() {
   try { sheet().getRange(1001, 1); return 'no error'; } catch (e) { return e.message; }
 }
+function noteRow() {
+  var s = sheet();
+  s.getRange(2, 1, 1, 2).setNumberFormat('@');
+  s.getRange(2, 1, 1, 3).setValues([['r-1', '31000001', '=1+1']]);
+  s.getRange(2, 3).setNote('memory');
+  return true;
+}
+function readRow3() {
+  var r = sheet().getRange(3, 1, 1, 3);
+  return { values: r.getValues(), formulas: r.getFormulas(), notes: r.getNotes() };
+}
 function counting() {
   var ss = SpreadsheetApp.getActiveSpreadsheet();
   var s = ss.getSheetByName('Data');
@@ -175,6 +186,20 @@ describe('SpreadsheetApp', () => {
     expect(result.counters.spreadsheetCalls).toBe(4);
     expect(result.counters.spreadsheetWrites).toBe(1);
     expect(runtime.clock.now() - clockBefore).toBe(4 * 20);
+  });
+
+  it("pastes a copied row as Sheets' paste does: values as they are, formulas and notes", () => {
+    runtime.run('noteRow');
+    runtime.spreadsheet.pasteRow('Data', 2, 3, { 1: 'r-2' });
+    const pasted = runtime.run('readRow3').returned as {
+      values: unknown[][];
+      formulas: string[][];
+      notes: string[][];
+    };
+    // Text stays text (no typed-input parsing), the formula and the note come along.
+    expect(pasted.values).toEqual([['r-2', '31000001', 2]]);
+    expect(pasted.formulas).toEqual([['', '', '=1+1']]);
+    expect(pasted.notes).toEqual([['', '', 'memory']]);
   });
 
   it('loads and saves CSV and lets a test act as a person', () => {
