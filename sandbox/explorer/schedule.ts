@@ -90,6 +90,10 @@ class ScheduleRun {
   /** The lead id each pasted copy was pasted with (its source's): not the copy's own. */
   private readonly copyOf = new Map<string, string>();
   private readonly faulted = new Set<string>();
+  /** The on-edit run being started: the rows its event names (by tag) and when it started. */
+  private firing: { tags: Set<string>; seq: number } | undefined;
+  /** Each on-edit run's event rows and start. */
+  private readonly editRuns = new Map<string, { tags: Set<string>; seq: number }>();
   private actionsLeft: number;
   /** The service of each execution's previous call (to tell a read-then-write burst). */
   private readonly lastService = new Map<string, string>();
@@ -182,6 +186,10 @@ class ScheduleRun {
   // ---- boundaries --------------------------------------------------------------------------
 
   private atBoundary(info: BoundaryInfo): void | BoundaryFault {
+    if (this.firing && info.execution.fnName === 'handleEdit') {
+      if (!this.editRuns.has(info.execution.id)) this.editRuns.set(info.execution.id, this.firing);
+      this.firing = undefined;
+    }
     // "Find the rows right before writing, and write straight away": a run of Spreadsheet calls
     // with no other service call between them (read the rows, then write them) is the
     // shortest step Apps Script offers, so people act before or after such a burst, not inside.
@@ -613,6 +621,15 @@ class ScheduleRun {
 
   private deliver(event: PendingEvent, where: string): void {
     this.log(where, `${event.label} runs`);
+    if (event.kind !== 'webhook') {
+      // The on-edit run starts now, after the edits in the rows its event names.
+      const values = this.rt.spreadsheet.values(SHEET);
+      const tags = new Set<string>();
+      for (let r = event.row; r < event.row + event.numRows; r++) {
+        tags.add(String(values[r - 1]?.[COL[TAG] - 1] ?? ''));
+      }
+      this.firing = { tags, seq: this.seq };
+    }
     const result =
       event.kind === 'webhook'
         ? this.arena.post(event.body)
@@ -656,7 +673,9 @@ class ScheduleRun {
         if (at < column || at >= column + numColumns) continue;
         if (intent.seenBy === undefined) {
           intent.seenBy = info.execution.id;
-          intent.seenSeq = this.seq + 0.5;
+          // An on-edit run knows its event's rows as of its start (the edit came before).
+          const run = this.editRuns.get(info.execution.id);
+          intent.seenSeq = (run?.tags.has(tag) ? run.seq : this.seq) + 0.5;
         } else if (
           intent.seenBy !== info.execution.id &&
           !(intent.resent ?? []).some(w => w.by === info.execution.id) &&
