@@ -4,16 +4,7 @@
 // that holds only these rows and answers the same methods as a whole one.
 import type { CellValue, SheetPort } from '../ports';
 import { ColumnKey, idSpan, mapHeaders } from './headers';
-import { NOTE_COLUMN, placed, SheetTable, TableRow } from './table';
-
-/**
- * `ids`: only the id columns are read (blank elsewhere), and the memory notes only when `notes`
- * is true (see SheetTable.read).
- */
-export interface ReadOptions {
-  notes?: boolean;
-  ids?: boolean;
-}
+import { NOTE_COLUMN, placed, ReadOptions, SheetTable, TableRow } from './table';
 
 /**
  * One Spreadsheet call costs about as much as reading this many cells (20 ms a call against

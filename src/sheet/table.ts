@@ -14,6 +14,15 @@ export interface TableRow {
   readonly cells: CellValue[];
 }
 
+/**
+ * What a read takes: `notes: false` leaves out the memory notes; `ids`: only the id columns are
+ * read (blank elsewhere), and the notes only when `notes` is true.
+ */
+export interface ReadOptions {
+  notes?: boolean;
+  ids?: boolean;
+}
+
 /** Where the sync keeps each row's memory: the note of this column's cell. */
 export const NOTE_COLUMN: ColumnKey = 'sync_status';
 
@@ -48,7 +57,7 @@ export class SheetTable {
    * Reads the whole sheet in one call, and (unless only identities are wanted) the notes of the
    * memory column in one more.
    */
-  static read(sheet: SheetPort, options: { notes?: boolean; ids?: boolean } = {}): SheetTable {
+  static read(sheet: SheetPort, options: ReadOptions = {}): SheetTable {
     if (options.ids) return SheetTable.readIds(sheet, options.notes === true);
     const values = sheet.readAll();
     const header = values[0] ?? [];
@@ -69,7 +78,8 @@ export class SheetTable {
    */
   private static readIds(sheet: SheetPort, withNotes: boolean): SheetTable {
     const header = sheet.headerRow();
-    const span = idSpan(mapHeaders(header));
+    const columns = mapHeaders(header);
+    const span = idSpan(columns);
     const last = sheet.lastRow();
     const values =
       span && last >= 2 ? sheet.read(2, span[0] + 1, last - 1, span[1] - span[0] + 1) : [];
@@ -77,7 +87,6 @@ export class SheetTable {
       rowNumber: i + 2,
       cells: placed(cells, header.length, span?.[0] ?? 0),
     }));
-    const columns = mapHeaders(header);
     const notes = withNotes ? memoryNotes(sheet, columns, rows.length) : new Map<number, string>();
     return new SheetTable(sheet, columns, header.length, rows, notes, true, header);
   }

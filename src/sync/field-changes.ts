@@ -83,16 +83,19 @@ export function changedAfter(
 }
 
 /** A question worth asking: the record changed after the waiting value was first seen. */
-export function worthAsking(ref: ChangeRef | null, since: number | undefined): ref is ChangeRef {
-  return ref !== null && since !== undefined && ref.at > since;
+function worthAsking(ref: ChangeRef | null, since: number): ref is ChangeRef {
+  return ref !== null && ref.at > since;
 }
 
-/** Lists the named records' events since the earliest question and answers every question. */
+/**
+ * Lists the named records' events since the earliest question worth asking (its record changed
+ * after `since`; a field with no ref is not asked) and answers every such question.
+ */
 export function askChanges(
   amo: AmoRunner,
-  questions: Array<{ ref: ChangeRef; since: number }>
+  questions: Array<{ ref: ChangeRef | null; since: number }>
 ): ChangeAnswers {
-  const asked = questions.filter(q => q.ref.at > q.since);
+  const asked = questions.flatMap(q => (worthAsking(q.ref, q.since) ? [{ ...q, ref: q.ref }] : []));
   if (asked.length === 0) return NO_ANSWERS;
   const logs = new Map<'lead' | 'contact', Map<string, number> | null>();
   for (const entity of ['lead', 'contact'] as const) {

@@ -42,15 +42,9 @@ import { readCompanyNames } from '../fields/companies';
 import { cellId, cellKeys, fieldKey, idKeepers, RowView, viewRow } from './row-view';
 import { statusNameFor } from './statuses';
 import { findable, readSyncedRows, rereadRows } from './synced-rows';
-import type { ReadOptions } from '../sheet/row-reader';
-import {
-  askChanges,
-  changedAfter,
-  ChangeAnswers,
-  ChangeRef,
-  changeRef,
-  worthAsking,
-} from './field-changes';
+import { noteSeen } from './stale-edits';
+import type { ReadOptions } from '../sheet/table';
+import { askChanges, changedAfter, ChangeAnswers, ChangeRef, changeRef } from './field-changes';
 import { parseSyncStatus, rowStatus } from './sync-status';
 
 export interface PullRequest {
@@ -282,10 +276,10 @@ function waitingQuestions(
   table: SheetTable,
   leads: Lead[],
   contacts: Map<number, Contact>
-): Array<{ ref: ChangeRef; since: number }> {
+): Array<{ ref: ChangeRef | null; since: number }> {
   const byId = new Map(leads.map(l => [l.id, l]));
   const columns = boundFields(table)?.columns ?? [];
-  const out: Array<{ ref: ChangeRef; since: number }> = [];
+  const out: Array<{ ref: ChangeRef | null; since: number }> = [];
   for (const row of table.rows) {
     const waiting = parseMemory(table.note(row))?.waiting;
     if (!waiting) continue;
@@ -293,12 +287,14 @@ function waitingQuestions(
     const contactId = (lead && mainContactId(lead)) ?? cellId(table.value(row, 'amo_contact_id'));
     const src = { lead, contact: contacts.get(contactId ?? -1) ?? null };
     for (const [field, { at }] of Object.entries(waiting)) {
-      const ref = changeRef(
-        field,
-        src,
-        columns.find(c => c.key === field)
-      );
-      if (worthAsking(ref, at)) out.push({ ref, since: at });
+      out.push({
+        ref: changeRef(
+          field,
+          src,
+          columns.find(c => c.key === field)
+        ),
+        since: at,
+      });
     }
   }
   return out;
@@ -412,9 +408,7 @@ function applyRow(
   if (view.memory?.sentAt !== undefined && view.memory.sentAt >= readAt) {
     report.stale++;
     // The person's edits the row shows are seen all the same: they wait from now.
-    const memory = cloneMemory(view.memory);
-    noteWaiting(memory, ctx.clock.now(), view.keys);
-    table.setNote(row, formatMemory(memory));
+    noteSeen(table, view, ctx.clock.now());
     return false;
   }
   const restored = src.lead !== undefined && view.state.kind === 'deleted';

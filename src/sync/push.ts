@@ -55,21 +55,18 @@ import { PIPELINE_KEY, STATUS_KEY } from '../fields/deal-keys';
 import { bindFields, boundFields, FieldCell, loadFieldSettings } from '../fields/sheet-fields';
 import { fieldPorts } from '../fields/field-ports';
 import { fieldKey, idKeepers, RowView, viewRow } from './row-view';
-import { FreshCells, holdLaterChanges, staleEdit } from './stale-edits';
+import { FreshCells, holdLaterChanges, noteSeen, staleEdit } from './stale-edits';
 import { statusNameFor } from './statuses';
 import { findable, readSyncedRows } from './synced-rows';
-import type { ReadOptions } from '../sheet/row-reader';
+import type { ReadOptions } from '../sheet/table';
 import { needsRetry, RESCAN_KEY } from './rescan';
 import { parseSyncStatus, rowStatus } from './sync-status';
 import { messages } from '../i18n/messages';
 
 /**
  * Which rows a push looks at: the rows an edit touched (and, when given, the 1-based columns
- * it touched: an edit of script-owned or foreign columns alone is no sync), or the whole sheet.
- */
-/**
- * The rows to push, or all. `firedAt`: when the on-edit run that names these rows started
- * (the edit is older than that).
+ * it touched: an edit of script-owned or foreign columns alone is no sync; `firedAt`: when the
+ * on-edit run started, the edit being older), or the whole sheet.
  */
 export type PushScope = { rows: number[]; columns?: [number, number]; firedAt?: number } | 'all';
 
@@ -330,14 +327,6 @@ function touchesPersonColumn(table: SheetTable, [left, right]: [number, number])
 /** A 0-based column inside a 1-based inclusive range. */
 function within(index: number, [left, right]: [number, number]): boolean {
   return index + 1 >= left && index + 1 <= right;
-}
-
-/** An edit the push saw and does not send now waits: the row's memory says since when. */
-function noteSeen(table: SheetTable, view: RowView, at: number): void {
-  if (!view.memory) return;
-  const waiting = { ...view.memory };
-  noteWaiting(waiting, at, view.keys);
-  if (formatMemory(waiting) !== formatMemory(view.memory)) saveMemory(table, view.row, waiting);
 }
 
 /** A row pasted from another row shares its ids: it is a new row with its own lead. */

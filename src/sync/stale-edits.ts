@@ -1,8 +1,9 @@
 // Edits an earlier run already saw but could not send (the lock was busy, AmoCRM failed, an
 // import only makes new rows). By the time a run sends one, a manager may have changed the same
-// field in AmoCRM: the later change must win. A fresh edit (the one the on-edit event names) is
-// the latest change there is and goes without a look; an older one is checked against AmoCRM
-// first, and a field AmoCRM changed after the edit was first seen is not sent. Its row is
+// field in AmoCRM: the later change must win. A fresh edit (the one the on-edit event names, and
+// not a value the memory already holds as waiting) is the latest change there is and goes
+// without a look; an older one is checked against AmoCRM first, and a field AmoCRM changed after
+// the edit was first seen is not sent. Its row is
 // queued for a pull, which shows AmoCRM's value (see applyRow: AmoCRM's change is the later).
 import type { Contact, Lead } from '../amo/types';
 import { mainContactId } from '../amo/fields';
@@ -13,9 +14,16 @@ import { contactsByIds, leadsByIds } from './amo-reads';
 import type { SyncContext } from './context';
 import { queuePull } from './pending';
 import { AmoFields, amoFields } from './pull';
-import { askChanges, ChangeAnswers, ChangeRef, changedAfter, worthAsking } from './field-changes';
+import { askChanges, ChangeAnswers, ChangeRef, changedAfter } from './field-changes';
 import type { UpdateItem } from './push-send';
-import { fieldHash, STATUS_EDITED, type SyncField, waitingSince } from './row-memory';
+import {
+  fieldHash,
+  formatMemory,
+  noteWaiting,
+  STATUS_EDITED,
+  type SyncField,
+  waitingSince,
+} from './row-memory';
 import type { RowView } from './row-view';
 import { statusNameFor } from './statuses';
 
@@ -28,6 +36,23 @@ export interface StaleEdit {
   base: Record<SyncField, string | undefined>;
   /** The phones and emails other rows sharing the contact show: their values, not changes. */
   others: { phone: Set<string>; email: Set<string> };
+}
+
+/**
+ * A run that reads a row and does not send its edits now (it only imports, another run holds
+ * its contact, AmoCRM's values it read are older than the row's): they wait from `at`, and the
+ * row's memory note says so (written only when that changes it).
+ */
+export function noteSeen(
+  table: SheetTable,
+  view: Pick<RowView, 'row' | 'memory' | 'keys'>,
+  at: number
+): void {
+  if (!view.memory) return;
+  const memory = { ...view.memory };
+  noteWaiting(memory, at, view.keys);
+  const note = formatMemory(memory);
+  if (note !== formatMemory(view.memory)) table.setNote(view.row, note);
 }
 
 /** The cells an on-edit event names: their edits are fresh. */
@@ -166,11 +191,11 @@ function conflicts(stale: StaleEdit, amo: AmoFields): SyncField[] {
   });
 }
 
-function questions(stale: StaleEdit, amo: AmoFields): Array<{ ref: ChangeRef; since: number }> {
-  return conflicts(stale, amo).flatMap(f => {
-    const ref = amo[f]?.ref ?? null;
-    return worthAsking(ref, stale.at[f]) ? [{ ref, since: stale.at[f] as number }] : [];
-  });
+function questions(
+  stale: StaleEdit,
+  amo: AmoFields
+): Array<{ ref: ChangeRef | null; since: number }> {
+  return conflicts(stale, amo).map(f => ({ ref: amo[f]?.ref ?? null, since: stale.at[f] }));
 }
 
 /** The stale fields AmoCRM changed after the edit was first seen. */

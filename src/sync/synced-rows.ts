@@ -6,14 +6,8 @@
 // many ids (an import, a reconciliation after a long gap) reads the whole sheet instead: one
 // read of everything is then cheaper than a search per id.
 import { ColumnKey, ID_COLUMNS, missingColumns } from '../sheet/headers';
-import {
-  findRowNumbers,
-  ReadOptions,
-  readHeader,
-  readRows,
-  rereadWithHeader,
-} from '../sheet/row-reader';
-import type { SheetTable } from '../sheet/table';
+import { findRowNumbers, readHeader, readRows, rereadWithHeader } from '../sheet/row-reader';
+import type { ReadOptions, SheetTable } from '../sheet/table';
 import type { CellValue, SheetPort } from '../ports';
 import type { SyncContext } from './context';
 import { fieldPorts } from '../fields/field-ports';
