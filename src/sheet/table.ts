@@ -172,9 +172,10 @@ export class SheetTable {
   /**
    * Writes the staged cells and notes: one write per rectangle of staged cells (adjacent
    * columns of one row, stacked over consecutive rows with the same columns). A staged cell
-   * that holds a formula is left alone. Returns the number of writes.
+   * that holds a formula is left alone. Notes go first when a kill between the two must leave
+   * the memory rather than the cells (the pull). Returns the number of writes.
    */
-  commit(): number {
+  commit(options: { notesFirst?: boolean } = {}): number {
     const cells = this.stagedCells();
     for (const [r, c] of this.dropFormulaCells(cells)) {
       const row = this.row(r);
@@ -183,7 +184,7 @@ export class SheetTable {
       const kept = key ?? (this.mappedColumns.has(c) ? c : undefined);
       if (row && kept !== undefined) this.onFormulaKept?.(row, kept);
     }
-    let writes = 0;
+    let writes = options.notesFirst ? this.commitNotes() : 0;
     for (const rect of rectangles(cells)) {
       this.sheet.write(
         rect.top,
@@ -196,7 +197,7 @@ export class SheetTable {
       const row = this.row(r);
       if (row) for (const [c, v] of line) row.cells[c] = v;
     }
-    writes += this.commitNotes();
+    if (!options.notesFirst) writes += this.commitNotes();
     this.staged.clear();
     return writes;
   }

@@ -39,7 +39,16 @@ import {
 import { STATUS_KEY } from '../fields/deal-keys';
 import { boundFields } from '../fields/sheet-fields';
 import { readCompanyNames } from '../fields/companies';
-import { cellId, cellKeys, fieldKey, idKeepers, RowView, viewRow } from './row-view';
+import {
+  cellId,
+  cellKeys,
+  cutShort,
+  fieldKey,
+  idKeepers,
+  plainSynced,
+  RowView,
+  viewRow,
+} from './row-view';
 import { statusNameFor } from './statuses';
 import { findable, readSyncedRows, rereadRows } from './synced-rows';
 import { noteSeen } from './stale-edits';
@@ -158,7 +167,8 @@ export function pull(ctx: SyncContext, req: PullRequest, lockWaitMs = LOCK_WAIT_
     }
     const again = applyState(ctx, table, state, report);
     keepFormulaBases(table, ctx.settings.region);
-    table.commit();
+    // Notes first: a run killed before its cells leaves a memory that knows (see settleMemory).
+    table.commit({ notesFirst: true });
     table.sheet.flush();
     if (again.leadIds.length + again.contactIds.length > 0) queuePull(ctx.props, queueKey, again);
   } finally {
@@ -442,7 +452,10 @@ function applyRow(
     // a change of this row's: the person's edit here waits to be sent beside it.
     const another = (field === 'phone' || field === 'email') && shared.others[field].has(next.key);
     if (!edited || (amoChanged && amoLater && !another)) {
-      changed = stageField(table, row, field, next.value) || changed;
+      if (stageField(table, row, field, next.value)) {
+        changed = true;
+        memory.was = { ...memory.was, [field]: fieldHash(field, own) };
+      }
       rememberSynced(memory, field, next.key);
     } else kept = true;
   }
@@ -586,15 +599,6 @@ function interrupted(view: RowView, amo: AmoFields, src: Source): RowMemory {
   const reused = src.contact && src.lead && src.contact.created_at < src.lead.created_at;
   if (reused || base.name === undefined) base.name = fieldHash('name', view.keys.name);
   return { base };
-}
-
-function cutShort(view: RowView): boolean {
-  return view.state.kind === 'pending' || plainSynced(view);
-}
-
-/** The row says "synced" in this version's words (no older version's fingerprint). */
-function plainSynced(view: RowView): boolean {
-  return view.state.kind === 'synced' && view.state.fingerprint === '';
 }
 
 function cloneMemory(memory: RowMemory): RowMemory {

@@ -39,6 +39,7 @@ import {
   fieldHash,
   formatMemory,
   memoryOf,
+  settleMemory,
   parseMemory,
   FixedField,
   RowMemory,
@@ -54,7 +55,8 @@ import { showDeal } from '../fields/deal-outcome';
 import { PIPELINE_KEY, STATUS_KEY } from '../fields/deal-keys';
 import { bindFields, boundFields, FieldCell, loadFieldSettings } from '../fields/sheet-fields';
 import { fieldPorts } from '../fields/field-ports';
-import { fieldKey, idKeepers, RowView, viewRow } from './row-view';
+import { cutShort, fieldKey, idKeepers, RowView, viewRow } from './row-view';
+import { queuePull } from './pending';
 import { FreshCells, holdLaterChanges, noteSeen, staleEdit } from './stale-edits';
 import { statusNameFor } from './statuses';
 import { findable, readSyncedRows } from './synced-rows';
@@ -371,6 +373,15 @@ function planRow(
   const deleted = view.dealId !== null && state.kind === 'deleted';
   if (memory?.refused === wholeHash(view.keys) || deleted) {
     plan.report.unchanged++;
+    return;
+  }
+  if (view.dealId !== null && memory === null && cutShort(view)) {
+    // Only AmoCRM's record tells which of its cells are the person's (a manager may have
+    // changed the customer since): the pull reads it and writes the memory; a later push
+    // sends what the person typed.
+    const contactIds = view.contactId === null ? [] : [view.contactId];
+    queuePull(ctx.props, ctx.uuid(), { leadIds: [view.dealId], contactIds, deletedLeadIds: [] });
+    plan.report.pending++;
     return;
   }
   if (view.dealId !== null) {
@@ -744,7 +755,8 @@ function applyOutcome(
   const { ctx, table, plan } = a;
   const report = plan.report;
   const status = rowStatus(ctx);
-  const memory = parseMemory(table.note(row)) ?? { base: {} };
+  const keys = viewRow(table, row, ctx.settings.region).keys;
+  const memory = settleMemory(parseMemory(table.note(row)) ?? { base: {} }, keys);
   const sent = item ? sentKeys(item) : null;
   const synced = item?.fieldError ? status.error(item.fieldError) : status.synced();
   switch (outcome.kind) {
@@ -872,7 +884,8 @@ function markSent(
     const key = sent[f];
     if (later && memory.base[f] !== item.seenBase?.[f]) continue;
     if (key !== undefined) rememberSynced(memory, f, key);
-    marked.push(f);
+    // Another run may have seen a newer edit of the field meanwhile: it waits on, from then.
+    if (key !== undefined && memory.waiting?.[f]?.hash === fieldHash(f, key)) marked.push(f);
   }
   forgetWaiting(memory, marked);
   if (later) return;

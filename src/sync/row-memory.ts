@@ -39,6 +39,12 @@ export interface RowMemory {
    * manager's change made since, and the row shows it.
    */
   first?: Partial<Record<'phone' | 'email', string>>;
+  /**
+   * Per field a pull is writing: the hash of the value the cell held before. The note is
+   * written before the cells, so a run killed between the two leaves cells that still hash
+   * to it: the write never landed, and they are not the person's edits (see settleMemory).
+   */
+  was?: Record<SyncField, string>;
 }
 
 const PREFIX = 'AmoCRM sync (do not edit): ';
@@ -54,6 +60,7 @@ export function parseMemory(note: string): RowMemory | null {
       r?: unknown;
       p?: unknown;
       f?: Record<string, unknown>;
+      o?: Record<string, unknown>;
     };
     const base: RowMemory['base'] = {};
     for (const [f, hash] of Object.entries(raw.b ?? {}))
@@ -67,6 +74,8 @@ export function parseMemory(note: string): RowMemory | null {
     if (typeof raw.p === 'number') memory.p = raw.p;
     const first = firstOf(raw.f);
     if (first) memory.first = first;
+    const was = Object.entries(raw.o ?? {}).filter(([, h]) => typeof h === 'string');
+    if (was.length > 0) memory.was = Object.fromEntries(was) as Record<SyncField, string>;
     return memory;
   } catch {
     return null;
@@ -85,7 +94,23 @@ export function formatMemory(memory: RowMemory): string {
   if (memory.refused !== undefined) out.r = memory.refused;
   if (memory.p !== undefined) out.p = memory.p;
   if (memory.first && Object.keys(memory.first).length > 0) out.f = memory.first;
+  if (memory.was && Object.keys(memory.was).length > 0) out.o = memory.was;
   return PREFIX + JSON.stringify(out);
+}
+
+/**
+ * Settles a pull's write against the cells as they are: a cell that still holds the value the
+ * pull replaced was never written (its run died after the note), so that value is its base.
+ */
+export function settleMemory(memory: RowMemory, keys: Record<SyncField, string>): RowMemory {
+  if (!memory.was) return memory;
+  for (const [field, hash] of Object.entries(memory.was)) {
+    if (keys[field] !== undefined && fieldHash(field, keys[field]) === hash) {
+      memory.base[field] = hash;
+    }
+  }
+  delete memory.was;
+  return memory;
 }
 
 function waitingOf(raw: Record<string, unknown> | undefined): RowMemory['waiting'] | undefined {

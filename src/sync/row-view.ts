@@ -20,6 +20,7 @@ import {
   memoryOf,
   parseMemory,
   RowMemory,
+  settleMemory,
   SYNC_FIELDS,
 } from './row-memory';
 import { parseSyncStatus, SyncState } from './sync-status';
@@ -70,7 +71,7 @@ export function viewRow(
     dealId: cellId(table.value(row, 'amo_deal_id')),
     contactId: cellId(table.value(row, 'amo_contact_id')),
     state,
-    memory: parseMemory(table.note(row)) ?? legacyMemory(state, check, keys),
+    memory: settled(parseMemory(table.note(row)), keys) ?? legacyMemory(state, check, keys),
     keys,
     fields,
     check,
@@ -123,6 +124,10 @@ export function idKeepers(views: RowView[], inScope: Set<number> | null): Map<st
   return keepers;
 }
 
+function settled(memory: RowMemory | null, keys: FieldKeys): RowMemory | null {
+  return memory && settleMemory(memory, keys);
+}
+
 /**
  * Rows synced before memories existed carry a fingerprint of their values in sync_status:
  * when it still matches, every field is as synced; otherwise some field was edited, and all
@@ -150,4 +155,17 @@ export function cellId(value: CellValue | undefined): number | null {
   if (!/^\d{1,15}$/.test(text)) return null;
   const n = Number(text);
   return n > 0 ? n : null;
+}
+
+/**
+ * A linked row with no memory whose status line is this version's (still "syncing", or a plain
+ * "synced"): the run that linked it died before its memory note was written.
+ */
+export function cutShort(view: RowView): boolean {
+  return view.state.kind === 'pending' || plainSynced(view);
+}
+
+/** The row says "synced" in this version's words (no older version's fingerprint). */
+export function plainSynced(view: RowView): boolean {
+  return view.state.kind === 'synced' && view.state.fingerprint === '';
 }

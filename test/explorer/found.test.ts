@@ -596,3 +596,88 @@ it("a customer typed again while another run makes that customer's contact, then
   expect(s.row(b).amo_contact_id).toBe(s.row(a).amo_contact_id);
   expect(lines(s.check())).toEqual([]);
 });
+
+it("a price typed while the previous one was being sent, then a manager's price: the manager's stays (seed 8188)", () => {
+  const { stage: s, arena } = world;
+  const {
+    tags: [a],
+  } = s.type([s.customer(1000)]);
+  arena.rt.clock.advance(1_000);
+  const first = s.edit(a, { budget: 5100, phone: '8 (916) 188-00-05' }, 'later');
+  // AmoCRM took 5100; the person types 7993, whose run finds the row busy and leaves it
+  // waiting; then the manager sets a price, before the first push writes back.
+  s.at(on.fetch('handleEdit', 'after', /\/api\/v4\/leads/, 'PATCH'), () => {
+    arena.rt.clock.advance(1_000);
+    s.fireEdit(s.edit(a, { budget: 7993 }, 'later'));
+    arena.rt.clock.advance(1_000);
+    s.managerPrice(a, 28000);
+    arena.rt.clock.advance(1_000);
+  });
+  s.fireEdit(first);
+  s.recover();
+  expect(patchedPrices()).toEqual([5100]);
+  expect(arena.admin.lead(s.leadOf(a))?.price).toBe(28000);
+  expect(s.row(a).budget).toBe(28000);
+  expect(lines(s.check())).toEqual([]);
+});
+
+it("a run that linked a known customer's new row died before its memory: a manager's later rename of the customer reaches both rows (seed 5769)", () => {
+  const { stage: s, arena } = world;
+  const person = s.customer(1000);
+  const {
+    tags: [a],
+  } = s.type([person]);
+  arena.rt.clock.advance(1_000);
+  const { tags, event } = s.type([{ ...person, budget: 2000 }], 'later');
+  const b = tags[0];
+  // The run links the new row to the customer's contact and dies before its memory note.
+  s.at(on.call('handleEdit', 'Range.setNotes'), () => ({ fault: 'kill' }));
+  s.fireEdit(event);
+  arena.rt.clock.advance(1_000);
+  // The manager renames the customer; the webhook is lost.
+  s.managerContact(a, 'name', 'Renamed by manager');
+  arena.rt.clock.advance(1_000);
+  s.recover();
+  const contact = arena.admin.state().contacts.find(c => c.id === Number(s.row(a).amo_contact_id));
+  expect(contact?.name).toBe('Renamed by manager');
+  expect(s.row(a).name).toBe('Renamed by manager');
+  expect(s.row(b).name).toBe('Renamed by manager');
+  expect(s.row(b).amo_contact_id).toBe(s.row(a).amo_contact_id);
+  expect(lines(s.check())).toEqual([]);
+});
+
+it("a pull killed between writing a row's cells and its memory: the manager's later value wins, not the one the pull read (seed 8659)", () => {
+  const { stage: s, arena } = world;
+  const {
+    tags: [a],
+  } = s.type([s.customer(1000)]);
+  arena.rt.clock.advance(1_000);
+  const first = s.managerSource(a, 'Реклама');
+  arena.rt.clock.advance(1_000);
+  s.post(first);
+  // The pull has read "Реклама"; the manager changes it again before the pull writes; the pull
+  // dies between its two writes (cells and memory note, in whichever order it makes them).
+  let writes = 0;
+  s.at(
+    info =>
+      info.execution.fnName === 'runBackgroundWork' &&
+      info.phase === 'before' &&
+      /^Range\.set(Values|Notes)$/.test(info.method),
+    () => {
+      writes += 1;
+      if (writes === 2) return { fault: 'kill' };
+      arena.rt.clock.advance(1_000);
+      s.managerSource(a, 'Выставка');
+      arena.rt.clock.advance(1_000);
+    },
+    2
+  );
+  s.run('runBackgroundWork');
+  s.recover();
+  const held = arena.admin
+    .lead(s.leadOf(a))
+    ?.custom_fields_values?.find(f => f.field_id === arena.sourceFieldId)?.values;
+  expect(held?.map(v => v.value)).toEqual(['Выставка']);
+  expect(s.row(a)[SOURCE]).toBe('Выставка');
+  expect(lines(s.check())).toEqual([]);
+});
