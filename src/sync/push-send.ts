@@ -582,8 +582,15 @@ function relinkAll(ctx: SyncContext, items: UpdateItem[], outcomes: Outcomes): v
   const missing: UpdateItem[] = [];
   const own: UpdateItem[] = [];
   const patches: ContactUpdate[] = [];
+  const matches = new Map(items.map(i => [i, index.match(i.data.email, i.data.phone)]));
+  // A contact another row of this batch rewrites as its own is no match: the value found on
+  // it is one that row's person replaces (a copy made a new customer while its source was sent).
+  const rewritten = new Set(
+    items.filter(i => i.relink === 'ifTaken' && matches.get(i) === null).map(i => i.contactId)
+  );
   for (const item of items) {
-    const id = index.match(item.data.email, item.data.phone);
+    let id = matches.get(item) ?? null;
+    if (id !== null && id !== item.contactId && rewritten.has(id)) id = null;
     // Its own contact still matches by the other value: an ordinary update after all.
     if (id !== null && id === item.contactId)
       own.push({ ...item, keep: keptInAmo(ctx, item, index) });

@@ -669,6 +669,7 @@ it("a pull killed between writing a row's cells and its memory: the manager's la
       arena.rt.clock.advance(1_000);
       s.managerSource(a, 'Выставка');
       arena.rt.clock.advance(1_000);
+      return undefined;
     },
     2
   );
@@ -679,5 +680,29 @@ it("a pull killed between writing a row's cells and its memory: the manager's la
     ?.custom_fields_values?.find(f => f.field_id === arena.sourceFieldId)?.values;
   expect(held?.map(v => v.value)).toEqual(['Выставка']);
   expect(s.row(a)[SOURCE]).toBe('Выставка');
+  expect(lines(s.check())).toEqual([]);
+});
+
+it("a copy made a new customer, sent in one run with its source's new phone and email: each row keeps a contact of its own (seed 8478)", () => {
+  const { stage: s, arena } = world;
+  const {
+    tags: [a],
+  } = s.type([s.customer(1000)]);
+  arena.rt.clock.advance(1_000);
+  // A new phone and email typed in the row, whose on-edit run does not come; then the row is
+  // pasted below as a copy, whose run makes it a row of its own, with a contact of those.
+  s.edit(a, { phone: '8 (916) 478-00-18', email: 'anna.new@example.com' }, 'later');
+  const copy = s.pasteCopy(a, s.rowOf(a) + 1);
+  arena.rt.clock.advance(1_000);
+  // The copy is made a new customer; one Sync now sends both rows.
+  s.convert(copy, s.customer(2000), 'later');
+  s.run('syncNow');
+  s.recover();
+  const contactOf = (tag: string) =>
+    arena.admin.state().contacts.find(c => c.id === Number(s.row(tag).amo_contact_id));
+  expect(s.row(copy).amo_contact_id).not.toBe(s.row(a).amo_contact_id);
+  expect(s.row(a).email).toBe('anna.new@example.com');
+  expect(JSON.stringify(contactOf(a)?.custom_fields_values)).toContain('anna.new@example.com');
+  expect(contactOf(copy)?.name).toBe(s.row(copy).name);
   expect(lines(s.check())).toEqual([]);
 });
