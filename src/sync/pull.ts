@@ -430,7 +430,9 @@ function applyRow(
   const linking = byContact.get(src.contact?.id ?? -1) ?? [];
   const shared = sharedWith(table, row, view, linking, ctx.settings.region);
   const amo = amoFields(ctx, view, src, shared);
-  const memory: RowMemory = view.memory ? cloneMemory(view.memory) : interrupted(view, amo, src);
+  const memory: RowMemory = view.memory
+    ? cloneMemory(view.memory)
+    : interrupted(view, amo, src, ctx.settings.region);
   for (const field of ['phone', 'email'] as const) {
     if (amo[field]) rememberFirst(memory, field, amo[field]?.first);
   }
@@ -585,7 +587,7 @@ function sharedWith(
  * it back (its cells landed, its note did not). What the person typed since is theirs, as for
  * an adopted lead: every field but the name is sent by the next push (see applyOutcome).
  */
-function interrupted(view: RowView, amo: AmoFields, src: Source): RowMemory {
+function interrupted(view: RowView, amo: AmoFields, src: Source, region: string): RowMemory {
   if (!cutShort(view)) return { base: {} };
   // While its lead (contact) is unchanged since made, AmoCRM's value is what the row was then:
   // a cell that differs is the person's. A changed one is AmoCRM's later change.
@@ -595,9 +597,17 @@ function interrupted(view: RowView, amo: AmoFields, src: Source): RowMemory {
     if (cell)
       base[field] = fieldHash(field, made.has(cell.at) ? cell.key : (view.keys[field] ?? ''));
   }
-  // A customer AmoCRM knew before the lead is not renamed by a new row.
+  // A customer AmoCRM knew before the lead is not renamed by a new row: the row's name then
+  // is the lead's, while the lead is unchanged since made; a name typed since is an edit.
   const reused = src.contact && src.lead && src.contact.created_at < src.lead.created_at;
-  if (reused || base.name === undefined) base.name = fieldHash('name', view.keys.name);
+  if (reused || base.name === undefined) {
+    const lead = src.lead;
+    const then =
+      lead && lead.updated_at === lead.created_at && view.keys.name !== ''
+        ? fieldKey('name', lead.name, region)
+        : view.keys.name;
+    base.name = fieldHash('name', then);
+  }
   return { base };
 }
 

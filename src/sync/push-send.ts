@@ -68,6 +68,8 @@ export interface UpdateItem extends CreateItem {
    * one is linked, rather than two contacts holding one email or phone).
    */
   relink?: 'shared' | 'ifTaken';
+  /** The row has no memory (its run died): its write-back leaves it to the pull to write. */
+  unremembered?: boolean;
   /**
    * The phones and emails the other rows sharing the contact show. When the contact stays the
    * row's (it still matches by the other value), the new value is added beside them rather

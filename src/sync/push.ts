@@ -57,7 +57,7 @@ import { bindFields, boundFields, FieldCell, loadFieldSettings } from '../fields
 import { fieldPorts } from '../fields/field-ports';
 import { cutShort, fieldKey, idKeepers, RowView, viewRow } from './row-view';
 import { queuePull } from './pending';
-import { FreshCells, holdLaterChanges, noteSeen, staleEdit } from './stale-edits';
+import { FreshCells, holdLaterChanges, isFresh, noteSeen, staleEdit } from './stale-edits';
 import { statusNameFor } from './statuses';
 import { findable, readSyncedRows } from './synced-rows';
 import type { ReadOptions } from '../sheet/table';
@@ -99,6 +99,8 @@ interface Plan {
   statusEdited?: boolean;
   /** The cells the on-edit event names (their edits are fresh); null for a whole push. */
   fresh?: FreshCells | null;
+  /** Linked rows whose memory a dead run never wrote: the pull reads their records first. */
+  readFirst: { leadIds: number[]; contactIds: number[] };
   report: PushReport;
 }
 
@@ -112,6 +114,10 @@ export function push(ctx: SyncContext, scope: PushScope, onlyNew = false): PushR
   const decided = decide(ctx, scope, onlyNew);
   if (!decided) return emptyReport({ lockBusy: true, pending: 1 });
   const { plan, claimKey } = decided;
+  // (Queued once the sheet is written: a flow writes the rows it read with no call between.)
+  if (plan.readFirst.leadIds.length > 0) {
+    queuePull(ctx.props, ctx.uuid(), { ...plan.readFirst, deletedLeadIds: [] });
+  }
   const recover = plan.recoverFrom.length > 0 && (plan.creates.length > 0 || scope === 'all');
   if (plan.creates.length === 0 && plan.updates.length === 0 && !recover) {
     if (needsRetry(plan.report.pending, [])) ctx.props.set(RESCAN_KEY, String(ctx.clock.now()));
@@ -262,6 +268,7 @@ function planRows(
     recoverFrom: claims.stale,
     linked: new Set(),
     at: ctx.clock.now(),
+    readFirst: { leadIds: [], contactIds: [] },
     report: emptyReport(),
   };
   const views = table.rows.map(row => viewRow(table, row, ctx.settings.region, ctx.lang));
@@ -331,6 +338,25 @@ function within(index: number, [left, right]: [number, number]): boolean {
   return index + 1 >= left && index + 1 <= right;
 }
 
+/**
+ * A cell the on-edit event names, typed (a pasted row carries its ids, and pasting changes no
+ * field: its values are the source row's, whenever the event comes).
+ */
+function typedNow(
+  table: SheetTable,
+  view: RowView,
+  field: SyncField,
+  fresh: FreshCells | null
+): boolean {
+  const ids = table.columns.amo_deal_id;
+  const pasted =
+    fresh !== null &&
+    ids !== undefined &&
+    fresh.columns[0] <= ids + 1 &&
+    ids + 1 <= fresh.columns[1];
+  return !pasted && isFresh(table, view, field, fresh);
+}
+
 /** A row pasted from another row shares its ids: it is a new row with its own lead. */
 function asCopiedRow(table: SheetTable, view: RowView): RowView {
   for (const key of [
@@ -375,17 +401,18 @@ function planRow(
     plan.report.unchanged++;
     return;
   }
-  if (view.dealId !== null && memory === null && cutShort(view)) {
-    // Only AmoCRM's record tells which of its cells are the person's (a manager may have
-    // changed the customer since): the pull reads it and writes the memory; a later push
-    // sends what the person typed.
-    const contactIds = view.contactId === null ? [] : [view.contactId];
-    queuePull(ctx.props, ctx.uuid(), { leadIds: [view.dealId], contactIds, deletedLeadIds: [] });
-    plan.report.pending++;
-    return;
+  // A linked row whose memory a dead run never wrote: only AmoCRM's record tells which of its
+  // cells are the person's (a manager may have changed the customer since). The pull reads it
+  // and writes the memory; until then only the cells the on-edit event names are sent.
+  const unknown = view.dealId !== null && memory === null && cutShort(view);
+  if (unknown && view.dealId !== null) {
+    plan.readFirst.leadIds.push(view.dealId);
+    if (view.contactId !== null) plan.readFirst.contactIds.push(view.contactId);
   }
   if (view.dealId !== null) {
-    const changed = changedFields(memory ?? { base: {} }, view.keys);
+    const changed = changedFields(memory ?? { base: {} }, view.keys).filter(
+      f => !unknown || typedNow(table, view, f, plan.fresh ?? null)
+    );
     // A row synced before status hashes were kept: the edit event tells a status edit.
     const eventOnly = memory?.base[STATUS_KEY] === undefined;
     if (plan.statusEdited && eventOnly && !changed.includes(STATUS_KEY)) changed.push(STATUS_KEY);
@@ -427,6 +454,7 @@ function planRow(
         fieldError,
         ...(relink === 'shared' ? { keep: keptValues(others, memory) } : {}),
         seenBase: { ...memory?.base },
+        ...(unknown ? { unremembered: true } : {}),
         stale: staleEdit(table, view, fields, plan.fresh ?? null, plan.at, others),
       });
     } else {
@@ -758,6 +786,10 @@ function applyOutcome(
   const keys = viewRow(table, row, ctx.settings.region).keys;
   const memory = settleMemory(parseMemory(table.note(row)) ?? { base: {} }, keys);
   const sent = item ? sentKeys(item) : null;
+  // A row whose memory a dead run never wrote gets it from the pull (see planRow).
+  const saveMemory = (t: SheetTable, r: TableRow, m: RowMemory) => {
+    if (!(item && 'unremembered' in item && item.unremembered)) setMemory(t, r, m);
+  };
   const synced = item?.fieldError ? status.error(item.fieldError) : status.synced();
   switch (outcome.kind) {
     case 'created':
@@ -901,7 +933,7 @@ function keepStatusEdit(memory: RowMemory, item: CreateItem | UpdateItem | undef
   }
 }
 
-function saveMemory(table: SheetTable, row: TableRow, memory: RowMemory): void {
+function setMemory(table: SheetTable, row: TableRow, memory: RowMemory): void {
   table.setNote(row, formatMemory(memory));
 }
 

@@ -96,7 +96,7 @@ export function staleEdit(
   return { at, fields: old, view, base: memory.base, others };
 }
 
-function isFresh(
+export function isFresh(
   table: SheetTable,
   view: RowView,
   field: SyncField,
