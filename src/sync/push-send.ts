@@ -32,7 +32,7 @@ import { ContactIndex } from './contact-index';
 import type { SyncContext } from './context';
 import { askChanges, ChangeAnswers, changeRef } from './field-changes';
 import { fieldHash, type SyncField } from './row-memory';
-import { fieldKey } from './row-view';
+import { fieldKey, type RowView } from './row-view';
 import type { StaleEdit } from './stale-edits';
 import type { FieldCell } from '../fields/sheet-fields';
 import { customValues, dealMove, hasSide, leadPatch } from '../fields/field-writes';
@@ -125,11 +125,18 @@ export type ContactFirsts = Partial<Record<'phone' | 'email', string>>;
 /** Calls per fetchAll step: the pacer sends 7 a second, so a step is about one second. */
 const CALLS_PER_STEP = 7;
 
+/**
+ * The synced rows that link these contacts, read now (the AmoCRM side only reads them, and
+ * only when a contact a new row reuses changed after the row was first seen: see laterChanges).
+ */
+export type RowsLinking = (contactIds: number[]) => RowView[];
+
 export function sendPush(
   ctx: SyncContext,
   creates: CreateItem[],
   updates: UpdateItem[],
-  rowIdField: number | null
+  rowIdField: number | null,
+  linking: RowsLinking
 ): Outcomes {
   const outcomes: Outcomes = new Map();
   // Companies named in the rows are found or made first: the leads are written with their ids.
@@ -138,7 +145,7 @@ export function sendPush(
     ...updates.map(u => leadPatch(u, u.fields).company ?? ''),
   ]);
   creating.set(outcomes, creates.length);
-  if (creates.length > 0) createAll(ctx, creates, rowIdField, outcomes);
+  if (creates.length > 0) createAll(ctx, creates, rowIdField, outcomes, linking);
   creating.delete(outcomes);
   if (updates.length > 0) updateAll(ctx, sharedByNewRows(creates, updates, outcomes), outcomes);
   return outcomes;
@@ -185,12 +192,15 @@ function createAll(
   ctx: SyncContext,
   items: CreateItem[],
   rowIdField: number | null,
-  outcomes: Outcomes
+  outcomes: Outcomes,
+  linking: RowsLinking
 ): void {
   const startedAt = ctx.clock.now();
   const index = contactsOrFail(ctx, items, outcomes);
   if (!index) return;
-  const plan = planCreates(index, items, ctx.settings.region, reusedChanges(ctx, index, items));
+  const answers = reusedChanges(ctx, index, items);
+  const changedLater = laterChanges(index, items, answers, linking);
+  const plan = planCreates(index, items, ctx.settings.region, changedLater);
   const leadOf = (item: CreateItem, contact?: number): LeadCreate =>
     newLead(ctx, item, rowIdField, contact);
   const at = rowOrder(items);
@@ -355,7 +365,7 @@ function planCreates(
   index: ContactIndex,
   items: CreateItem[],
   region: string,
-  answers: ChangeAnswers
+  changedLater: LaterChange
 ): Plan {
   const plan: Plan = { leaders: [], linked: [], followers: [], contactPatches: [] };
   const newContacts = new ContactIndex(region);
@@ -371,13 +381,11 @@ function planCreates(
         firsts: firstsOf(index, existing, item.data),
         name: index.contactOf(existing)?.name,
       });
-      // The contact's phone (email) changed after the row was typed: AmoCRM's is the later
-      // one, the row's is not added to it.
-      const changed = (field: 'phone' | 'email') =>
-        fieldChangedSince(index, existing, item.seenAt, field, answers);
+      // The contact's phone (email) changed after the row was typed (not by another row's
+      // push): AmoCRM's is the later one, the row's is not added to it.
       const patch = missingFields(existing, index, item.data, {
-        phone: !changed('phone'),
-        email: !changed('email'),
+        phone: !changedLater(item, existing, 'phone'),
+        email: !changedLater(item, existing, 'email'),
       });
       if (patch && !patched.has(existing)) {
         patched.add(existing);
@@ -410,18 +418,76 @@ function changedSince(index: ContactIndex, id: number, seenAt: number | undefine
   return seenAt !== undefined && updated !== undefined && updated >= Math.floor(seenAt / 1000);
 }
 
-/** Whether this field of the contact changed since the row was first seen (events tell). */
-function fieldChangedSince(
+/**
+ * When this field of the contact last changed (unix seconds), if since the row was first seen
+ * (events tell; without an answer, the contact's own time); null when it did not.
+ */
+function fieldChangeSince(
   index: ContactIndex,
   id: number,
   seenAt: number | undefined,
-  field: 'phone' | 'email',
+  field: ContactField,
   answers: ChangeAnswers
-): boolean {
-  if (seenAt === undefined || !changedSince(index, id, seenAt)) return false;
-  const ref = changeRef(field, { contact: index.contactOf(id) ?? null });
+): number | null {
+  if (seenAt === undefined || !changedSince(index, id, seenAt)) return null;
+  const contact = index.contactOf(id);
+  const ref = changeRef(field, { contact: contact ?? null });
   const latest = ref ? answers(ref) : undefined;
-  return latest === undefined || (latest !== null && latest >= Math.floor(seenAt / 1000));
+  if (latest === undefined) return contact?.updated_at ?? null;
+  return latest !== null && latest >= Math.floor(seenAt / 1000) ? latest : null;
+}
+
+type ContactField = 'phone' | 'email';
+/** Whether the reused contact's phone (email) changed later than the new row's value. */
+type LaterChange = (item: CreateItem, contactId: number, field: ContactField) => boolean;
+
+/**
+ * A reused contact's phone (email) that changed after the new row was first seen is the later
+ * value, unless another row linking the contact sent it: the same customer typed twice, whose
+ * first row's person changed that value meanwhile. That is the other row's own value, not a
+ * change of this row's (each row keeps its own phone and email; the contact holds both, as
+ * when both rows are sent in one run). It sent it when that row shows the contact's value as
+ * synced and its last push was answered no earlier than the change: a manager's change after
+ * it (which that row may show by now) stays the later one. The rows are read only when some
+ * reused contact changed.
+ */
+function laterChanges(
+  index: ContactIndex,
+  items: CreateItem[],
+  answers: ChangeAnswers,
+  linking: RowsLinking
+): LaterChange {
+  const changeOf = (item: CreateItem, id: number, field: ContactField) =>
+    fieldChangeSince(index, id, item.seenAt, field, answers);
+  const changed = items.flatMap(item => {
+    const id = index.match(item.data.email, item.data.phone);
+    if (id === null) return [];
+    return changeOf(item, id, 'phone') !== null || changeOf(item, id, 'email') !== null ? [id] : [];
+  });
+  const rows = changed.length > 0 ? linking([...new Set(changed)]) : [];
+  return (item, id, field) => {
+    const at = changeOf(item, id, field);
+    return at !== null && !rows.some(view => sentValue(view, index, id, field, at));
+  };
+}
+
+/** The row shows a value the contact holds as synced, pushed no earlier than `at` (unix s). */
+function sentValue(
+  view: RowView,
+  index: ContactIndex,
+  id: number,
+  field: ContactField,
+  at: number
+): boolean {
+  const key = view.keys[field];
+  const held = index.valuesOf(id)?.[field === 'phone' ? 'phones' : 'emails'] ?? [];
+  return (
+    view.contactId === id &&
+    key !== '' &&
+    held.includes(key) &&
+    view.memory?.base[field] === fieldHash(field, key) &&
+    (view.memory.sentAt ?? 0) >= at * 1000
+  );
 }
 
 /**

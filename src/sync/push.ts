@@ -31,7 +31,15 @@ import {
 } from './claims';
 import { STATE } from './config';
 import type { SyncContext } from './context';
-import { CreateItem, KeptValues, Outcome, Outcomes, sendPush, UpdateItem } from './push-send';
+import {
+  CreateItem,
+  KeptValues,
+  Outcome,
+  Outcomes,
+  RowsLinking,
+  sendPush,
+  UpdateItem,
+} from './push-send';
 import {
   changedFields,
   forgetWaiting,
@@ -536,14 +544,25 @@ function talkToAmo(ctx: SyncContext, plan: Plan, recover: boolean): AmoResult {
   } catch (e) {
     // The claims stay: nothing is created until AmoCRM has been asked.
     const outcomes = failAll(plan.creates, e);
-    for (const [id, o] of sendPush(ctx, [], plan.updates, null)) outcomes.set(id, o);
+    for (const [id, o] of sendPush(ctx, [], plan.updates, null, rowsLinking(ctx))) {
+      outcomes.set(id, o);
+    }
     return { outcomes, resolved: [] };
   }
   const updates = holdLaterChanges(ctx, plan.updates);
-  const outcomes = sendPush(ctx, plan.creates, updates, rowIdField);
+  const outcomes = sendPush(ctx, plan.creates, updates, rowIdField, rowsLinking(ctx));
   healRowIdField(ctx.props, outcomes.values());
   for (const [id, outcome] of adopted) outcomes.set(id, outcome);
   return { outcomes, resolved: recover ? plan.recoverFrom : [] };
+}
+
+/** The rows linking these contacts as they are now (read between AmoCRM's calls, not written). */
+function rowsLinking(ctx: SyncContext): RowsLinking {
+  return contactIds => {
+    const lookup = { contactIds };
+    const table = findable(lookup) ? readSyncedRows(ctx, lookup) : readSyncedTable(ctx);
+    return table.rows.map(row => viewRow(table, row, ctx.settings.region));
+  };
 }
 
 /**
