@@ -28,6 +28,7 @@ import {
   SYNC_FIELDS,
   SyncField,
   waitingSince,
+  forgetWaiting,
 } from './row-memory';
 import {
   dealFromAmo,
@@ -444,6 +445,7 @@ function applyRow(
     const own = view.keys[field];
     if (own === next.key) {
       rememberSynced(memory, field, next.key);
+      forgetWaiting(memory, [field]);
       continue;
     }
     const edited = known && personChanged(memory, field, own);
@@ -459,6 +461,7 @@ function applyRow(
         memory.was = { ...memory.was, [field]: fieldHash(field, own) };
       }
       rememberSynced(memory, field, next.key);
+      forgetWaiting(memory, [field]);
     } else kept = true;
   }
   if (kept) report.rowsKept++;
@@ -475,7 +478,10 @@ function applyRow(
     }
   }
   const note = formatMemory(memory);
-  if (known || changed) table.setNote(row, note);
+  // A note that differs only by the settled record of an earlier pull's write is not
+  // rewritten: that record is harmless once the cells it names hold the written values.
+  const same = view.memory !== null && note === formatMemory(view.memory);
+  if (changed || (known && !same)) table.setNote(row, note);
   return true;
 }
 

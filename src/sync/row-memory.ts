@@ -171,6 +171,9 @@ export function personChanged(memory: RowMemory, field: SyncField, key: string):
     return base === STATUS_EDITED || (base !== undefined && base !== fieldHash(field, key));
   }
   if (base === undefined && !isFixed(field)) return key !== '';
+  // Set back to the synced value after an unsent edit was seen: that is an edit too, later
+  // than the one it replaces (a manager's change in between must not win over it).
+  if (memory.waiting?.[field] !== undefined) return true;
   return base !== fieldHash(field, key);
 }
 

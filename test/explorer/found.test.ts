@@ -706,3 +706,23 @@ it("a copy made a new customer, sent in one run with its source's new phone and 
   expect(contactOf(copy)?.name).toBe(s.row(copy).name);
   expect(lines(s.check())).toEqual([]);
 });
+
+it("a budget set back to its synced value after an unsent edit was seen, after a manager's price: the person's value wins (seed 6808)", () => {
+  const { stage: s, arena } = world;
+  const {
+    tags: [a],
+  } = s.type([s.customer(1000)]);
+  arena.rt.clock.advance(1_000);
+  // An edit no on-edit run sends; an import sees it waiting.
+  s.edit(a, { budget: 2000 }, 'later');
+  s.run('importExistingRows');
+  arena.rt.clock.advance(5_000);
+  s.managerPrice(a, 5000);
+  arena.rt.clock.advance(5_000);
+  // The person sets the budget back to what was synced: the latest change of the field.
+  s.edit(a, { budget: 1000 });
+  s.recover();
+  expect(arena.admin.lead(s.leadOf(a))?.price).toBe(1000);
+  expect(s.row(a).budget).toBe(1000);
+  expect(lines(s.check())).toEqual([]);
+});
