@@ -86,7 +86,7 @@ export function reconcile(ctx: SyncContext, full: boolean): ReconcileReport {
   }
   const held = addNewLeads(ctx, leads, leadCursor, report);
   clearQueuedPulls(ctx.props, queued);
-  readAgainAfterCreates(ctx, claimedSince, req.contactIds);
+  readAgainAfterCreates(ctx, claimedSince, queued.request.contactIds, contacts);
   saveCursor(ctx, STATE.pullCursor, leads, now, earliest(claimedSince, held));
   if (catchUp) {
     saveCursor(ctx, STATE.contactsCursor, [...contacts, ...deleted], now);
@@ -177,16 +177,21 @@ function oldestClaim(ctx: SyncContext, now: number): number | null {
 
 /**
  * While rows are being created (a claim exists), a new row may be linking a customer AmoCRM
- * knows (typed again) whose change this pull applied only to the rows linked already; its lead,
+ * knew (typed again) whose change this pull applied only to the rows linked already; its lead,
  * unchanged since made, is read again without its contact (leadOnly). So the contacts named now
- * are queued again: the next run reads those some row links, once the new rows link them too.
+ * are queued again, and the next run reads those some row links, the new rows too once linked.
+ * Contacts made since the oldest claim are not: a create may have made them, none reused them.
  */
 function readAgainAfterCreates(
   ctx: SyncContext,
   claimedSince: number | null,
-  contactIds: number[]
+  queuedIds: number[],
+  listed: Contact[]
 ): void {
-  if (claimedSince === null || contactIds.length === 0) return;
+  if (claimedSince === null) return;
+  const older = listed.filter(c => c.created_at <= claimedSince).map(c => c.id);
+  const contactIds = [...new Set([...queuedIds, ...older])];
+  if (contactIds.length === 0) return;
   queuePull(ctx.props, ctx.uuid(), { leadIds: [], contactIds, deletedLeadIds: [] });
 }
 
