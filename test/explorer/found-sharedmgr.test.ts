@@ -69,3 +69,26 @@ it("a manager replaces a customer's email while the customer's second row looks 
   expect(s.row(b).email).toBe('new@example.com');
   expect(lines(s.check())).toEqual([]);
 });
+
+it('Sync now while new customers are being created does not make the next background minute read their new contacts again', () => {
+  const { stage: s, arena } = world;
+  s.type([s.customer(1000)]);
+  s.run('syncNow');
+  arena.rt.clock.advance(60_000);
+  // AmoCRM has made the new customers' contacts; before the on-edit run writes the rows back,
+  // Sync now's catch-up lists those contacts as changed.
+  s.at(on.fetch('handleEdit', 'after', /\/api\/v4\/leads\/complex/, 'POST'), () => {
+    arena.rt.clock.advance(1_000);
+    s.run('syncNow');
+  });
+  s.type([s.customer(2000), s.customer(3000)]);
+  const before = arena.admin.requests().length;
+  arena.rt.clock.advance(1_000);
+  s.run('runBackgroundWork');
+  const contactReads = arena.admin
+    .requests()
+    .slice(before)
+    .filter(r => r.path === '/api/v4/contacts');
+  expect(contactReads).toEqual([]);
+  expect(lines(s.check())).toEqual([]);
+});
