@@ -10,7 +10,7 @@ import { listContacts, listLeads, listWebhooks, subscribeWebhook } from '../amo/
 import type { Contact, Lead } from '../amo/types';
 import { STATE } from './config';
 import type { SyncContext } from './context';
-import { clearQueuedPulls, readQueuedPulls } from './pending';
+import { clearQueuedPulls, queuePull, readQueuedPulls } from './pending';
 import { emptyPullReport, pull, PullReport } from './pull';
 import { readClaims } from './claims';
 import { webhookUrl } from './webhook-url';
@@ -86,6 +86,7 @@ export function reconcile(ctx: SyncContext, full: boolean): ReconcileReport {
   }
   const held = addNewLeads(ctx, leads, leadCursor, report);
   clearQueuedPulls(ctx.props, queued);
+  readAgainAfterCreates(ctx, claimedSince, queued.request.contactIds, contacts);
   saveCursor(ctx, STATE.pullCursor, leads, now, earliest(claimedSince, held));
   if (catchUp) {
     saveCursor(ctx, STATE.contactsCursor, [...contacts, ...deleted], now);
@@ -172,6 +173,26 @@ function oldestClaim(ctx: SyncContext, now: number): number | null {
   const claims = readClaims(ctx.props.getAll(), now);
   const all = [...claims.live, ...claims.stale];
   return all.length === 0 ? null : Math.floor(Math.min(...all.map(c => c.at)) / 1000) - 1;
+}
+
+/**
+ * While rows are being created (a claim exists), a new row may be linking a customer AmoCRM
+ * knew (typed again) whose change this pull applied only to the rows linked already; its lead,
+ * unchanged since made, is read again without its contact (leadOnly). So the contacts named now
+ * are queued again, and the next run reads those some row links, the new rows too once linked.
+ * Contacts made since the oldest claim are not: a create may have made them, none reused them.
+ */
+function readAgainAfterCreates(
+  ctx: SyncContext,
+  claimedSince: number | null,
+  queuedIds: number[],
+  listed: Contact[]
+): void {
+  if (claimedSince === null) return;
+  const older = listed.filter(c => c.created_at <= claimedSince).map(c => c.id);
+  const contactIds = [...new Set([...queuedIds, ...older])];
+  if (contactIds.length === 0) return;
+  queuePull(ctx.props, ctx.uuid(), { leadIds: [], contactIds, deletedLeadIds: [] });
 }
 
 /** Unix seconds to pull from: the saved cursor, or (first run) the last hour. */
