@@ -396,6 +396,9 @@ export type AmoFields = Partial<
  * What decides which of a shared contact's phones or emails a row shows: the row's memory of
  * the contact's first value, and the values the other rows linking the contact show.
  */
+/** The fields that say who the customer is. */
+const CUSTOMER = ['name', 'phone', 'email'] as const;
+
 export interface SharedContact {
   memory: RowMemory | null;
   others: Record<ContactField, Set<string>>;
@@ -439,6 +442,13 @@ function applyRow(
   }
   if (src.lead) memory.p = src.lead.pipeline_id;
   const known = view.memory !== null || cutShort(view);
+  // A row of a shared contact whose unsent edits replace the whole customer (name, phone and
+  // email) names another person: its push gives it a contact of its own, and the old
+  // customer's changes are not written over what the person typed.
+  const apart =
+    known &&
+    linking.some(other => other !== row) &&
+    CUSTOMER.every(f => personChanged(memory, f, view.keys[f]));
   let kept = false;
   for (const field of Object.keys(amo) as SyncField[]) {
     const next = amo[field] as { value: CellValue; key: string; at: number };
@@ -446,6 +456,10 @@ function applyRow(
     if (own === next.key) {
       rememberSynced(memory, field, next.key);
       forgetWaiting(memory, [field]);
+      continue;
+    }
+    if (apart && (CUSTOMER as readonly string[]).includes(field)) {
+      kept = true;
       continue;
     }
     const edited = known && personChanged(memory, field, own);

@@ -726,3 +726,33 @@ it("a budget set back to its synced value after an unsent edit was seen, after a
   expect(s.row(a).budget).toBe(1000);
   expect(lines(s.check())).toEqual([]);
 });
+
+it("a row of a customer typed twice made another customer, seen unsent, then a manager's new email for the first: each keeps its own customer (seed 4080)", () => {
+  const { stage: s, arena } = world;
+  const person = s.customer(1000);
+  const {
+    tags: [a, b],
+  } = s.type([person, { ...person, budget: 2000 }]);
+  expect(s.row(b).amo_contact_id).toBe(s.row(a).amo_contact_id);
+  arena.rt.clock.advance(1_000);
+  s.edit(a, { budget: 1500 }, 'later');
+  const other = s.customer(3000);
+  // While Sync now sends that budget, the second row becomes another customer (no on-edit run
+  // sends it, an import sees it); then the manager gives the first customer a new email, and
+  // Sync now's pull reads it.
+  s.at(on.fetch('syncNow', 'after', /\/api\/v4\/leads/, 'PATCH'), () => {
+    arena.rt.clock.advance(1_000);
+    s.edit(b, { name: other.name, phone: other.phone, email: other.email }, 'later');
+    s.run('importExistingRows');
+    arena.rt.clock.advance(5_000);
+    s.managerContact(a, 'email', 'first.customer@example.com');
+    arena.rt.clock.advance(5_000);
+  });
+  s.run('syncNow');
+  s.recover();
+  expect(s.row(b).amo_contact_id).not.toBe(s.row(a).amo_contact_id);
+  expect(s.row(b).email).toBe(other.email);
+  expect(s.row(a).name).toBe(person.name);
+  expect(s.row(a).email).toBe('first.customer@example.com');
+  expect(lines(s.check())).toEqual([]);
+});
