@@ -27,7 +27,13 @@ export interface ChangeRef {
  * A field's latest change (unix seconds) since the earliest question asked of its kind of
  * record; null: none since then; undefined: not asked, or the listing failed.
  */
-export type ChangeAnswers = (ref: ChangeRef) => number | null | undefined;
+export type ChangeAnswers = ((ref: ChangeRef) => number | null | undefined) & {
+  /**
+   * Every value (as AmoCRM lists them) the field held from `since` (epoch ms) on, by its
+   * logged changes. Null: no change since; undefined: not known.
+   */
+  valuesHeld?: (ref: ChangeRef, since: number) => string[] | null | undefined;
+};
 
 export const NO_ANSWERS: ChangeAnswers = () => undefined;
 
@@ -97,25 +103,41 @@ export function askChanges(
 ): ChangeAnswers {
   const asked = questions.flatMap(q => (worthAsking(q.ref, q.since) ? [{ ...q, ref: q.ref }] : []));
   if (asked.length === 0) return NO_ANSWERS;
-  const logs = new Map<'lead' | 'contact', Map<string, number> | null>();
+  const logs = new Map<'lead' | 'contact', Map<string, FieldEvent[]> | null>();
   for (const entity of ['lead', 'contact'] as const) {
     const mine = asked.filter(q => q.ref.entity === entity);
-    if (mine.length > 0) logs.set(entity, latestChanges(amo, entity, mine));
+    if (mine.length > 0) logs.set(entity, fieldEvents(amo, entity, mine));
   }
   const askedKeys = new Set(asked.map(q => keyOf(q.ref)));
-  return ref => {
+  const eventsOf = (ref: ChangeRef) => {
     const log = logs.get(ref.entity);
-    if (!log || !askedKeys.has(keyOf(ref))) return undefined;
-    return log.get(keyOf(ref)) ?? null;
+    return !log || !askedKeys.has(keyOf(ref)) ? undefined : (log.get(keyOf(ref)) ?? []);
   };
+  const answers: ChangeAnswers = ref => {
+    const events = eventsOf(ref);
+    if (!events) return undefined;
+    return events.length === 0 ? null : Math.max(...events.map(e => e.at));
+  };
+  answers.valuesHeld = (ref, since) => {
+    const events = eventsOf(ref)?.filter(e => e.at * 1000 >= since);
+    if (!events) return undefined;
+    return events.length === 0 ? null : events.flatMap(e => e.values);
+  };
+  return answers;
 }
 
-/** Per field of a record, its latest change (unix seconds); null when the listing failed. */
-function latestChanges(
+/** One logged change of a field: when (unix seconds), and the values before and after it. */
+interface FieldEvent {
+  at: number;
+  values: string[];
+}
+
+/** Per field of a record, its logged changes; null when the listing failed. */
+function fieldEvents(
   amo: AmoRunner,
   entity: 'lead' | 'contact',
   questions: Array<{ ref: ChangeRef; since: number }>
-): Map<string, number> | null {
+): Map<string, FieldEvent[]> | null {
   const ids = [...new Set(questions.map(q => q.ref.id))];
   const types = [...new Set(questions.map(q => eventType(q.ref)))];
   const from = Math.floor(Math.min(...questions.map(q => q.since)) / 1000);
@@ -123,13 +145,31 @@ function latestChanges(
     maxPages: MAX_PAGES,
   });
   if (!result.ok) return null;
-  const latest = new Map<string, number>();
+  const out = new Map<string, FieldEvent[]>();
   for (const event of result.value) {
     for (const key of eventKeys(entity, event)) {
-      latest.set(key, Math.max(latest.get(key) ?? 0, event.created_at));
+      const listed = [...(event.value_before ?? []), ...(event.value_after ?? [])];
+      const values = listed.flatMap(v => valueText(v, key));
+      out.set(key, [...(out.get(key) ?? []), { at: event.created_at, values }]);
     }
   }
-  return latest;
+  return out;
+}
+
+/** The text of one listed value (a name, a price, a custom field's value) of this field. */
+function valueText(value: unknown, key: string): string[] {
+  const v = value as {
+    name_field_value?: { name?: unknown };
+    sale_field_value?: { sale?: unknown };
+    custom_field_value?: { field_id?: unknown; text?: unknown };
+  } | null;
+  const text = v?.name_field_value?.name ?? v?.sale_field_value?.sale;
+  if (text !== undefined && text !== null) return [String(text)];
+  const cf = v?.custom_field_value;
+  if (cf && key.endsWith(`:f${String(cf.field_id)}`) && cf.text !== undefined) {
+    return [String(cf.text)];
+  }
+  return [];
 }
 
 /** A few pages (100 events each) of the named records' recent changes are plenty. */

@@ -29,6 +29,7 @@ import {
   SyncField,
   waitingSince,
   forgetWaiting,
+  FixedField,
 } from './row-memory';
 import {
   dealFromAmo,
@@ -54,7 +55,15 @@ import { statusNameFor } from './statuses';
 import { findable, readSyncedRows, rereadRows } from './synced-rows';
 import { noteSeen } from './stale-edits';
 import type { ReadOptions } from '../sheet/table';
-import { askChanges, changedAfter, ChangeAnswers, ChangeRef, changeRef } from './field-changes';
+import {
+  askChanges,
+  changedAfter,
+  ChangeAnswers,
+  ChangeRef,
+  changeRef,
+  ChangeSource,
+} from './field-changes';
+import type { FieldColumn } from '../fields/columns';
 import { parseSyncStatus, rowStatus } from './sync-status';
 
 export interface PullRequest {
@@ -292,11 +301,13 @@ function waitingQuestions(
   const columns = boundFields(table)?.columns ?? [];
   const out: Array<{ ref: ChangeRef | null; since: number }> = [];
   for (const row of table.rows) {
-    const waiting = parseMemory(table.note(row))?.waiting;
-    if (!waiting) continue;
+    const memory = parseMemory(table.note(row));
     const lead = byId.get(cellId(table.value(row, 'amo_deal_id')) ?? -1);
     const contactId = (lead && mainContactId(lead)) ?? cellId(table.value(row, 'amo_contact_id'));
     const src = { lead, contact: contacts.get(contactId ?? -1) ?? null };
+    if (!memory && lead) out.push(...sinceMade(src, lead, columns));
+    const waiting = memory?.waiting;
+    if (!waiting) continue;
     for (const [field, { at }] of Object.entries(waiting)) {
       out.push({
         ref: changeRef(
@@ -309,6 +320,41 @@ function waitingQuestions(
     }
   }
   return out;
+}
+
+/**
+ * A linked row with no memory (its run died before the note): which of its fields changed in
+ * AmoCRM since its lead (contact) was made tells which cells are the person's (see interrupted).
+ */
+function sinceMade(
+  src: ChangeSource,
+  lead: Lead,
+  columns: FieldColumn[]
+): Array<{ ref: ChangeRef | null; since: number }> {
+  const fields = [...SYNC_FIELDS, STATUS_KEY, ...columns.map(c => c.key)];
+  const refs = fields.map(f =>
+    changeRef(
+      f,
+      src,
+      columns.find(c => c.key === f)
+    )
+  );
+  refs.push(leadNameRef(lead));
+  return refs.map(ref => ({ ref, since: madeAt(ref, src) }));
+}
+
+/** The lead's own name: what a reused customer's new row was when its lead was made. */
+function leadNameRef(lead: Lead): ChangeRef {
+  return { entity: 'lead', id: lead.id, type: 'name_field_changed', at: lead.updated_at * 1000 };
+}
+
+/**
+ * When the row's values went into the record a field's changes are logged on (epoch ms): its
+ * lead's making (a reused customer's contact was only linked then), or the contact's own.
+ */
+function madeAt(ref: ChangeRef | null | undefined, src: ChangeSource): number {
+  const lead = (src.lead?.created_at ?? 0) * 1000;
+  return ref?.entity === 'lead' ? lead : Math.max(lead, (src.contact?.created_at ?? 0) * 1000);
 }
 
 /**
@@ -436,7 +482,7 @@ function applyRow(
   const amo = amoFields(ctx, view, src, shared);
   const memory: RowMemory = view.memory
     ? cloneMemory(view.memory)
-    : interrupted(view, amo, src, ctx.settings.region);
+    : interrupted(view, amo, src, ctx.settings.region, answers);
   for (const field of ['phone', 'email'] as const) {
     if (amo[field]) rememberFirst(memory, field, amo[field]?.first);
   }
@@ -607,25 +653,44 @@ function sharedWith(
  * it back (its cells landed, its note did not). What the person typed since is theirs, as for
  * an adopted lead: every field but the name is sent by the next push (see applyOutcome).
  */
-function interrupted(view: RowView, amo: AmoFields, src: Source, region: string): RowMemory {
+function interrupted(
+  view: RowView,
+  amo: AmoFields,
+  src: Source,
+  region: string,
+  answers: ChangeAnswers
+): RowMemory {
   if (!cutShort(view)) return { base: {} };
-  // While its lead (contact) is unchanged since made, AmoCRM's value is what the row was then:
-  // a cell that differs is the person's. A changed one is AmoCRM's later change.
-  const made = new Set([src.lead?.created_at, src.contact?.created_at].map(t => (t ?? 0) * 1000));
+  // While a field is unchanged since its lead (contact) was made, AmoCRM's value is what the
+  // row was then: a cell that differs is the person's. A changed one is AmoCRM's later change.
+  // The record's time says unchanged; when it says changed, the event list says which field.
+  const unchanged = (cell: { at: number; ref?: ChangeRef | null }) =>
+    !changedAfter(cell, madeAt(cell.ref, src), answers);
+  // A field AmoCRM changed since: a cell showing a value the field held since (the row's,
+  // synced then) is no edit, and AmoCRM's change is the later; one showing a value it never
+  // held was typed since, and is first seen now. Unknown (no listing): AmoCRM's change wins.
+  const madeWith = (field: string, cell: { ref?: ChangeRef | null }): string | undefined => {
+    if (!cell.ref || !(SYNC_FIELDS as readonly string[]).includes(field)) return undefined;
+    const held = answers.valuesHeld?.(cell.ref, madeAt(cell.ref, src));
+    if (!held) return undefined;
+    const keys = held.map(v => fieldKey(field as FixedField, v, region));
+    const own = view.keys[field] ?? '';
+    return keys.includes(own) ? own : (keys[0] ?? '');
+  };
   const base: RowMemory['base'] = {};
   for (const [field, cell] of Object.entries(amo)) {
-    if (cell)
-      base[field] = fieldHash(field, made.has(cell.at) ? cell.key : (view.keys[field] ?? ''));
+    if (!cell) continue;
+    const own = view.keys[field] ?? '';
+    base[field] = fieldHash(field, unchanged(cell) ? cell.key : (madeWith(field, cell) ?? own));
   }
   // A customer AmoCRM knew before the lead is not renamed by a new row: the row's name then
-  // is the lead's, while the lead is unchanged since made; a name typed since is an edit.
+  // is the lead's, while the lead's name is unchanged since made; a name typed since is an edit.
   const reused = src.contact && src.lead && src.contact.created_at < src.lead.created_at;
   if (reused || base.name === undefined) {
     const lead = src.lead;
+    const named = lead && unchanged({ at: lead.updated_at * 1000, ref: leadNameRef(lead) });
     const then =
-      lead && lead.updated_at === lead.created_at && view.keys.name !== ''
-        ? fieldKey('name', lead.name, region)
-        : view.keys.name;
+      lead && named && view.keys.name !== '' ? fieldKey('name', lead.name, region) : view.keys.name;
     base.name = fieldHash('name', then);
   }
   return { base };

@@ -318,7 +318,11 @@ function keptValues(others: RowView[], memory: RowMemory | null): KeptValues {
     ...new Set(
       others
         .filter(
-          v => v.keys[field] !== '' && v.memory?.base[field] === fieldHash(field, v.keys[field])
+          v =>
+            v.keys[field] !== '' &&
+            // (A row whose run died before its memory shows its own value all the same.)
+            (v.memory?.base[field] === fieldHash(field, v.keys[field]) ||
+              (v.memory === null && cutShort(v)))
         )
         .map(v => v.keys[field])
     ),
