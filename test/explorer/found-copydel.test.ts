@@ -87,3 +87,25 @@ it("a copy pasted above a row whose original is deleted before the paste's on-ed
   expect(patchedPrices(lead)).toEqual([]);
   expect(lines(s.check())).toEqual([]);
 });
+
+it('a copy made a new customer, its original deleted, whose on-edit run never comes, after a manager renamed the customer: the new customer wins, first seen by the next run (seeds 6084, 6428)', () => {
+  const { stage: s, arena } = world;
+  const {
+    tags: [a],
+  } = s.type([s.customer(1000)]);
+  const copy = s.pasteCopy(a, s.rowOf(a) + 1, 'later');
+  arena.rt.clock.advance(1_000);
+  // The manager renames the customer (the webhook is lost) before the person's conversion.
+  s.managerContact(a, 'name', 'Имя от менеджера');
+  arena.rt.clock.advance(1_000);
+  const fresh = { name: 'Новый Клиент', phone: '8 (916) 777-00-14', email: 'new@example.com' };
+  s.convert(copy, fresh, 'later');
+  arena.rt.spreadsheet.deleteRowAt(SHEET, s.rowOf(a), 1);
+  arena.rt.clock.advance(1_000);
+  s.recover();
+  expect(s.row(copy).name).toBe(fresh.name);
+  expect(s.row(copy).email).toBe(fresh.email);
+  const contact = arena.admin.contact(Number(s.row(copy).amo_contact_id));
+  expect(contact?.name).toBe(fresh.name);
+  expect(lines(s.check())).toEqual([]);
+});

@@ -756,3 +756,28 @@ it("a row of a customer typed twice made another customer, seen unsent, then a m
   expect(s.row(a).email).toBe('first.customer@example.com');
   expect(lines(s.check())).toEqual([]);
 });
+
+it("a known customer's new row whose run died before its memory keeps its phone when the first row changes its own (seed 2761)", () => {
+  const { stage: s, arena } = world;
+  const person = s.customer(1000);
+  const {
+    tags: [a],
+  } = s.type([person]);
+  arena.rt.clock.advance(1_000);
+  const { tags, event } = s.type([{ ...person, budget: 2000 }], 'later');
+  const b = tags[0];
+  s.at(on.call('handleEdit', 'Range.setNotes'), () => ({ fault: 'kill' }));
+  s.fireEdit(event);
+  expect(s.row(b).amo_contact_id).toBe(s.row(a).amo_contact_id);
+  arena.rt.clock.advance(1_000);
+  s.edit(a, { phone: '8 (916) 761-00-18' });
+  s.recover();
+  expect(s.row(b).phone).toBe(person.phone);
+  expect(String(s.row(a).phone).replace(/\D/g, '')).toMatch(/9167610018$/);
+  const contact = arena.admin.contact(Number(s.row(a).amo_contact_id));
+  const phones = (contact?.custom_fields_values ?? [])
+    .filter(f => f.field_code === 'PHONE')
+    .flatMap(f => f.values.map(v => String(v.value)));
+  expect(phones).toHaveLength(2);
+  expect(lines(s.check())).toEqual([]);
+});
