@@ -448,6 +448,8 @@ const CUSTOMER = ['name', 'phone', 'email'] as const;
 export interface SharedContact {
   memory: RowMemory | null;
   others: Record<ContactField, Set<string>>;
+  /** Of those, the values a row sent itself (a row made from a manager's lead only shows one). */
+  sent: Record<ContactField, Set<string>>;
 }
 type ContactField = 'phone' | 'email';
 
@@ -602,8 +604,8 @@ function stageField(table: SheetTable, row: TableRow, field: SyncField, value: C
 /**
  * Which of a contact's phones (or emails) a row shows. A contact may hold several (rows of one
  * person with two phones share it): the row keeps its own one while the contact holds it and
- * its first value is the one it was when the row last synced, or another row's. A first value
- * that is new and no row's is a manager's change made since: the row shows it. `first`: the
+ * its first value is the one it was when the row last synced, or one another row sent. A first
+ * value that is new and no row sent is a manager's change made since: the row shows it. `first`: the
  * contact's first value's key when the row shows another one. A row whose value the contact
  * no longer holds shows the first value no other row shows.
  */
@@ -625,7 +627,7 @@ function pick(
   const firstKey = key(head);
   const remembered = shared?.memory?.first?.[field];
   const keep =
-    !shared || remembered === fieldHash(field, firstKey) || shared.others[field].has(firstKey);
+    !shared || remembered === fieldHash(field, firstKey) || shared.sent[field].has(firstKey);
   return keep ? { value: held, first: firstKey } : { value: head };
 }
 
@@ -638,13 +640,17 @@ function sharedWith(
   region: string
 ): SharedContact {
   const others: SharedContact['others'] = { phone: new Set(), email: new Set() };
+  const sent: SharedContact['sent'] = { phone: new Set(), email: new Set() };
   for (const other of linking) {
     if (other === row) continue;
-    const keys = viewRow(table, other, region).keys;
-    others.phone.add(keys.phone);
-    others.email.add(keys.email);
+    const { keys, memory } = viewRow(table, other, region);
+    for (const field of ['phone', 'email'] as const) {
+      others[field].add(keys[field]);
+      const synced = memory?.base[field] === fieldHash(field, keys[field]);
+      if (synced && memory?.sentAt !== undefined) sent[field].add(keys[field]);
+    }
   }
-  return { memory: view.memory, others };
+  return { memory: view.memory, others, sent };
 }
 
 /**
