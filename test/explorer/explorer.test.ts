@@ -95,32 +95,16 @@ it('replays a schedule from its seed', () => {
 });
 
 /**
- * What no schedule may break. The value invariants (a person's last value and a manager's later
- * change, a row keeping its first lead, a converted copy's own contact) still fail in a few
- * schedules in a hundred: `npm run explore` reports them with their seeds, and the README says
- * which interleavings they are.
+ * No schedule may break any invariant, structural or of values (seeds 1–10,000 break none: the
+ * README's Guarantees); `npm run explore` runs more and reports failing seeds.
  */
-const HELD = [
-  'oneLead',
-  'oneContact',
-  'oneField',
-  'formula',
-  'unmeantWrite',
-  'newLead',
-  'readWrite',
-  'exception',
-  'requestLoop',
-  'quiescence',
-];
-
-it(`${SCHEDULES} random schedules of people, managers, executions and faults: one lead per row, one contact per email, no formula or unmeant cell touched, no exception or loop`, () => {
+it(`${SCHEDULES} random schedules of people, managers, executions and faults break no invariant: one lead per row, one contact per email, the later change of each field wins, no formula or unmeant cell touched, no exception or loop`, () => {
   const failing: ScheduleResult[] = [];
   const summary = explore(arena, {
     schedules: SCHEDULES,
     seed: FIRST_SEED,
     onResult: r => {
-      const held = r.failures.filter(f => HELD.includes(f.invariant));
-      if (held.length > 0) failing.push({ ...r, failures: held });
+      if (r.failures.length > 0) failing.push(r);
     },
   });
   expect(summary.schedules).toBe(SCHEDULES);
