@@ -3,7 +3,7 @@
 // lead fields again.
 import type { SyncContext } from '../sync/context';
 import { isResponsibleHeader } from './lead-columns';
-import { readSyncedTable } from '../sync/push';
+import { readSyncedTable } from '../sync/synced-rows';
 import { refreshDropdowns } from './dropdowns';
 import { rowIdFieldId, ROW_ID_FIELD_NAME } from '../sync/amo-reads';
 import { readCatalog, saveCatalog } from './catalog';

@@ -15,7 +15,7 @@ import { contactsByIds, leadsByIds } from './amo-reads';
 import { STATE } from './config';
 import type { SyncContext } from './context';
 import { queuePull } from './pending';
-import { LOCK_WAIT_MS, readSyncedTable } from './push';
+import { LOCK_WAIT_MS } from './push';
 import {
   fieldHash,
   formatMemory,
@@ -49,10 +49,11 @@ import {
   idKeepers,
   plainSynced,
   RowView,
+  showsSynced,
   viewRow,
 } from './row-view';
 import { statusNameFor } from './statuses';
-import { findable, readSyncedRows, rereadRows } from './synced-rows';
+import { readLookedUp, readSyncedTable, rereadRows } from './synced-rows';
 import { noteSeen } from './stale-edits';
 import type { ReadOptions } from '../sheet/table';
 import {
@@ -366,8 +367,11 @@ function readLinked(
   ids: { leadIds: number[]; contactIds: number[] },
   options: ReadOptions = {}
 ): SheetTable {
-  const lookup = { leadIds: unique(ids.leadIds), contactIds: unique(ids.contactIds) };
-  return findable(lookup) ? readSyncedRows(ctx, lookup, options) : readSyncedTable(ctx, options);
+  return readLookedUp(
+    ctx,
+    { leadIds: unique(ids.leadIds), contactIds: unique(ids.contactIds) },
+    options
+  );
 }
 
 function queueAgain(ctx: SyncContext, state: AmoState): void {
@@ -438,13 +442,13 @@ export type AmoFields = Partial<
   >
 >;
 
+/** The fields that say who the customer is. */
+const CUSTOMER = ['name', 'phone', 'email'] as const;
+
 /**
  * What decides which of a shared contact's phones or emails a row shows: the row's memory of
  * the contact's first value, and the values the other rows linking the contact show.
  */
-/** The fields that say who the customer is. */
-const CUSTOMER = ['name', 'phone', 'email'] as const;
-
 export interface SharedContact {
   memory: RowMemory | null;
   others: Record<ContactField, Set<string>>;
@@ -605,9 +609,9 @@ function stageField(table: SheetTable, row: TableRow, field: SyncField, value: C
  * Which of a contact's phones (or emails) a row shows. A contact may hold several (rows of one
  * person with two phones share it): the row keeps its own one while the contact holds it and
  * its first value is the one it was when the row last synced, or one another row sent. A first
- * value that is new and no row sent is a manager's change made since: the row shows it. `first`: the
- * contact's first value's key when the row shows another one. A row whose value the contact
- * no longer holds shows the first value no other row shows.
+ * value that is new and no row sent is a manager's change made since: the row shows it.
+ * `first`: the contact's first value's key when the row shows another one. A row whose value
+ * the contact no longer holds shows the first value no other row shows.
  */
 function pick(
   values: string[],
@@ -641,23 +645,25 @@ function sharedWith(
 ): SharedContact {
   const others: SharedContact['others'] = { phone: new Set(), email: new Set() };
   const sent: SharedContact['sent'] = { phone: new Set(), email: new Set() };
-  for (const other of linking) {
-    if (other === row) continue;
-    const { keys, memory } = viewRow(table, other, region);
+  for (const otherRow of linking) {
+    if (otherRow === row) continue;
+    const other = viewRow(table, otherRow, region);
     for (const field of ['phone', 'email'] as const) {
-      others[field].add(keys[field]);
-      const synced = memory?.base[field] === fieldHash(field, keys[field]);
-      if (synced && memory?.sentAt !== undefined) sent[field].add(keys[field]);
+      others[field].add(other.keys[field]);
+      if (showsSynced(other, field) && other.memory?.sentAt !== undefined) {
+        sent[field].add(other.keys[field]);
+      }
     }
   }
   return { memory: view.memory, others, sent };
 }
 
 /**
- * A linked row with no memory whose status line is this version's (still "syncing", or a plain
- * "synced" without an old version's fingerprint): the run that made its lead died while writing
- * it back (its cells landed, its note did not). What the person typed since is theirs, as for
- * an adopted lead: every field but the name is sent by the next push (see applyOutcome).
+ * The memory of a linked row that has none while its status line is this version's (still
+ * "syncing", or a plain "synced" without an old version's fingerprint): the run that made its
+ * lead died while writing it back (its cells landed, its note did not), or it is a copy pasted
+ * as values whose original is gone. Its push waits for this (see planRow): the cells found to
+ * be the person's are sent by the next one.
  */
 function interrupted(
   view: RowView,

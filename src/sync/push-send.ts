@@ -32,7 +32,7 @@ import { ContactIndex } from './contact-index';
 import type { SyncContext } from './context';
 import { askChanges, ChangeAnswers, changeRef } from './field-changes';
 import { fieldHash, type SyncField } from './row-memory';
-import { fieldKey, type RowView } from './row-view';
+import { fieldKey, showsSynced, type RowView } from './row-view';
 import type { StaleEdit } from './stale-edits';
 import type { FieldCell } from '../fields/sheet-fields';
 import { customValues, dealMove, hasSide, leadPatch } from '../fields/field-writes';
@@ -479,14 +479,12 @@ function sentValue(
   field: ContactField,
   at: number
 ): boolean {
-  const key = view.keys[field];
   const held = index.valuesOf(id)?.[field === 'phone' ? 'phones' : 'emails'] ?? [];
   return (
     view.contactId === id &&
-    key !== '' &&
-    held.includes(key) &&
-    view.memory?.base[field] === fieldHash(field, key) &&
-    (view.memory.sentAt ?? 0) >= at * 1000
+    showsSynced(view, field) &&
+    held.includes(view.keys[field]) &&
+    (view.memory?.sentAt ?? 0) >= at * 1000
   );
 }
 

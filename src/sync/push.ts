@@ -13,8 +13,8 @@ import { listLeads } from '../amo/calls';
 import type { Lead } from '../amo/types';
 import { externalIdTime, newExternalId } from '../domain/ids';
 import { displayName, RowData } from '../domain/row-data';
-import { missingColumns, PERSON_COLUMNS } from '../sheet/headers';
-import { SheetTable, TableRow } from '../sheet/table';
+import { PERSON_COLUMNS } from '../sheet/headers';
+import type { SheetTable, TableRow } from '../sheet/table';
 import { fetchAllPages } from '../amo/batching';
 import { mainContactId } from '../amo/fields';
 import { contactsByIds, healRowIdField, leadExternalId, rowIdFieldId } from './amo-reads';
@@ -61,14 +61,12 @@ import {
 import { dealCells, PipelinesNeeded } from '../fields/deal';
 import { showDeal } from '../fields/deal-outcome';
 import { PIPELINE_KEY, STATUS_KEY } from '../fields/deal-keys';
-import { bindFields, boundFields, FieldCell, loadFieldSettings } from '../fields/sheet-fields';
-import { fieldPorts } from '../fields/field-ports';
-import { cutShort, fieldKey, idKeepers, RowView, viewRow } from './row-view';
+import { boundFields, FieldCell } from '../fields/sheet-fields';
+import { cutShort, fieldKey, idKeepers, RowView, showsSynced, viewRow } from './row-view';
 import { queuePull } from './pending';
 import { FreshCells, holdLaterChanges, isFresh, noteSeen, staleEdit } from './stale-edits';
 import { statusNameFor } from './statuses';
-import { findable, readSyncedRows } from './synced-rows';
-import type { ReadOptions } from '../sheet/table';
+import { findable, readLookedUp, readSyncedRows, readSyncedTable } from './synced-rows';
 import { needsRetry, RESCAN_KEY } from './rescan';
 import { parseSyncStatus, rowStatus } from './sync-status';
 import { messages } from '../i18n/messages';
@@ -224,8 +222,7 @@ function readPlanned(ctx: SyncContext, scope: PushScope, claims: ClaimView): She
 
 /** The rows of these external ids as they are now (found again: rows may have moved). */
 function readResultRows(ctx: SyncContext, externalIds: string[]): SheetTable {
-  const lookup = { externalIds };
-  return findable(lookup) ? readSyncedRows(ctx, lookup) : readSyncedTable(ctx);
+  return readLookedUp(ctx, { externalIds });
 }
 
 function holdCreates(ctx: SyncContext, plan: Plan, message: string): void {
@@ -248,19 +245,6 @@ function holdCreates(ctx: SyncContext, plan: Plan, message: string): void {
   plan.report.errors += plan.creates.length;
   plan.creates = [];
   ctx.props.set(RESCAN_KEY, String(ctx.clock.now()));
-}
-
-export function readSyncedTable(ctx: SyncContext, options: ReadOptions = {}): SheetTable {
-  const sheet = ctx.spreadsheet.sheet(ctx.settings.sheetName);
-  if (!sheet) throw new Error(`Settings: there is no sheet named "${ctx.settings.sheetName}"`);
-  loadFieldSettings(ctx.props);
-  const table = SheetTable.read(sheet, options);
-  const missing = missingColumns(table.columns);
-  if (missing.length > 0) {
-    throw new Error(`The sheet "${sheet.name}" needs the column(s) ${missing.join(', ')} in row 1`);
-  }
-  bindFields(table, fieldPorts(ctx));
-  return table;
 }
 
 function planRows(
@@ -317,12 +301,9 @@ function keptValues(others: RowView[], memory: RowMemory | null): KeptValues {
   const synced = (field: 'phone' | 'email') => [
     ...new Set(
       others
+        // (A row whose run died before its memory shows its own value all the same.)
         .filter(
-          v =>
-            v.keys[field] !== '' &&
-            // (A row whose run died before its memory shows its own value all the same.)
-            (v.memory?.base[field] === fieldHash(field, v.keys[field]) ||
-              (v.memory === null && cutShort(v)))
+          v => showsSynced(v, field) || (v.keys[field] !== '' && v.memory === null && cutShort(v))
         )
         .map(v => v.keys[field])
     ),
@@ -361,11 +342,7 @@ function typedNow(
   fresh: FreshCells | null
 ): boolean {
   const ids = table.columns.amo_deal_id;
-  const pasted =
-    fresh !== null &&
-    ids !== undefined &&
-    fresh.columns[0] <= ids + 1 &&
-    ids + 1 <= fresh.columns[1];
+  const pasted = fresh !== null && ids !== undefined && within(ids, fresh.columns);
   return !pasted && isFresh(table, view, field, fresh);
 }
 
@@ -563,8 +540,7 @@ function talkToAmo(ctx: SyncContext, plan: Plan, recover: boolean): AmoResult {
 /** The rows linking these contacts as they are now (read between AmoCRM's calls, not written). */
 function rowsLinking(ctx: SyncContext): RowsLinking {
   return contactIds => {
-    const lookup = { contactIds };
-    const table = findable(lookup) ? readSyncedRows(ctx, lookup) : readSyncedTable(ctx);
+    const table = readLookedUp(ctx, { contactIds });
     return table.rows.map(row => viewRow(table, row, ctx.settings.region));
   };
 }

@@ -22,6 +22,7 @@ import {
   RowMemory,
   settleMemory,
   SYNC_FIELDS,
+  type SyncField,
 } from './row-memory';
 import { parseSyncStatus, SyncState } from './sync-status';
 
@@ -168,4 +169,10 @@ export function cutShort(view: RowView): boolean {
 /** The row says "synced" in this version's words (no older version's fingerprint). */
 export function plainSynced(view: RowView): boolean {
   return view.state.kind === 'synced' && view.state.fingerprint === '';
+}
+
+/** The row shows this field's value as synced: both sides held it after the row's last sync. */
+export function showsSynced(view: Pick<RowView, 'keys' | 'memory'>, field: SyncField): boolean {
+  const key = view.keys[field] ?? '';
+  return key !== '' && view.memory?.base[field] === fieldHash(field, key);
 }

@@ -3,8 +3,8 @@
 // field in AmoCRM: the later change must win. A fresh edit (the one the on-edit event names, and
 // not a value the memory already holds as waiting) is the latest change there is and goes
 // without a look; an older one is checked against AmoCRM first, and a field AmoCRM changed after
-// the edit was first seen is not sent. Its row is
-// queued for a pull, which shows AmoCRM's value (see applyRow: AmoCRM's change is the later).
+// the edit was first seen is not sent. Its row is queued for a pull, which shows AmoCRM's value
+// (see applyRow: AmoCRM's change is the later).
 import type { Contact, Lead } from '../amo/types';
 import { mainContactId } from '../amo/fields';
 import { PIPELINE_KEY, STATUS_KEY } from '../fields/deal-keys';

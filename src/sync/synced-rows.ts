@@ -7,7 +7,7 @@
 // read of everything is then cheaper than a search per id.
 import { ColumnKey, ID_COLUMNS, missingColumns } from '../sheet/headers';
 import { findRowNumbers, readHeader, readRows, rereadWithHeader } from '../sheet/row-reader';
-import type { ReadOptions, SheetTable } from '../sheet/table';
+import { ReadOptions, SheetTable } from '../sheet/table';
 import type { CellValue, SheetPort } from '../ports';
 import type { SyncContext } from './context';
 import { fieldPorts } from '../fields/field-ports';
@@ -33,6 +33,29 @@ export function findable(lookup: RowLookup): boolean {
     (lookup.leadIds?.length ?? 0) +
     (lookup.contactIds?.length ?? 0);
   return ids <= MAX_IDS_TO_FIND && (lookup.rows?.length ?? 0) <= MAX_IDS_TO_FIND;
+}
+
+/** The whole synced sheet, read right now, its mapped columns bound. */
+export function readSyncedTable(ctx: SyncContext, options: ReadOptions = {}): SheetTable {
+  const sheet = ctx.spreadsheet.sheet(ctx.settings.sheetName);
+  if (!sheet) throw new Error(`Settings: there is no sheet named "${ctx.settings.sheetName}"`);
+  loadFieldSettings(ctx.props);
+  const table = SheetTable.read(sheet, options);
+  const missing = missingColumns(table.columns);
+  if (missing.length > 0) {
+    throw new Error(`The sheet "${sheet.name}" needs the column(s) ${missing.join(', ')} in row 1`);
+  }
+  bindFields(table, fieldPorts(ctx));
+  return table;
+}
+
+/** The rows the lookup names; the whole sheet when they are too many to find one by one. */
+export function readLookedUp(
+  ctx: SyncContext,
+  lookup: RowLookup,
+  options: ReadOptions = {}
+): SheetTable {
+  return findable(lookup) ? readSyncedRows(ctx, lookup, options) : readSyncedTable(ctx, options);
 }
 
 /** The rows the lookup names, read right now (with their memory notes unless not wanted). */

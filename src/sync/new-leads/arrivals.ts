@@ -8,7 +8,7 @@ import type { Lead } from '../../amo/types';
 import { leadExternalId } from '../amo-reads';
 import { STATE } from '../config';
 import type { SyncContext } from '../context';
-import { readSyncedTable } from '../push';
+import { readSyncedTable } from '../synced-rows';
 import { appendArrivals, linkedLeadIds } from './append';
 import { inChosenPipeline, readLeadChoice } from './choice';
 import { arrivalsOf } from './reads';

@@ -10,7 +10,7 @@ import { AMO_LIMITS, listLeads } from '../../amo/calls';
 import type { Lead } from '../../amo/types';
 import type { KeyValueStore } from '../../ports';
 import { SyncContext, timeLeft } from '../context';
-import { readSyncedTable } from '../push';
+import { readSyncedTable } from '../synced-rows';
 import { appendArrivals, linkedLeadIds } from './append';
 import { LeadChoice, readLeadChoice } from './choice';
 import { arrivalsOf } from './reads';
