@@ -2,15 +2,12 @@
 // schedule through the built bundle, asserting what a person would see. Each failed before
 // its fix.
 import { on } from '../../sandbox/explorer';
-import { lines, stagedWorld } from './support';
+import { contactValues, lines, stagedWorld } from './support';
 
 const world = stagedWorld();
 
 function emailsOf(contactId: unknown): string[] {
-  const contact = world.arena.admin.contact(Number(contactId));
-  return (contact?.custom_fields_values ?? [])
-    .filter(f => f.field_code === 'EMAIL')
-    .flatMap(f => f.values.map(v => String(v.value)));
+  return contactValues(world.arena, contactId, 'EMAIL');
 }
 
 it("a customer typed again with another email while the person changes the first row's email: each row keeps its own email (seeds 4205, 1988)", () => {

@@ -2,15 +2,12 @@
 // is being made (the row does not link the contact yet) must still reach that row. Scripted
 // schedules through the built bundle; each failed before its fix.
 import { on } from '../../sandbox/explorer';
-import { lines, stagedWorld } from './support';
+import { contactValues, lines, stagedWorld } from './support';
 
 const world = stagedWorld();
 
 function emailsOf(contactId: unknown): string[] {
-  const contact = world.arena.admin.contact(Number(contactId));
-  return (contact?.custom_fields_values ?? [])
-    .filter(f => f.field_code === 'EMAIL')
-    .flatMap(f => f.values.map(v => String(v.value)));
+  return contactValues(world.arena, contactId, 'EMAIL');
 }
 
 it("a manager renames a customer while the customer's second row is being created: both rows show the new name (seed 8402)", () => {

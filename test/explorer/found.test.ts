@@ -2,7 +2,7 @@
 // bundle, asserting what a person and a manager would see. Each failed before its fix.
 import { on, runSchedule } from '../../sandbox/explorer';
 import { SHEET, SOURCE } from '../../sandbox/explorer/arena';
-import { lines, stagedWorld } from './support';
+import { contactValues, lines, stagedWorld } from './support';
 
 const world = stagedWorld();
 
@@ -63,10 +63,7 @@ it("a row sharing its contact with a twin changes its phone: the twin's phone st
   expect(s.row(b).amo_contact_id).toBe(s.row(a).amo_contact_id);
   s.edit(b, { phone: '8 (916) 777-00-01' });
   s.recover();
-  const contact = arena.admin.contact(Number(s.row(a).amo_contact_id));
-  const phones = (contact?.custom_fields_values ?? [])
-    .filter(f => f.field_code === 'PHONE')
-    .flatMap(f => f.values.map(v => String(v.value)));
+  const phones = contactValues(arena, s.row(a).amo_contact_id, 'PHONE');
   expect(phones.sort()).toEqual(['+79165550001', '+79167770001']);
   expect(s.row(a).phone).toBe(person.phone);
   expect(s.row(b).phone).toBe('8 (916) 777-00-01');
@@ -774,10 +771,7 @@ it("a known customer's new row whose run died before its memory keeps its phone 
   s.recover();
   expect(s.row(b).phone).toBe(person.phone);
   expect(String(s.row(a).phone).replace(/\D/g, '')).toMatch(/9167610018$/);
-  const contact = arena.admin.contact(Number(s.row(a).amo_contact_id));
-  const phones = (contact?.custom_fields_values ?? [])
-    .filter(f => f.field_code === 'PHONE')
-    .flatMap(f => f.values.map(v => String(v.value)));
+  const phones = contactValues(arena, s.row(a).amo_contact_id, 'PHONE');
   expect(phones).toHaveLength(2);
   expect(lines(s.check())).toEqual([]);
 });

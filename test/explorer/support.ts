@@ -19,6 +19,14 @@ export function startArena(): Promise<Arena> {
 }
 
 /** Failures as lines, for `toEqual([])` messages a person can read. */
+/** A contact's phones or emails as AmoCRM holds them (none when it is gone). */
+export function contactValues(arena: Arena, contactId: unknown, code: 'PHONE' | 'EMAIL'): string[] {
+  const contact = arena.admin.contact(Number(contactId));
+  return (contact?.custom_fields_values ?? [])
+    .filter(f => f.field_code === code)
+    .flatMap(f => f.values.map(v => String(v.value)));
+}
+
 export function lines(failures: Failure[]): string[] {
   return failures.map(f => `${f.invariant}: ${f.detail}`);
 }
